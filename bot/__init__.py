@@ -1,0 +1,3 @@
+"""journeybot: customer-experience team rituals inside Slack."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,153 @@
+"""Settings: the only code that reads the environment (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SLACK_API_URL_DEFAULT = "https://slack.com/api/"
+
+
+class Settings(BaseSettings):
+    """Every knob of journeybot, read from the environment or `.env`.
+
+    Which Slack mode the bot runs in follows from which secrets are present:
+    `SLACK_APP_TOKEN` selects Socket Mode, `SLACK_CLIENT_ID`/`SLACK_CLIENT_SECRET` select
+    multi-workspace OAuth, otherwise a single `SLACK_BOT_TOKEN` in HTTP mode.
+    """
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",  # a .env shared with other tools must not stop us
+        case_sensitive=False,
+    )
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_state_secret: SecretStr | None = None
+    slack_api_url: str = SLACK_API_URL_DEFAULT
+    database_url: str = "sqlite:///journeybot.db"
+    port: int = Field(default=3000, ge=1, le=65535)
+    host: str = "0.0.0.0"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    default_locale: Literal["en", "fr"] = "en"
+    token_encryption_key: SecretStr | None = None
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("default_locale", mode="before")
+    @classmethod
+    def _short_locale(cls, value: object) -> object:
+        # Accept Slack-style locales ("fr-FR") as well as "fr".
+        return value.split("-")[0].split("_")[0].lower() if isinstance(value, str) else value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_has_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        # slack_sdk joins base_url + method name: without the slash the method is glued on.
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        if value.startswith(("postgresql://", "postgres://")):
+            # SQLAlchemy picks psycopg2 for a bare postgresql://; we ship psycopg 3.
+            value = "postgresql+psycopg://" + value.split("://", 1)[1]
+        return value
+
+    @model_validator(mode="after")
+    def _mode_is_complete(self) -> Settings:
+        oauth = self.slack_client_id is not None or self.slack_client_secret is not None
+        if oauth:
+            missing = [
+                name
+                for name, value in (
+                    ("SLACK_CLIENT_ID", self.slack_client_id),
+                    ("SLACK_CLIENT_SECRET", self.slack_client_secret),
+                    ("SLACK_STATE_SECRET", self.slack_state_secret),
+                    ("TOKEN_ENCRYPTION_KEY", self.token_encryption_key),
+                )
+                if value is None
+            ]
+            if missing:
+                raise ValueError(
+                    f"OAuth mode also needs {', '.join(missing)} "
+                    "(tokens are stored encrypted, installs are protected by a state secret)"
+                )
+        elif self.slack_bot_token is None:
+            raise ValueError("SLACK_BOT_TOKEN is required (or SLACK_CLIENT_ID for OAuth)")
+        if self.slack_app_token is None and self.slack_signing_secret is None:
+            raise ValueError(
+                "SLACK_SIGNING_SECRET is required in HTTP mode (set SLACK_APP_TOKEN for Socket Mode)"
+            )
+        if self.slack_app_token is not None and not self.slack_app_token.get_secret_value().startswith(
+            "xapp-"
+        ):
+            raise ValueError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+        return self
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    @property
+    def oauth(self) -> bool:
+        return self.slack_client_id is not None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        raw = self.database_url.split("///", 1)[1] if "///" in self.database_url else ""
+        return None if raw in ("", ":memory:") else Path(raw)
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line, safe to print."""
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """Turn pydantic's report into one line naming the variables, never their values."""
+    parts: list[str] = []
+    for item in error.errors():
+        location = [str(part) for part in item.get("loc", ())]
+        message = str(item.get("msg", "invalid"))
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        if location:
+            parts.append(f"{location[0].upper()}: {message}")
+        else:
+            parts.append(message)
+    return "configuration error: " + "; ".join(parts)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build `Settings`, turning validation failures into a one-line `SettingsError`."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise SettingsError(describe_validation_error(error)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own with `load_settings`)."""
+    return load_settings()

@@ -1,0 +1,1 @@
+"""The wiring: the only code outside handlers/ that knows Slack's libraries."""

@@ -1,0 +1,103 @@
+"""Build the Bolt app: clients pointed at SLACK_API_URL, stores, middleware, listeners."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.runtime import Runtime
+from handlers import register_all
+from handlers.locale import LocaleResolver
+from handlers.oauth_store import DatabaseStateStore, EncryptedInstallationStore
+from handlers.scopes import BOT_SCOPES
+from storage.crypto import TokenCipher
+
+log = logging.getLogger(__name__)
+
+
+class _DropClientTokenWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment itself, then warns that our client
+    (which carries that same token) wins; the warning is noise for us."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+BOLT_LOGGER = logging.getLogger("journeybot.bolt")
+BOLT_LOGGER.addFilter(_DropClientTokenWarning())
+
+
+def make_async_client(runtime: Runtime, token: str | None = None) -> AsyncWebClient:
+    """Every Web API client the bot makes: our base URL, and retries on 429 and lost connections.
+
+    5xx are not retried: a chat.postMessage that failed with 500 may still have posted.
+    """
+    return AsyncWebClient(
+        token=token,
+        base_url=runtime.settings.slack_api_url,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=1),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def create_bolt_app(runtime: Runtime, *, client: AsyncWebClient | None = None) -> AsyncApp:
+    settings = runtime.settings
+    bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    # In OAuth mode the client has no token: Bolt hands each request its workspace's own.
+    client = client or make_async_client(runtime, None if settings.oauth else bot_token)
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    options: dict[str, Any] = {
+        "client": client,
+        "logger": BOLT_LOGGER,
+        "ignoring_self_events_enabled": True,
+        "request_verification_enabled": not settings.socket_mode,
+        # Bolt answers events before listeners finish unless told otherwise; our event
+        # listeners store first (fast) so that a 200 always means "kept".
+        "process_before_response": True,
+    }
+    if secret is not None:
+        options["signing_secret"] = secret
+    elif settings.socket_mode:
+        # Socket Mode has no signatures to check; Bolt still wants a non-empty value.
+        options["signing_secret"] = "socket-mode-unused"
+    if settings.oauth:
+        assert settings.slack_client_id and settings.slack_client_secret
+        assert settings.token_encryption_key is not None
+        cipher = TokenCipher(settings.token_encryption_key.get_secret_value())
+        installation_store = EncryptedInstallationStore(runtime, cipher, settings.slack_client_id)
+        options["installation_store"] = installation_store
+        options["oauth_settings"] = AsyncOAuthSettings(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret.get_secret_value(),
+            scopes=list(BOT_SCOPES),
+            user_scopes=[],
+            installation_store=installation_store,
+            state_store=DatabaseStateStore(runtime),
+            install_path="/slack/install",
+            redirect_uri_path="/slack/oauth_redirect",
+        )
+    elif client.token is None:
+        options["token"] = bot_token
+    app = AsyncApp(**options)
+    if settings.oauth:
+        app.enable_token_revocation_listeners()
+    locales = LocaleResolver(settings.default_locale)
+
+    async def inject_runtime(context: Any, next: Any) -> None:
+        context["runtime"] = runtime
+        context["locales"] = locales
+        await next()
+
+    app.use(inject_runtime)
+    register_all(app)
+    return app

@@ -1,0 +1,76 @@
+"""`journeybot run`: HTTP or Socket Mode, the scheduler, and a clean stop on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+from bot.runtime import Runtime
+from bot.scheduler import build_scheduler
+from bot.settings import Settings
+from bot.wiring.app import create_bolt_app
+from bot.wiring.web import create_web_app
+from storage.db import make_engine, make_session_factory
+from storage.migrate import is_up_to_date, upgrade
+
+log = logging.getLogger(__name__)
+
+# How long in-flight requests get to finish after SIGTERM.
+SHUTDOWN_GRACE_SECONDS = 10.0
+
+
+class NotMigratedError(Exception):
+    pass
+
+
+async def serve(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    if settings.is_sqlite:
+        upgrade(engine)  # a first run on the embedded default just works
+    elif not is_up_to_date(engine):
+        raise NotMigratedError(
+            "the database is not migrated to this version: run `journeybot migrate` first"
+        )
+    runtime = Runtime(settings=settings, session_factory=make_session_factory(engine))
+    bolt_app = create_bolt_app(runtime)
+    socket_handler: AsyncSocketModeHandler | None = None
+    web_app = create_web_app(None if settings.socket_mode else bolt_app, runtime, engine)
+    runner = web.AppRunner(web_app, shutdown_timeout=SHUTDOWN_GRACE_SECONDS, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port)
+    await site.start()
+    if settings.socket_mode:
+        assert settings.slack_app_token is not None
+        socket_handler = AsyncSocketModeHandler(bolt_app, settings.slack_app_token.get_secret_value())
+        await socket_handler.connect_async()
+        log.info("journeybot connected in Socket Mode (health on port %s)", settings.port)
+    else:
+        log.info("journeybot listening on %s:%s (HTTP mode)", settings.host, settings.port)
+    scheduler = build_scheduler(runtime)
+    scheduler.start()
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+
+    log.info("stopping: finishing in-flight work")
+    if socket_handler is not None:
+        await socket_handler.close_async()
+    await runner.cleanup()  # stops accepting, waits for running handlers
+    scheduler.shutdown(wait=True)
+    engine.dispose()
+    log.info("stopped")
+
+
+def migrate(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()

@@ -1,0 +1,107 @@
+"""The HTTP face: /slack/events (commands, interactivity, events), OAuth, /healthz."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import Engine, text
+
+from bot.runtime import Runtime
+from storage.migrate import is_up_to_date
+
+log = logging.getLogger(__name__)
+
+# Slack never sends more than a few hundred kB; refuse anything far larger up front.
+MAX_BODY_BYTES = 1024 * 1024
+EVENTS_PATH = "/slack/events"
+HEALTH_CACHE_SECONDS = 2.0
+
+
+class HealthCheck:
+    """200 once the database answers and carries the newest migration."""
+
+    def __init__(self, runtime: Runtime, engine: Engine) -> None:
+        self._runtime = runtime
+        self._engine = engine
+        self._migrated = False
+        self._last_ok = 0.0
+
+    def check(self) -> tuple[bool, str]:
+        if time.monotonic() - self._last_ok < HEALTH_CACHE_SECONDS:
+            return True, "ok"
+        try:
+            with self._engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            if not self._migrated:
+                self._migrated = is_up_to_date(self._engine)
+        except Exception as error:  # any driver error means "not healthy", never a 500
+            log.warning("health check: database unreachable: %s", type(error).__name__)
+            return False, "database unreachable"
+        if not self._migrated:
+            return False, "database not migrated"
+        self._last_ok = time.monotonic()
+        return True, "ok"
+
+
+def create_web_app(
+    bolt_app: AsyncApp | None, runtime: Runtime, engine: Engine
+) -> web.Application:
+    """The aiohttp application. Without a Bolt app (Socket Mode) it serves /healthz only."""
+    web_app = web.Application(client_max_size=MAX_BODY_BYTES)
+    health = HealthCheck(runtime, engine)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        ok, reason = await asyncio.to_thread(health.check)
+        return web.json_response({"ok": ok, "status": reason}, status=200 if ok else 503)
+
+    web_app.router.add_get("/healthz", healthz)
+    if bolt_app is None:
+        return web_app
+
+    secret = runtime.settings.slack_signing_secret
+    assert secret is not None, "HTTP mode needs a signing secret"
+    verifier = SignatureVerifier(secret.get_secret_value())
+
+    async def slack_events(request: web.Request) -> web.Response:
+        raw = await request.read()
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        # Verify before parsing: a forged or malformed body must cost nothing and touch nothing.
+        if not (
+            timestamp.isdigit()
+            and signature
+            and verifier.is_valid(body=raw, timestamp=timestamp, signature=signature)
+        ):
+            log.info("refused unsigned or stale request from %s", request.remote)
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            bolt_request = await to_bolt_request(request)
+        except (ValueError, UnicodeDecodeError) as error:
+            log.warning("malformed Slack request body: %s", type(error).__name__)
+            return web.json_response({"error": "malformed body"}, status=400)
+        bolt_response = await bolt_app.async_dispatch(bolt_request)
+        return await to_aiohttp_response(bolt_response)
+
+    web_app.router.add_post(EVENTS_PATH, slack_events)
+
+    oauth_flow = bolt_app.oauth_flow
+    if oauth_flow is not None:
+
+        async def install(request: web.Request) -> web.Response:
+            bolt_response = await oauth_flow.handle_installation(await to_bolt_request(request))
+            return await to_aiohttp_response(bolt_response)
+
+        async def oauth_redirect(request: web.Request) -> web.Response:
+            bolt_response = await oauth_flow.handle_callback(await to_bolt_request(request))
+            return await to_aiohttp_response(bolt_response)
+
+        web_app.router.add_get(oauth_flow.install_path, install)
+        web_app.router.add_get(oauth_flow.redirect_uri_path, oauth_redirect)
+    return web_app
+
