@@ -93,10 +93,12 @@ class Settings(BaseSettings):
             raise ValueError("SLACK_BOT_TOKEN is required (or SLACK_CLIENT_ID for OAuth)")
         if self.slack_app_token is None and self.slack_signing_secret is None:
             raise ValueError(
-                "SLACK_SIGNING_SECRET is required in HTTP mode (set SLACK_APP_TOKEN for Socket Mode)"
+                "SLACK_SIGNING_SECRET is required in HTTP mode "
+                "(set SLACK_APP_TOKEN for Socket Mode)"
             )
-        if self.slack_app_token is not None and not self.slack_app_token.get_secret_value().startswith(
-            "xapp-"
+        if (
+            self.slack_app_token is not None
+            and not self.slack_app_token.get_secret_value().startswith("xapp-")
         ):
             raise ValueError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
         return self

@@ -19,11 +19,17 @@ def register(app: AsyncApp) -> None:
         kind = body.get("type") or ("command" if "command" in body else "unknown")
         # Never log the body: it may carry message text and response URLs.
         log.error(
-            "unhandled error ref=%s kind=%s: %s", reference, kind, type(error).__name__, exc_info=error
+            "unhandled error ref=%s kind=%s: %s",
+            reference,
+            kind,
+            type(error).__name__,
+            exc_info=error,
         )
         if kind == "event_callback":
             # A non-2xx makes Slack retry the event; its event_id is deduplicated then.
-            return BoltResponse(status=500, body=json.dumps({"error": "internal", "ref": reference}))
+            return BoltResponse(
+                status=500, body=json.dumps({"error": "internal", "ref": reference})
+            )
         # Commands and interactivity are never retried by Slack: tell the person instead.
         text = f"Something went wrong on our side (reference {reference}). Please try again."
         return BoltResponse(

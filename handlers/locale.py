@@ -31,7 +31,9 @@ class LocaleResolver:
         self._cache[(team_id, user_id)] = (locale, time.monotonic() + CACHE_SECONDS)
         return locale
 
-    async def resolve(self, client: AsyncWebClient, team_id: str | None, user_id: str | None) -> str:
+    async def resolve(
+        self, client: AsyncWebClient, team_id: str | None, user_id: str | None
+    ) -> str:
         """The user's language; the default when Slack can't tell us within a second."""
         if not team_id or not user_id:
             return self._default

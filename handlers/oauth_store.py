@@ -182,4 +182,6 @@ class DatabaseStateStore(AsyncOAuthStateStore):
         return state
 
     async def async_consume(self, state: str) -> bool:
-        return await self._runtime.run(repo.consume_state, state=state, now=self._runtime.clock.now())
+        return await self._runtime.run(
+            repo.consume_state, state=state, now=self._runtime.clock.now()
+        )

@@ -39,11 +39,15 @@ class TokenCipher:
         try:
             return self._fernet.decrypt(ciphertext.encode()).decode()
         except InvalidToken:
-            raise TokenCipherError("stored token does not decrypt with the configured keys") from None
+            raise TokenCipherError(
+                "stored token does not decrypt with the configured keys"
+            ) from None
 
     def rotate(self, ciphertext: str) -> str:
         """Re-encrypt under the newest key."""
         try:
             return self._fernet.rotate(ciphertext.encode()).decode()
         except InvalidToken:
-            raise TokenCipherError("stored token does not decrypt with the configured keys") from None
+            raise TokenCipherError(
+                "stored token does not decrypt with the configured keys"
+            ) from None

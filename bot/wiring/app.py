@@ -55,7 +55,9 @@ def create_bolt_app(runtime: Runtime, *, client: AsyncWebClient | None = None) -
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     # In OAuth mode the client has no token: Bolt hands each request its workspace's own.
     client = client or make_async_client(runtime, None if settings.oauth else bot_token)
-    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    )
     options: dict[str, Any] = {
         "client": client,
         "logger": BOLT_LOGGER,
@@ -71,7 +73,8 @@ def create_bolt_app(runtime: Runtime, *, client: AsyncWebClient | None = None) -
         # Socket Mode has no signatures to check; Bolt still wants a non-empty value.
         options["signing_secret"] = "socket-mode-unused"
     if settings.oauth:
-        assert settings.slack_client_id and settings.slack_client_secret
+        assert settings.slack_client_id
+        assert settings.slack_client_secret
         assert settings.token_encryption_key is not None
         cipher = TokenCipher(settings.token_encryption_key.get_secret_value())
         installation_store = EncryptedInstallationStore(runtime, cipher, settings.slack_client_id)

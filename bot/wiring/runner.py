@@ -45,8 +45,10 @@ async def serve(settings: Settings) -> None:
     await site.start()
     if settings.socket_mode:
         assert settings.slack_app_token is not None
-        socket_handler = AsyncSocketModeHandler(bolt_app, settings.slack_app_token.get_secret_value())
-        await socket_handler.connect_async()
+        socket_handler = AsyncSocketModeHandler(
+            bolt_app, settings.slack_app_token.get_secret_value()
+        )
+        await socket_handler.connect_async()  # type: ignore[no-untyped-call]
         log.info("journeybot connected in Socket Mode (health on port %s)", settings.port)
     else:
         log.info("journeybot listening on %s:%s (HTTP mode)", settings.host, settings.port)
@@ -61,7 +63,7 @@ async def serve(settings: Settings) -> None:
 
     log.info("stopping: finishing in-flight work")
     if socket_handler is not None:
-        await socket_handler.close_async()
+        await socket_handler.close_async()  # type: ignore[no-untyped-call]
     await runner.cleanup()  # stops accepting, waits for running handlers
     scheduler.shutdown(wait=True)
     engine.dispose()

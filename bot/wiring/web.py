@@ -49,9 +49,7 @@ class HealthCheck:
         return True, "ok"
 
 
-def create_web_app(
-    bolt_app: AsyncApp | None, runtime: Runtime, engine: Engine
-) -> web.Application:
+def create_web_app(bolt_app: AsyncApp | None, runtime: Runtime, engine: Engine) -> web.Application:
     """The aiohttp application. Without a Bolt app (Socket Mode) it serves /healthz only."""
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     health = HealthCheck(runtime, engine)
@@ -104,4 +102,3 @@ def create_web_app(
         web_app.router.add_get(oauth_flow.install_path, install)
         web_app.router.add_get(oauth_flow.redirect_uri_path, oauth_redirect)
     return web_app
-

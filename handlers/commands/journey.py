@@ -66,7 +66,9 @@ async def handle_journey(
     handler = SUBCOMMAND_HANDLERS.get(parsed.subcommand.key)
     if handler is None:  # help, and anything whose feature registered no handler
         blocks = help_blocks(command, runtime.catalog, _)
-        await ack(text=help_text(command, runtime.catalog, _), blocks=blocks, response_type="ephemeral")
+        await ack(
+            text=help_text(command, runtime.catalog, _), blocks=blocks, response_type="ephemeral"
+        )
         return
     call = CommandCall(body, parsed, _, runtime, ack, respond, client, context)
     await handler(call)

@@ -1,4 +1,4 @@
-"""Alembic environment: uses the caller's connection when given one (tests, `journeybot migrate`)."""
+"""Alembic environment: uses the caller's connection when given one (`journeybot migrate`)."""
 
 from __future__ import annotations
 

@@ -2,5 +2,29 @@
 
 from storage.base import Base
 from storage.models.installation import Installation, OAuthState
+from storage.models.irritant import Irritant, IrritantEvent, IrritantVote
+from storage.models.outbox import OutboxMessage
+from storage.models.workspace import InboundEvent, WorkspaceSettings
 
-__all__ = ["Base", "Installation", "OAuthState"]
+__all__ = [
+    "Base",
+    "InboundEvent",
+    "Installation",
+    "Irritant",
+    "IrritantEvent",
+    "IrritantVote",
+    "OAuthState",
+    "OutboxMessage",
+    "WorkspaceSettings",
+]
+
+# Tables holding a workspace's data: uninstall purges them, tenant tests cover them.
+TENANT_TABLES = (
+    IrritantEvent,
+    IrritantVote,
+    Irritant,
+    OutboxMessage,
+    InboundEvent,
+    WorkspaceSettings,
+    Installation,
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from storage.models import Installation, OAuthState
@@ -19,8 +19,8 @@ class WorkspaceKey:
     team_id: str
 
 
-def _scoped(client_id: str, key: WorkspaceKey, *, org_wide: bool) -> list[object]:
-    criteria: list[object] = [Installation.client_id == client_id]
+def _scoped(client_id: str, key: WorkspaceKey, *, org_wide: bool) -> list[ColumnElement[bool]]:
+    criteria: list[ColumnElement[bool]] = [Installation.client_id == client_id]
     if key.enterprise_id is not None:
         criteria.append(Installation.enterprise_id == key.enterprise_id)
     else:
@@ -55,10 +55,12 @@ def find_latest(
     org_wide: bool,
     user_id: str | None = None,
 ) -> Installation | None:
-    statement = select(Installation).where(*_scoped(client_id, key, org_wide=org_wide))  # type: ignore[arg-type]
+    statement = select(Installation).where(*_scoped(client_id, key, org_wide=org_wide))
     if user_id is not None:
         statement = statement.where(Installation.user_id == user_id)
-    statement = statement.order_by(Installation.installed_at.desc(), Installation.id.desc()).limit(1)
+    statement = statement.order_by(Installation.installed_at.desc(), Installation.id.desc()).limit(
+        1
+    )
     return session.scalars(statement).first()
 
 
@@ -67,7 +69,7 @@ def find_latest_with_bot(
 ) -> Installation | None:
     statement = (
         select(Installation)
-        .where(*_scoped(client_id, key, org_wide=org_wide))  # type: ignore[arg-type]
+        .where(*_scoped(client_id, key, org_wide=org_wide))
         .where(Installation.bot_token_encrypted.is_not(None))
         .order_by(Installation.installed_at.desc(), Installation.id.desc())
         .limit(1)
@@ -76,7 +78,9 @@ def find_latest_with_bot(
 
 
 def delete_bot(session: Session, *, client_id: str, key: WorkspaceKey, org_wide: bool) -> int:
-    rows = session.scalars(select(Installation).where(*_scoped(client_id, key, org_wide=org_wide))).all()  # type: ignore[arg-type]
+    rows = session.scalars(
+        select(Installation).where(*_scoped(client_id, key, org_wide=org_wide))
+    ).all()
     for row in rows:
         row.bot_token_encrypted = None
         row.bot_refresh_token_encrypted = None
@@ -92,7 +96,7 @@ def delete_installations(
     org_wide: bool,
     user_id: str | None = None,
 ) -> int:
-    statement = delete(Installation).where(*_scoped(client_id, key, org_wide=org_wide))  # type: ignore[arg-type]
+    statement = delete(Installation).where(*_scoped(client_id, key, org_wide=org_wide))
     if user_id is not None:
         statement = statement.where(Installation.user_id == user_id)
     return session.execute(statement).rowcount  # type: ignore[attr-defined, no-any-return]

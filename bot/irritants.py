@@ -1,0 +1,377 @@
+"""Irritants: capture, votes, triage and closing the loop. Knows nothing of Slack.
+
+Every function takes the session first and works inside the caller's transaction. Slack
+calls that follow from a decision (fetch the message, confirm to the reporter, tell
+reporters it was resolved) are written to the outbox in that same transaction, so they
+happen if and only if the decision was committed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from bot.i18n import N_
+from storage.models import Irritant
+from storage.repositories import irritants as repo
+from storage.repositories import outbox
+
+SHORTCUT = "shortcut"
+MAX_NOTE_LENGTH = 1000
+MAX_RESOLUTION_LENGTH = 1000
+SEVERITIES = (1, 2, 3)
+
+
+class Status(StrEnum):
+    new = "new"
+    acknowledged = "acknowledged"
+    resolved = "resolved"
+    withdrawn = "withdrawn"
+
+
+class Outbox(StrEnum):
+    """Slack calls the use cases decide on; handlers/outbox.py performs them."""
+
+    fetch_message = "fetch_message"
+    confirm_report = "confirm_report"
+    notify_resolved = "notify_resolved"
+    mark_resolved = "mark_resolved"
+
+
+STATUS_LABELS = {
+    Status.new: N_("new"),
+    Status.acknowledged: N_("acknowledged"),
+    Status.resolved: N_("resolved"),
+    Status.withdrawn: N_("withdrawn"),
+}
+
+
+@dataclass(frozen=True)
+class Workspace:
+    team_id: str
+    enterprise_id: str | None = None
+
+
+class IrritantError(Exception):
+    """A rule refused the change; `message` is a msgid to show the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Details:
+    category: str | None
+    severity: int | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    irritant_id: int
+    new_irritant: bool
+    new_reporter: bool
+
+
+def _enqueue(
+    session: Session, ws: Workspace, kind: Outbox, now: datetime, **payload: object
+) -> None:
+    outbox.enqueue(
+        session,
+        team_id=ws.team_id,
+        enterprise_id=ws.enterprise_id,
+        kind=kind,
+        payload=payload,
+        now=now,
+    )
+
+
+def report(
+    session: Session,
+    *,
+    ws: Workspace,
+    channel_id: str,
+    message_ts: str,
+    reporter_id: str,
+    via: str,
+    now: datetime,
+    thread_ts: str | None = None,
+    author_id: str | None = None,
+    text: str | None = None,
+    details: Details | None = None,
+    confirm: bool = True,
+) -> ReportResult:
+    """Count one reporter's gesture on a message; the same gesture twice changes nothing."""
+    irritant, created = repo.get_or_create(
+        session,
+        team_id=ws.team_id,
+        enterprise_id=ws.enterprise_id,
+        channel_id=channel_id,
+        message_ts=message_ts,
+        thread_ts=thread_ts,
+        author_id=author_id,
+        now=now,
+    )
+    already_reporter = repo.has_voted(
+        session, team_id=ws.team_id, irritant_id=irritant.id, user_id=reporter_id
+    )
+    added = repo.add_vote(
+        session, team_id=ws.team_id, irritant_id=irritant.id, user_id=reporter_id, via=via, now=now
+    )
+    if added:
+        irritant.last_reported_at = now
+        if irritant.status == Status.withdrawn:
+            _set_status(
+                session, ws, irritant, Status.new, actor_id=reporter_id, now=now, kind="reopened"
+            )
+        if not already_reporter:
+            repo.add_event(
+                session,
+                team_id=ws.team_id,
+                irritant_id=irritant.id,
+                kind="reported",
+                actor_id=reporter_id,
+                now=now,
+            )
+    if thread_ts and not irritant.thread_ts:
+        irritant.thread_ts = thread_ts
+    if author_id and not irritant.message_author_id:
+        irritant.message_author_id = author_id
+    if text is not None and irritant.text_status == "pending":
+        irritant.message_text = text
+        irritant.text_status = "complete"
+    if details is not None:
+        apply_details(irritant, details)
+    if (created and irritant.text_status == "pending") or (created and irritant.permalink is None):
+        _enqueue(session, ws, Outbox.fetch_message, now, irritant_id=irritant.id)
+    if added and not already_reporter and confirm:
+        _enqueue(
+            session,
+            ws,
+            Outbox.confirm_report,
+            now,
+            irritant_id=irritant.id,
+            channel_id=channel_id,
+            user_id=reporter_id,
+        )
+    return ReportResult(irritant.id, created, added and not already_reporter)
+
+
+def unreport(
+    session: Session,
+    *,
+    ws: Workspace,
+    channel_id: str,
+    message_ts: str,
+    reporter_id: str,
+    via: str,
+    now: datetime,
+) -> Irritant | None:
+    """Take back one gesture; an irritant left with no reporter is withdrawn."""
+    irritant = repo.by_message(
+        session, team_id=ws.team_id, channel_id=channel_id, message_ts=message_ts
+    )
+    if irritant is None:
+        return None
+    removed = repo.remove_vote(
+        session, team_id=ws.team_id, irritant_id=irritant.id, user_id=reporter_id, via=via
+    )
+    if not removed:
+        return irritant
+    still = repo.has_voted(
+        session, team_id=ws.team_id, irritant_id=irritant.id, user_id=reporter_id
+    )
+    if not still:
+        repo.add_event(
+            session,
+            team_id=ws.team_id,
+            irritant_id=irritant.id,
+            kind="unreported",
+            actor_id=reporter_id,
+            now=now,
+        )
+    if not repo.reporters(
+        session, team_id=ws.team_id, irritant_id=irritant.id
+    ) and irritant.status in (
+        Status.new,
+        Status.acknowledged,
+    ):
+        _set_status(session, ws, irritant, Status.withdrawn, actor_id=None, now=now)
+    return irritant
+
+
+def validate_details(
+    category: str | None, severity: str | None, note: str | None, categories: tuple[str, ...]
+) -> tuple[Details | None, dict[str, str]]:
+    """Check what the details modal sent; {field: msgid} on error."""
+    errors: dict[str, str] = {}
+    if category is not None and category not in categories:
+        errors["category"] = N_("Choose one of the workspace's categories.")
+    level: int | None = None
+    if severity not in (None, ""):
+        try:
+            level = int(str(severity))
+        except ValueError:
+            level = None
+        if level not in SEVERITIES:
+            errors["severity"] = N_("Severity is 1, 2 or 3.")
+    cleaned_note = (note or "").strip() or None
+    if cleaned_note is not None and len(cleaned_note) > MAX_NOTE_LENGTH:
+        errors["note"] = N_("Keep the note under 1000 characters.")
+    if errors:
+        return None, errors
+    return Details(category, level, cleaned_note), {}
+
+
+def apply_details(irritant: Irritant, details: Details) -> None:
+    irritant.category = details.category
+    irritant.severity = details.severity
+    irritant.note = details.note
+
+
+def update_details(
+    session: Session,
+    *,
+    ws: Workspace,
+    irritant_id: int,
+    details: Details,
+    actor_id: str,
+    now: datetime,
+) -> Irritant:
+    irritant = get(session, ws=ws, irritant_id=irritant_id)
+    apply_details(irritant, details)
+    repo.add_event(
+        session,
+        team_id=ws.team_id,
+        irritant_id=irritant.id,
+        kind="details",
+        actor_id=actor_id,
+        now=now,
+    )
+    return irritant
+
+
+def get(session: Session, *, ws: Workspace, irritant_id: int) -> Irritant:
+    irritant = repo.by_id(session, team_id=ws.team_id, irritant_id=irritant_id)
+    if irritant is None:
+        raise IrritantError(N_("This irritant no longer exists."))
+    return irritant
+
+
+def _set_status(
+    session: Session,
+    ws: Workspace,
+    irritant: Irritant,
+    status: Status,
+    *,
+    actor_id: str | None,
+    now: datetime,
+    kind: str | None = None,
+    note: str | None = None,
+) -> None:
+    irritant.status = status
+    irritant.status_changed_at = now
+    repo.add_event(
+        session,
+        team_id=ws.team_id,
+        irritant_id=irritant.id,
+        kind=kind or str(status),
+        actor_id=actor_id,
+        now=now,
+        note=note,
+    )
+
+
+def acknowledge(
+    session: Session, *, ws: Workspace, irritant_id: int, actor_id: str, now: datetime
+) -> Irritant:
+    irritant = get(session, ws=ws, irritant_id=irritant_id)
+    if irritant.status != Status.new:
+        raise IrritantError(N_("Only a new irritant can be acknowledged."))
+    _set_status(session, ws, irritant, Status.acknowledged, actor_id=actor_id, now=now)
+    return irritant
+
+
+def validate_resolution(note: str | None) -> tuple[str | None, dict[str, str]]:
+    cleaned = (note or "").strip()
+    if not cleaned:
+        return None, {"resolution": N_("Say what was done: reporters will read it.")}
+    if len(cleaned) > MAX_RESOLUTION_LENGTH:
+        return None, {"resolution": N_("Keep it under 1000 characters.")}
+    return cleaned, {}
+
+
+def resolve(
+    session: Session, *, ws: Workspace, irritant_id: int, actor_id: str, note: str, now: datetime
+) -> Irritant:
+    """Resolve and close the loop: every reporter is told, the message is marked."""
+    irritant = get(session, ws=ws, irritant_id=irritant_id)
+    if irritant.status not in (Status.new, Status.acknowledged):
+        raise IrritantError(N_("Only an open irritant can be resolved."))
+    irritant.resolution_note = note
+    _set_status(session, ws, irritant, Status.resolved, actor_id=actor_id, now=now, note=note)
+    for reporter_id in repo.reporters(session, team_id=ws.team_id, irritant_id=irritant.id):
+        _enqueue(
+            session, ws, Outbox.notify_resolved, now, irritant_id=irritant.id, user_id=reporter_id
+        )
+    _enqueue(session, ws, Outbox.mark_resolved, now, irritant_id=irritant.id)
+    return irritant
+
+
+def reopen(
+    session: Session, *, ws: Workspace, irritant_id: int, actor_id: str, now: datetime
+) -> Irritant:
+    irritant = get(session, ws=ws, irritant_id=irritant_id)
+    if irritant.status not in (Status.resolved, Status.acknowledged, Status.withdrawn):
+        raise IrritantError(N_("This irritant is already open."))
+    _set_status(session, ws, irritant, Status.new, actor_id=actor_id, now=now, kind="reopened")
+    return irritant
+
+
+def redact_message(
+    session: Session, *, ws: Workspace, channel_id: str, message_ts: str, now: datetime, reason: str
+) -> bool:
+    """Forget a message's text (deleted in Slack, or past retention); counts stay."""
+    irritant = repo.by_message(
+        session, team_id=ws.team_id, channel_id=channel_id, message_ts=message_ts
+    )
+    if irritant is None or irritant.text_status == "redacted":
+        return False
+    irritant.message_text = None
+    irritant.text_status = "redacted"
+    repo.add_event(
+        session,
+        team_id=ws.team_id,
+        irritant_id=irritant.id,
+        kind="redacted",
+        actor_id=None,
+        now=now,
+        note=reason,
+    )
+    return True
+
+
+def record_message(
+    session: Session,
+    *,
+    ws: Workspace,
+    irritant_id: int,
+    text: str | None,
+    permalink: str | None,
+    posted_at: datetime | None,
+    author_id: str | None,
+) -> None:
+    """What Slack told us about the message (text None: Slack would not give it)."""
+    irritant = repo.by_id(session, team_id=ws.team_id, irritant_id=irritant_id)
+    if irritant is None:
+        return
+    if irritant.text_status == "pending":
+        irritant.message_text = text
+        irritant.text_status = "complete" if text is not None else "unavailable"
+    irritant.permalink = permalink or irritant.permalink
+    irritant.message_posted_at = posted_at or irritant.message_posted_at
+    irritant.message_author_id = irritant.message_author_id or author_id

@@ -1,0 +1,247 @@
+"""Queries on irritants, votes and their history; every one filters by team_id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Irritant, IrritantEvent, IrritantVote
+from storage.repositories.upsert import insert_ignore
+
+OPEN_STATUSES = ("new", "acknowledged")
+
+
+def get_or_create(
+    session: Session,
+    *,
+    team_id: str,
+    enterprise_id: str | None,
+    channel_id: str,
+    message_ts: str,
+    thread_ts: str | None,
+    author_id: str | None,
+    now: datetime,
+) -> tuple[Irritant, bool]:
+    """The irritant for a message, created if needed; concurrent callers get the same row."""
+    created = insert_ignore(
+        session,
+        Irritant,
+        {
+            "team_id": team_id,
+            "enterprise_id": enterprise_id,
+            "channel_id": channel_id,
+            "message_ts": message_ts,
+            "thread_ts": thread_ts,
+            "message_author_id": author_id,
+            "status": "new",
+            "text_status": "pending",
+            "status_changed_at": now,
+            "last_reported_at": now,
+            "created_at": now,
+        },
+    )
+    irritant = by_message(session, team_id=team_id, channel_id=channel_id, message_ts=message_ts)
+    assert irritant is not None, "the row was just inserted or already there"
+    return irritant, created
+
+
+def by_message(
+    session: Session, *, team_id: str, channel_id: str, message_ts: str
+) -> Irritant | None:
+    statement = select(Irritant).where(
+        Irritant.team_id == team_id,
+        Irritant.channel_id == channel_id,
+        Irritant.message_ts == message_ts,
+    )
+    return session.scalars(statement.execution_options(populate_existing=True)).first()
+
+
+def by_id(session: Session, *, team_id: str, irritant_id: int) -> Irritant | None:
+    statement = select(Irritant).where(Irritant.team_id == team_id, Irritant.id == irritant_id)
+    return session.scalars(statement.execution_options(populate_existing=True)).first()
+
+
+def add_vote(
+    session: Session, *, team_id: str, irritant_id: int, user_id: str, via: str, now: datetime
+) -> bool:
+    return insert_ignore(
+        session,
+        IrritantVote,
+        {
+            "team_id": team_id,
+            "irritant_id": irritant_id,
+            "user_id": user_id,
+            "via": via,
+            "created_at": now,
+        },
+    )
+
+
+def remove_vote(
+    session: Session, *, team_id: str, irritant_id: int, user_id: str, via: str
+) -> bool:
+    statement = delete(IrritantVote).where(
+        IrritantVote.team_id == team_id,
+        IrritantVote.irritant_id == irritant_id,
+        IrritantVote.user_id == user_id,
+        IrritantVote.via == via,
+    )
+    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def reporters(session: Session, *, team_id: str, irritant_id: int) -> list[str]:
+    """Distinct reporters, first reporter first."""
+    statement = (
+        select(IrritantVote.user_id, func.min(IrritantVote.created_at).label("first"))
+        .where(IrritantVote.team_id == team_id, IrritantVote.irritant_id == irritant_id)
+        .group_by(IrritantVote.user_id)
+        .order_by("first", IrritantVote.user_id)
+    )
+    return [row[0] for row in session.execute(statement)]
+
+
+def has_voted(session: Session, *, team_id: str, irritant_id: int, user_id: str) -> bool:
+    statement = select(IrritantVote.id).where(
+        IrritantVote.team_id == team_id,
+        IrritantVote.irritant_id == irritant_id,
+        IrritantVote.user_id == user_id,
+    )
+    return session.scalars(statement.limit(1)).first() is not None
+
+
+def add_event(
+    session: Session,
+    *,
+    team_id: str,
+    irritant_id: int,
+    kind: str,
+    actor_id: str | None,
+    now: datetime,
+    note: str | None = None,
+) -> None:
+    session.add(
+        IrritantEvent(
+            team_id=team_id,
+            irritant_id=irritant_id,
+            kind=kind,
+            actor_id=actor_id,
+            note=note,
+            at=now,
+        )
+    )
+
+
+def history(session: Session, *, team_id: str, irritant_ids: list[int]) -> list[IrritantEvent]:
+    if not irritant_ids:
+        return []
+    statement = (
+        select(IrritantEvent)
+        .where(IrritantEvent.team_id == team_id, IrritantEvent.irritant_id.in_(irritant_ids))
+        .order_by(IrritantEvent.at, IrritantEvent.id)
+    )
+    return list(session.scalars(statement))
+
+
+def votes_for(session: Session, *, team_id: str, irritant_ids: list[int]) -> dict[int, list[str]]:
+    """Distinct reporters per irritant."""
+    if not irritant_ids:
+        return {}
+    statement = (
+        select(IrritantVote.irritant_id, IrritantVote.user_id, func.min(IrritantVote.created_at))
+        .where(IrritantVote.team_id == team_id, IrritantVote.irritant_id.in_(irritant_ids))
+        .group_by(IrritantVote.irritant_id, IrritantVote.user_id)
+        .order_by(func.min(IrritantVote.created_at), IrritantVote.user_id)
+    )
+    result: dict[int, list[str]] = {irritant_id: [] for irritant_id in irritant_ids}
+    for irritant_id, user_id, _first in session.execute(statement):
+        result[irritant_id].append(user_id)
+    return result
+
+
+@dataclass(frozen=True)
+class RankedPage:
+    irritants: list[tuple[Irritant, int]]  # (irritant, reporter count)
+    total: int
+
+
+def _ranked(team_id: str, *, open_only: bool, category: str | None) -> Select[Irritant, int]:
+    reporter_count = (
+        select(
+            IrritantVote.irritant_id.label("irritant_id"),
+            func.count(func.distinct(IrritantVote.user_id)).label("reporters"),
+        )
+        .where(IrritantVote.team_id == team_id)
+        .group_by(IrritantVote.irritant_id)
+        .subquery()
+    )
+    count_column = func.coalesce(reporter_count.c.reporters, 0)
+    statement = (
+        select(Irritant, count_column)
+        .outerjoin(reporter_count, reporter_count.c.irritant_id == Irritant.id)
+        .where(Irritant.team_id == team_id)
+    )
+    if open_only:
+        statement = statement.where(Irritant.status.in_(OPEN_STATUSES))
+    if category is not None:
+        statement = statement.where(func.lower(Irritant.category) == category.lower())
+    return statement.order_by(
+        count_column.desc(), Irritant.last_reported_at.desc(), Irritant.id.desc()
+    )
+
+
+def ranked_page(
+    session: Session,
+    *,
+    team_id: str,
+    open_only: bool,
+    category: str | None,
+    offset: int,
+    limit: int,
+) -> RankedPage:
+    statement = _ranked(team_id, open_only=open_only, category=category)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    rows = session.execute(statement.offset(offset).limit(limit)).all()
+    return RankedPage([(row[0], int(row[1])) for row in rows], int(total))
+
+
+def all_for_export(session: Session, *, team_id: str) -> list[Irritant]:
+    statement = select(Irritant).where(Irritant.team_id == team_id).order_by(Irritant.id)
+    return list(session.scalars(statement))
+
+
+def redact_older_than(
+    session: Session, *, team_id: str, posted_before: datetime, now: datetime
+) -> list[int]:
+    """Blank the stored text of messages older than the retention cut-off; returns their ids."""
+    old = and_(
+        Irritant.team_id == team_id,
+        Irritant.message_text.is_not(None),
+        func.coalesce(Irritant.message_posted_at, Irritant.created_at) < posted_before,
+    )
+    ids = list(session.scalars(select(Irritant.id).where(old)))
+    if ids:
+        session.execute(
+            update(Irritant)
+            .where(Irritant.team_id == team_id, Irritant.id.in_(ids))
+            .values(message_text=None, text_status="redacted")
+        )
+        for irritant_id in ids:
+            add_event(
+                session,
+                team_id=team_id,
+                irritant_id=irritant_id,
+                kind="redacted",
+                actor_id=None,
+                now=now,
+                note="retention",
+            )
+    return ids
+
+
+def teams_with_text(session: Session) -> list[str]:
+    """Workspaces that still hold message text (the retention job's work list)."""
+    statement = select(Irritant.team_id).where(Irritant.message_text.is_not(None)).distinct()
+    return list(session.scalars(statement))

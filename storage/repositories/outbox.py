@@ -1,0 +1,105 @@
+"""Queries on the outbox: enqueue inside a use case's transaction, claim with a lease, settle."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import OutboxMessage
+
+MAX_ATTEMPTS = 8
+
+
+def enqueue(
+    session: Session,
+    *,
+    team_id: str,
+    enterprise_id: str | None,
+    kind: str,
+    payload: dict[str, Any],
+    now: datetime,
+    delay: timedelta = timedelta(0),
+) -> None:
+    session.add(
+        OutboxMessage(
+            team_id=team_id,
+            enterprise_id=enterprise_id,
+            kind=kind,
+            payload=json.dumps(payload, sort_keys=True),
+            due_at=now + delay,
+            created_at=now,
+        )
+    )
+
+
+def due_ids(session: Session, *, now: datetime, limit: int = 50) -> list[int]:
+    statement = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+            OutboxMessage.due_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
+
+
+def claim(
+    session: Session, *, message_id: int, now: datetime, lease: timedelta
+) -> OutboxMessage | None:
+    """Take a message for `lease`; a conditional UPDATE, so two replicas can't both win."""
+    statement = (
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        .values(claimed_until=now + lease, attempts=OutboxMessage.attempts + 1)
+    )
+    if session.execute(statement).rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return session.get(OutboxMessage, message_id, populate_existing=True)
+
+
+def mark_sent(session: Session, *, message_id: int, now: datetime) -> None:
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(sent_at=now))
+
+
+def mark_retry(
+    session: Session, *, message_id: int, now: datetime, error: str, retry_in: timedelta
+) -> None:
+    message = session.get(OutboxMessage, message_id)
+    if message is None:
+        return
+    message.last_error = error[:200]
+    message.claimed_until = None
+    if message.attempts >= MAX_ATTEMPTS:
+        message.failed_at = now
+    else:
+        message.due_at = now + retry_in
+
+
+def mark_failed(session: Session, *, message_id: int, now: datetime, error: str) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(failed_at=now, last_error=error[:200], claimed_until=None)
+    )
+
+
+def pending_count(session: Session, *, team_id: str) -> int:
+    statement = select(OutboxMessage.id).where(
+        OutboxMessage.team_id == team_id,
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.failed_at.is_(None),
+    )
+    return len(list(session.scalars(statement)))
