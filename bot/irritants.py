@@ -375,3 +375,30 @@ def record_message(
     irritant.permalink = permalink or irritant.permalink
     irritant.message_posted_at = posted_at or irritant.message_posted_at
     irritant.message_author_id = irritant.message_author_id or author_id
+
+
+def retract(
+    session: Session, *, ws: Workspace, irritant_id: int, reporter_id: str, now: datetime
+) -> Irritant:
+    """Undo: every gesture of this reporter on the irritant is taken back."""
+    irritant = get(session, ws=ws, irritant_id=irritant_id)
+    removed = repo.remove_votes_of(
+        session, team_id=ws.team_id, irritant_id=irritant.id, user_id=reporter_id
+    )
+    if removed:
+        repo.add_event(
+            session,
+            team_id=ws.team_id,
+            irritant_id=irritant.id,
+            kind="unreported",
+            actor_id=reporter_id,
+            now=now,
+        )
+    if not repo.reporters(
+        session, team_id=ws.team_id, irritant_id=irritant.id
+    ) and irritant.status in (
+        Status.new,
+        Status.acknowledged,
+    ):
+        _set_status(session, ws, irritant, Status.withdrawn, actor_id=None, now=now)
+    return irritant

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     default_locale: Literal["en", "fr"] = "en"
     token_encryption_key: SecretStr | None = None
+    delete_data_on_uninstall: bool = True
 
     @field_validator("log_level", mode="before")
     @classmethod

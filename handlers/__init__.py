@@ -5,7 +5,9 @@ from slack_bolt.async_app import AsyncApp
 
 def register_all(app: AsyncApp) -> None:
     """Attach every listener of every surface."""
-    from handlers import commands, errors
+    from handlers import commands, errors, irritants, lifecycle
 
     errors.register(app)
     commands.register(app)
+    irritants.register(app)
+    lifecycle.register(app)

@@ -11,3 +11,35 @@ class HelpBlock(StrEnum):
     header = "help-header"
     list = "help-list"
     footer = "help-footer"
+
+
+class IrritantAction(StrEnum):
+    details = "irritant-details"
+    undo = "irritant-undo"
+    acknowledge = "irritant-acknowledge"
+    resolve = "irritant-resolve"
+    reopen = "irritant-reopen"
+    page = "irritants-page"
+
+
+class IrritantView(StrEnum):
+    details = "irritant-details-modal"
+    resolve = "irritant-resolve-modal"
+    settings = "workspace-settings-modal"
+
+
+class Shortcut(StrEnum):
+    report_irritant = "report_irritant"
+
+
+class IrritantField(StrEnum):
+    """block_id == field name, so validation errors map straight onto input blocks."""
+
+    category = "category"
+    severity = "severity"
+    note = "note"
+    resolution = "resolution"
+    emojis = "emojis"
+    categories = "categories"
+    retention_days = "retention_days"
+    resolved_mark = "resolved_mark"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -15,9 +16,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
 from handlers import register_all
+from handlers.gateway import ClientProvider
 from handlers.locale import LocaleResolver
 from handlers.oauth_store import DatabaseStateStore, EncryptedInstallationStore
+from handlers.outbox.dispatcher import OutboxDispatcher
+from handlers.outbox.senders import build_senders
 from handlers.scopes import BOT_SCOPES
+from handlers.services import Services
 from storage.crypto import TokenCipher
 
 log = logging.getLogger(__name__)
@@ -50,7 +55,22 @@ def make_async_client(runtime: Runtime, token: str | None = None) -> AsyncWebCli
     )
 
 
-def create_bolt_app(runtime: Runtime, *, client: AsyncWebClient | None = None) -> AsyncApp:
+@dataclass
+class BotApp:
+    bolt: AsyncApp
+    services: Services
+
+    async def start_background(self) -> None:
+        """Start what must run beside request handling (the outbox relay)."""
+        assert self.services.dispatcher is not None
+        self.services.dispatcher.start()
+
+    async def stop_background(self) -> None:
+        assert self.services.dispatcher is not None
+        await self.services.dispatcher.stop()
+
+
+def create_bolt_app(runtime: Runtime, *, client: AsyncWebClient | None = None) -> BotApp:
     settings = runtime.settings
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     # In OAuth mode the client has no token: Bolt hands each request its workspace's own.
@@ -92,15 +112,19 @@ def create_bolt_app(runtime: Runtime, *, client: AsyncWebClient | None = None) -
     elif client.token is None:
         options["token"] = bot_token
     app = AsyncApp(**options)
-    if settings.oauth:
-        app.enable_token_revocation_listeners()
-    locales = LocaleResolver(settings.default_locale)
+    store = options.get("installation_store")
+    services = Services(
+        runtime=runtime,
+        locales=LocaleResolver(settings.default_locale),
+        clients=ClientProvider(client, lambda token: make_async_client(runtime, token), store),
+    )
+    services.dispatcher = OutboxDispatcher(runtime, build_senders(services))
 
-    async def inject_runtime(context: Any, next: Any) -> None:
-        context["runtime"] = runtime
-        context["locales"] = locales
+    async def inject_services(context: Any, next: Any) -> None:
+        context["services"] = services
+        context["installation_store"] = store
         await next()
 
-    app.use(inject_runtime)
+    app.use(inject_services)
     register_all(app)
-    return app
+    return BotApp(app, services)

@@ -38,7 +38,7 @@ async def serve(settings: Settings) -> None:
     runtime = Runtime(settings=settings, session_factory=make_session_factory(engine))
     bolt_app = create_bolt_app(runtime)
     socket_handler: AsyncSocketModeHandler | None = None
-    web_app = create_web_app(None if settings.socket_mode else bolt_app, runtime, engine)
+    web_app = create_web_app(bolt_app, runtime, engine, serve_slack=not settings.socket_mode)
     runner = web.AppRunner(web_app, shutdown_timeout=SHUTDOWN_GRACE_SECONDS, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
@@ -46,7 +46,7 @@ async def serve(settings: Settings) -> None:
     if settings.socket_mode:
         assert settings.slack_app_token is not None
         socket_handler = AsyncSocketModeHandler(
-            bolt_app, settings.slack_app_token.get_secret_value()
+            bolt_app.bolt, settings.slack_app_token.get_secret_value()
         )
         await socket_handler.connect_async()  # type: ignore[no-untyped-call]
         log.info("journeybot connected in Socket Mode (health on port %s)", settings.port)

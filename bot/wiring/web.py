@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, text
 
 from bot.runtime import Runtime
+from bot.wiring.app import BotApp
 from storage.migrate import is_up_to_date
 
 log = logging.getLogger(__name__)
@@ -49,18 +50,32 @@ class HealthCheck:
         return True, "ok"
 
 
-def create_web_app(bolt_app: AsyncApp | None, runtime: Runtime, engine: Engine) -> web.Application:
-    """The aiohttp application. Without a Bolt app (Socket Mode) it serves /healthz only."""
+def create_web_app(
+    bot_app: BotApp, runtime: Runtime, engine: Engine, *, serve_slack: bool = True
+) -> web.Application:
+    """The aiohttp application: /healthz always, Slack's routes unless in Socket Mode.
+
+    Its start-up and clean-up also start and stop the bot's background work, so a test
+    that runs this app in-process runs exactly what `journeybot run` runs.
+    """
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     health = HealthCheck(runtime, engine)
+
+    async def background(_app: web.Application) -> AsyncIterator[None]:
+        await bot_app.start_background()
+        yield
+        await bot_app.stop_background()
+
+    web_app.cleanup_ctx.append(background)
 
     async def healthz(_request: web.Request) -> web.Response:
         ok, reason = await asyncio.to_thread(health.check)
         return web.json_response({"ok": ok, "status": reason}, status=200 if ok else 503)
 
     web_app.router.add_get("/healthz", healthz)
-    if bolt_app is None:
+    if not serve_slack:
         return web_app
+    bolt_app = bot_app.bolt
 
     secret = runtime.settings.slack_signing_secret
     assert secret is not None, "HTTP mode needs a signing secret"

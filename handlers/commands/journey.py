@@ -13,7 +13,7 @@ from bot.commands import ParsedCommand
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from handlers.blocks.help import help_blocks, help_text
-from handlers.locale import LocaleResolver
+from handlers.services import Services
 
 
 @dataclass
@@ -23,11 +23,15 @@ class CommandCall:
     body: dict[str, Any]
     parsed: ParsedCommand
     translator: Translator
-    runtime: Runtime
+    services: Services
     ack: AsyncAck
     respond: AsyncRespond
     client: AsyncWebClient
     context: AsyncBoltContext
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.services.runtime
 
     @property
     def team_id(self) -> str:
@@ -53,12 +57,11 @@ async def handle_journey(
     respond: AsyncRespond,
     client: AsyncWebClient,
     context: AsyncBoltContext,
-    runtime: Runtime,
-    locales: LocaleResolver,
+    services: Services,
 ) -> None:
+    runtime = services.runtime
     parsed = runtime.catalog.parse(str(body.get("text", "")))
-    locale = await locales.resolve(client, context.team_id, body.get("user_id"))
-    _ = Translator(locale)
+    _ = await services.translator(client, context.team_id, body.get("user_id"))
     command = str(body.get("command") or "/journey")
     if parsed.subcommand is None:
         await _answer_unknown(ack, command, parsed.word, runtime, _)
@@ -70,7 +73,7 @@ async def handle_journey(
             text=help_text(command, runtime.catalog, _), blocks=blocks, response_type="ephemeral"
         )
         return
-    call = CommandCall(body, parsed, _, runtime, ack, respond, client, context)
+    call = CommandCall(body, parsed, _, services, ack, respond, client, context)
     await handler(call)
 
 

@@ -92,6 +92,15 @@ def remove_vote(
     return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
+def remove_votes_of(session: Session, *, team_id: str, irritant_id: int, user_id: str) -> int:
+    statement = delete(IrritantVote).where(
+        IrritantVote.team_id == team_id,
+        IrritantVote.irritant_id == irritant_id,
+        IrritantVote.user_id == user_id,
+    )
+    return session.execute(statement).rowcount  # type: ignore[attr-defined, no-any-return]
+
+
 def reporters(session: Session, *, team_id: str, irritant_id: int) -> list[str]:
     """Distinct reporters, first reporter first."""
     statement = (

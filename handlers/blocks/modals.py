@@ -1,0 +1,179 @@
+"""The modals: irritant details, resolution, workspace settings."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    Block,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.blocks.basic_components import PlainTextObject
+from slack_sdk.models.views import View
+
+from bot.i18n import Translator
+from bot.irritants import MAX_NOTE_LENGTH, MAX_RESOLUTION_LENGTH
+from bot.workspace_settings import RESOLVED_MARKS, IrritantConfig
+from handlers.blocks.text import clip, quote
+from handlers.ids import IrritantField, IrritantView
+
+SEVERITY_LABELS = {1: "1 · minor", 2: "2 · annoying", 3: "3 · serious"}
+MARK_LABELS = {
+    "reaction": "A ✅ reaction on the message",
+    "reply": "A reply in the message's thread",
+    "both": "Both",
+    "none": "Nothing",
+}
+
+
+def _title(text: str) -> PlainTextObject:
+    return PlainTextObject(text=clip(text, 24))
+
+
+def details_modal(
+    *,
+    callback_id: str,
+    private_metadata: str,
+    categories: tuple[str, ...],
+    excerpt: str | None,
+    category: str | None,
+    severity: int | None,
+    note: str | None,
+    _: Translator,
+) -> View:
+    category_options = [
+        Option(text=clip(name, 75), value=clip(name, 150)) for name in categories[:100]
+    ]
+    initial_category = next((o for o in category_options if o.value == category), None)
+    severity_options = [
+        Option(text=_(label), value=str(level)) for level, label in SEVERITY_LABELS.items()
+    ]
+    initial_severity = next((o for o in severity_options if o.value == str(severity)), None)
+    blocks: list[Block] = []
+    if excerpt:
+        blocks.append(
+            SectionBlock(block_id="excerpt", text=MarkdownTextObject(text=quote(excerpt, 500)))
+        )
+    blocks += [
+        InputBlock(
+            block_id=IrritantField.category,
+            label=_("Category"),
+            optional=True,
+            element=StaticSelectElement(
+                action_id="value",
+                placeholder=_("Choose a category"),
+                options=category_options,
+                initial_option=initial_category,
+            ),
+        ),
+        InputBlock(
+            block_id=IrritantField.severity,
+            label=_("Severity"),
+            optional=True,
+            element=RadioButtonsElement(
+                action_id="value", options=severity_options, initial_option=initial_severity
+            ),
+        ),
+        InputBlock(
+            block_id=IrritantField.note,
+            label=_("Note"),
+            optional=True,
+            hint=_("What did the client feel? Anything the team should know."),
+            element=PlainTextInputElement(
+                action_id="value",
+                multiline=True,
+                max_length=MAX_NOTE_LENGTH,
+                initial_value=note or None,
+            ),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        private_metadata=private_metadata,
+        title=_title(_("Irritant")),
+        submit=PlainTextObject(text=clip(_("Save"), 24)),
+        close=PlainTextObject(text=clip(_("Cancel"), 24)),
+        blocks=blocks,
+    )
+
+
+def resolve_modal(
+    *, private_metadata: str, excerpt: str | None, reporters: int, _: Translator
+) -> View:
+    blocks: list[Block] = []
+    if excerpt:
+        blocks.append(
+            SectionBlock(block_id="excerpt", text=MarkdownTextObject(text=quote(excerpt, 500)))
+        )
+    blocks.append(
+        InputBlock(
+            block_id=IrritantField.resolution,
+            label=_("What was done?"),
+            hint=_("Sent to the {count} reporter(s) in a direct message.", count=reporters),
+            element=PlainTextInputElement(
+                action_id="value", multiline=True, max_length=MAX_RESOLUTION_LENGTH
+            ),
+        )
+    )
+    return View(
+        type="modal",
+        callback_id=IrritantView.resolve,
+        private_metadata=private_metadata,
+        title=_title(_("Resolve irritant")),
+        submit=PlainTextObject(text=clip(_("Resolve"), 24)),
+        close=PlainTextObject(text=clip(_("Cancel"), 24)),
+        blocks=blocks,
+    )
+
+
+def settings_modal(config: IrritantConfig, _: Translator) -> View:
+    mark_options = [Option(text=_(MARK_LABELS[mark]), value=mark) for mark in RESOLVED_MARKS]
+    initial_mark = next(o for o in mark_options if o.value == config.resolved_mark)
+    return View(
+        type="modal",
+        callback_id=IrritantView.settings,
+        title=_title(_("journeybot settings")),
+        submit=PlainTextObject(text=clip(_("Save"), 24)),
+        close=PlainTextObject(text=clip(_("Cancel"), 24)),
+        blocks=[
+            InputBlock(
+                block_id=IrritantField.emojis,
+                label=_("Irritant emojis"),
+                hint=_(
+                    "Comma-separated emoji names, without colons. "
+                    "A reaction with any of them reports an irritant."
+                ),
+                element=PlainTextInputElement(
+                    action_id="value", initial_value=", ".join(config.emojis)
+                ),
+            ),
+            InputBlock(
+                block_id=IrritantField.categories,
+                label=_("Categories"),
+                hint=_("Comma-separated, at most 20."),
+                element=PlainTextInputElement(
+                    action_id="value", initial_value=", ".join(config.categories)
+                ),
+            ),
+            InputBlock(
+                block_id=IrritantField.retention_days,
+                label=_("Keep message text for (days)"),
+                hint=_("After this, the copied text is removed; counts and statuses stay."),
+                element=PlainTextInputElement(
+                    action_id="value", initial_value=str(config.retention_days)
+                ),
+            ),
+            InputBlock(
+                block_id=IrritantField.resolved_mark,
+                label=_("When an irritant is resolved, mark its message with"),
+                element=RadioButtonsElement(
+                    action_id="value", options=mark_options, initial_option=initial_mark
+                ),
+            ),
+        ],
+    )

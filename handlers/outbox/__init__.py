@@ -1,0 +1,1 @@
+"""Performs the Slack calls that use cases wrote to the outbox."""
