@@ -11,6 +11,7 @@ from datetime import timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session
 
+from bot.retention import apply_retention
 from bot.runtime import Runtime
 from storage.repositories.installations import purge_expired_states
 
@@ -28,7 +29,14 @@ def _purge_oauth_states(session: Session, runtime: Runtime) -> int:
     return purge_expired_states(session, now=runtime.clock.now())
 
 
-JOBS: list[Job] = [Job("purge-oauth-states", timedelta(hours=1), _purge_oauth_states)]
+def _retention(session: Session, runtime: Runtime) -> dict[str, int]:
+    return apply_retention(session, now=runtime.clock.now())
+
+
+JOBS: list[Job] = [
+    Job("purge-oauth-states", timedelta(hours=1), _purge_oauth_states),
+    Job("irritant-retention", timedelta(hours=6), _retention),
+]
 
 
 def run_job(runtime: Runtime, job: Job) -> object:

@@ -15,18 +15,18 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.basic_components import PlainTextObject
 from slack_sdk.models.views import View
 
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.irritants import MAX_NOTE_LENGTH, MAX_RESOLUTION_LENGTH
 from bot.workspace_settings import RESOLVED_MARKS, IrritantConfig
 from handlers.blocks.text import clip, quote
 from handlers.ids import IrritantField, IrritantView
 
-SEVERITY_LABELS = {1: "1 · minor", 2: "2 · annoying", 3: "3 · serious"}
+SEVERITY_LABELS = {1: N_("1 · minor"), 2: N_("2 · annoying"), 3: N_("3 · serious")}
 MARK_LABELS = {
-    "reaction": "A ✅ reaction on the message",
-    "reply": "A reply in the message's thread",
-    "both": "Both",
-    "none": "Nothing",
+    "reaction": N_("A ✅ reaction on the message"),
+    "reply": N_("A reply in the message's thread"),
+    "both": N_("Both"),
+    "none": N_("Nothing"),
 }
 
 

@@ -12,7 +12,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from sqlalchemy.orm import Session
 
 from bot import irritants
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.irritants import IrritantError, Workspace
 from handlers.blocks.irritants import IrritantCard, ListState, list_blocks, notice_block
 from handlers.blocks.modals import resolve_modal
@@ -162,7 +162,7 @@ async def on_acknowledge(
         respond,
         services,
         irritants.acknowledge,
-        "Irritant #{id} acknowledged.",
+        N_("Irritant #{id} acknowledged."),
     )
 
 
@@ -184,7 +184,7 @@ async def on_reopen(
         respond,
         services,
         irritants.reopen,
-        "Irritant #{id} reopened.",
+        N_("Irritant #{id} reopened."),
     )
 
 

@@ -1,0 +1,39 @@
+"""Parsing `/journey` text, French names, suggestions for typos."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.commands import default_catalog
+
+
+def test_bare_command_is_help() -> None:
+    parsed = default_catalog().parse("   ")
+    assert parsed.subcommand is not None
+    assert parsed.subcommand.key == "help"
+
+
+def test_french_names_and_case() -> None:
+    catalog = default_catalog()
+    assert catalog.parse("AIDE").subcommand == catalog.get("help")
+    assert catalog.parse("réglages").subcommand == catalog.get("settings")
+    assert catalog.parse("exporter irritants csv").subcommand == catalog.get("export")
+    assert catalog.parse("exporter irritants csv").args == ["irritants", "csv"]
+
+
+def test_unknown_word_with_suggestion() -> None:
+    catalog = default_catalog()
+    parsed = catalog.parse("irritans open")
+    assert parsed.subcommand is None
+    assert parsed.word == "irritans"
+    suggestion = catalog.suggest("irritans")
+    assert suggestion is not None
+    assert suggestion.key == "irritants"
+    assert catalog.suggest("zzzzzz") is None
+
+
+@given(st.text(max_size=300))
+def test_parse_never_fails(text: str) -> None:
+    parsed = default_catalog().parse(text)
+    assert parsed.subcommand is not None or parsed.word
