@@ -1,4 +1,4 @@
-"""Test databases: SQLite files by default, a throw-away PostgreSQL database with TEST_DATABASE_URL."""
+"""Test databases: a SQLite file by default, a throw-away PostgreSQL database if asked."""
 
 from __future__ import annotations
 
