@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -165,23 +167,36 @@ class EncryptedInstallationStore(AsyncInstallationStore):
 
 
 class DatabaseStateStore(AsyncOAuthStateStore):
-    """One-time OAuth states in our database, so any replica can finish an install."""
+    """One-time OAuth states in our database, so any replica can finish an install.
 
-    def __init__(self, runtime: Runtime, *, expiration_seconds: int = 600) -> None:
+    Each state is also signed with SLACK_STATE_SECRET: a forged one is refused before any
+    database read.
+    """
+
+    def __init__(self, runtime: Runtime, secret: str, *, expiration_seconds: int = 600) -> None:
         self._runtime = runtime
+        self._secret = secret.encode()
         self._expiration = timedelta(seconds=expiration_seconds)
+
+    def _sign(self, nonce: str) -> str:
+        return hmac.new(self._secret, nonce.encode(), hashlib.sha256).hexdigest()[:32]
 
     @property
     def logger(self) -> Logger:
         return log
 
     async def async_issue(self, *args: object, **kwargs: object) -> str:
-        state = secrets.token_urlsafe(32)
+        nonce = secrets.token_urlsafe(32)
+        state = f"{nonce}.{self._sign(nonce)}"
         expires_at = self._runtime.clock.now() + self._expiration
         await self._runtime.run(repo.issue_state, state=state, expires_at=expires_at)
         return state
 
     async def async_consume(self, state: str) -> bool:
+        nonce, _dot, signature = state.partition(".")
+        if not nonce or not hmac.compare_digest(signature, self._sign(nonce)):
+            log.info("refused an OAuth state with a bad signature")
+            return False
         return await self._runtime.run(
             repo.consume_state, state=state, now=self._runtime.clock.now()
         )

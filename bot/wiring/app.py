@@ -96,6 +96,7 @@ def create_bolt_app(runtime: Runtime, *, client: AsyncWebClient | None = None) -
         assert settings.slack_client_id
         assert settings.slack_client_secret
         assert settings.token_encryption_key is not None
+        assert settings.slack_state_secret is not None
         cipher = TokenCipher(settings.token_encryption_key.get_secret_value())
         installation_store = EncryptedInstallationStore(runtime, cipher, settings.slack_client_id)
         options["installation_store"] = installation_store
@@ -105,7 +106,7 @@ def create_bolt_app(runtime: Runtime, *, client: AsyncWebClient | None = None) -
             scopes=list(BOT_SCOPES),
             user_scopes=[],
             installation_store=installation_store,
-            state_store=DatabaseStateStore(runtime),
+            state_store=DatabaseStateStore(runtime, settings.slack_state_secret.get_secret_value()),
             install_path="/slack/install",
             redirect_uri_path="/slack/oauth_redirect",
         )
