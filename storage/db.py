@@ -13,9 +13,12 @@ from sqlalchemy.orm import Session, sessionmaker
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine tuned for our two backends.
 
-    SQLite: WAL so readers don't block the writer, a busy timeout so concurrent writers
-    wait instead of failing, and foreign keys on. PostgreSQL: pre-ping so a restarted
-    server costs one reconnect, not a failed request.
+    SQLite: WAL, a busy timeout so concurrent writers wait instead of failing, foreign keys
+    on, and every transaction opened with BEGIN IMMEDIATE. Without that, a transaction that
+    reads first and writes later cannot upgrade its lock once another writer has committed
+    and fails at once with "database is locked" (the busy timeout does not apply to that
+    case). PostgreSQL: pre-ping, so a restarted server costs one reconnect, not a failed
+    request.
     """
     if url.startswith("sqlite"):
         engine = create_engine(
@@ -30,6 +33,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+            # Let SQLAlchemy's "begin" event below decide how transactions start.
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)

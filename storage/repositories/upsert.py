@@ -14,6 +14,7 @@ def insert_ignore(session: Session, model: type[Base], values: dict[str, Any]) -
     """Insert a row unless a unique constraint already holds one; True when inserted."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing()
-    result = session.execute(statement)
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    primary_key = model.__table__.primary_key.columns.values()[0]  # type: ignore[attr-defined]
+    # RETURNING, not rowcount: an ORM-enabled INSERT reports rowcount -1 on psycopg.
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(primary_key)
+    return session.execute(statement).first() is not None

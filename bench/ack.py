@@ -1,0 +1,206 @@
+"""Acknowledgement benchmark: journeybot vs a bare Bolt app on the same stack, same run.
+
+Both servers run as subprocesses against the local Slack stand-in. The same signed
+`/journey help` commands and `message` events are fired at each with a fixed concurrency,
+alternating rounds so machine noise hits both alike. Prints throughput, p50 and p99 for each
+and the journeybot/bare ratios. Usage:
+
+    python bench/ack.py [--requests 2000] [--concurrency 20] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.e2e.process import free_port, wait_healthy  # noqa: E402
+from tests.slack_standin import SlackStandIn  # noqa: E402
+from tests.slack_standin.inbound import sign  # noqa: E402
+
+SECRET = "bench-signing-secret"
+TOKEN = "xoxb-bench-0001"
+TEAM = "T0BENCH"
+USERS = [f"U{index:07d}" for index in range(50)]
+
+
+@dataclass
+class Result:
+    name: str
+    kind: str
+    requests: int
+    seconds: float
+    latencies: list[float]
+    errors: int
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.seconds
+
+    def percentile(self, fraction: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
+
+
+def command_body(index: int) -> str:
+    return urlencode(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "team_domain": "bench",
+            "channel_id": "C0BENCH",
+            "channel_name": "bench",
+            "user_id": USERS[index % len(USERS)],
+            "user_name": "bench",
+            "command": "/journey",
+            "text": "help",
+            "api_app_id": "A0BENCH",
+            "is_enterprise_install": "false",
+            "response_url": "http://127.0.0.1:9/hooks/unused",
+            "trigger_id": f"{index}.bench",
+        }
+    )
+
+
+def event_body(index: int) -> str:
+    event = {
+        "type": "message",
+        "channel": "C0BENCH",
+        "user": USERS[index % len(USERS)],
+        "text": f"client request {index}",
+        "ts": f"1700000000.{index:06d}",
+        "event_ts": f"1700000000.{index:06d}",
+        "channel_type": "channel",
+    }
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": "A0BENCH",
+            "type": "event_callback",
+            "event": event,
+            "event_id": f"Ev{uuid.uuid4().hex[:12].upper()}",
+            "event_time": 1700000000,
+            "authorizations": [
+                {"team_id": TEAM, "user_id": "UBENCHBOT", "is_bot": True, "is_enterprise_install": False}
+            ],
+        }
+    )
+
+
+async def fire(url: str, kind: str, count: int, concurrency: int) -> tuple[float, list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for index in range(count):
+        queue.put_nowait(index)
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def worker() -> None:
+            nonlocal errors
+            while True:
+                try:
+                    index = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                body = command_body(index) if kind == "command" else event_body(index)
+                content_type = "application/x-www-form-urlencoded" if kind == "command" else "application/json"
+                headers = {"Content-Type": content_type, **sign(body, SECRET)}
+                started = time.perf_counter()
+                async with session.post(url, data=body.encode(), headers=headers) as response:
+                    await response.read()
+                    if response.status != 200:
+                        errors += 1
+                latencies.append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return time.perf_counter() - started, latencies, errors
+
+
+def start(target: str, api_url: str, workdir: Path) -> tuple[subprocess.Popen[str], str]:
+    port = free_port()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": api_url,
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+        "DATABASE_URL": f"sqlite:///{workdir / (target + '.db')}",
+        "PYTHONPATH": str(REPO),
+    }
+    command = [sys.executable, "-m", "bot", "run"] if target == "journeybot" else [sys.executable, str(REPO / "bench" / "bare_app.py")]
+    log = (workdir / f"{target}.log").open("w")
+    process = subprocess.Popen(command, env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    wait_healthy(url, process, workdir / f"{target}.log")
+    return process, url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with SlackStandIn() as standin, tempfile.TemporaryDirectory() as tmp:
+        standin.add_workspace(TEAM, name="Bench", bot_token=TOKEN, bot_user_id="UBENCHBOT", bot_id="BBENCH")
+        for user in USERS:
+            standin.add_user(TEAM, user, name=user.lower(), locale="fr-FR" if user.endswith("1") else "en-US")
+        standin.add_channel(TEAM, "C0BENCH", name="bench", members=["UBENCHBOT", *USERS])
+        workdir = Path(tmp)
+        servers = {name: start(name, standin.api_url, workdir) for name in ("bare", "journeybot")}
+        results: dict[tuple[str, str], list[Result]] = {}
+        try:
+            for kind in ("command", "event"):
+                for name, (_process, url) in servers.items():  # warm-up: caches, pools, auth.test
+                    asyncio.run(fire(f"{url}/slack/events", kind, 200, args.concurrency))
+                for _round in range(args.rounds):
+                    for name, (_process, url) in servers.items():
+                        seconds, latencies, errors = asyncio.run(
+                            fire(f"{url}/slack/events", kind, args.requests, args.concurrency)
+                        )
+                        results.setdefault((name, kind), []).append(
+                            Result(name, kind, args.requests, seconds, latencies, errors)
+                        )
+        finally:
+            for process, _url in servers.values():
+                process.terminate()
+                process.wait(20)
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"{args.requests} requests x {args.rounds} rounds, concurrency {args.concurrency}")
+    print(f"{'kind':8} {'server':11} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    summary: dict[tuple[str, str], tuple[float, float, float]] = {}
+    for (name, kind), rounds in sorted(results.items(), key=lambda item: (item[0][1], item[0][0])):
+        throughput = statistics.median(result.throughput for result in rounds)
+        p50 = statistics.median(result.percentile(0.50) for result in rounds)
+        p99 = statistics.median(result.percentile(0.99) for result in rounds)
+        errors = sum(result.errors for result in rounds)
+        summary[(name, kind)] = (throughput, p50, p99)
+        print(f"{kind:8} {name:11} {throughput:8.0f} {p50:8.1f} {p99:8.1f} {errors:6d}")
+    for kind in ("command", "event"):
+        bare, ours = summary[("bare", kind)], summary[("journeybot", kind)]
+        print(f"{kind}: throughput journeybot/bare = {ours[0] / bare[0]:.2f}, p99 ratio = {ours[2] / bare[2]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
