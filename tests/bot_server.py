@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from aiohttp import web
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from bot.runtime import Runtime
 from bot.wiring.app import BotApp, create_bolt_app
 from bot.wiring.web import create_web_app
+from storage.models import OutboxMessage
 
 
 @dataclass
@@ -36,10 +38,28 @@ class RunningBot:
         future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)  # type: ignore[arg-type]
         return future.result(timeout=30)
 
-    def drain_outbox(self) -> int:
-        """Send everything the outbox holds now, from the bot's own loop."""
+    def drain_outbox(self, timeout: float = 10.0) -> None:
+        """Wait until every due outbox message is sent or given up.
+
+        The bot's own relay is woken by each commit and may be mid-send; this also drains
+        from the bot's loop and then waits for the table to settle.
+        """
         assert self.app.services.dispatcher is not None
-        return int(self.call(self.app.services.dispatcher.drain()))  # type: ignore[call-overload]
+        deadline = time.monotonic() + timeout
+        while True:
+            self.call(self.app.services.dispatcher.drain())
+            with self.runtime.session_factory() as session:
+                pending = session.scalar(
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+                    .where(OutboxMessage.due_at <= self.runtime.clock.now())
+                )
+            if not pending:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{pending} outbox message(s) still pending")
+            time.sleep(0.02)
 
 
 @contextmanager

@@ -1,0 +1,128 @@
+"""Multi-workspace OAuth: install two workspaces, each answered with its own encrypted token."""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.cookies import SimpleCookie
+
+import pytest
+from sqlalchemy import Engine, select
+
+from bot.clock import FrozenClock
+from bot.runtime import Runtime
+from storage.crypto import TokenCipher, TokenCipherError
+from storage.db import make_session_factory
+from storage.models import Installation
+from tests.bot_server import RunningBot, running_bot
+from tests.conftest import SIGNING_SECRET, make_settings
+from tests.slack_standin import SlackStandIn
+from tests.slack_standin.inbound import SlackSender, slash_command_body
+
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "client-secret-for-tests"
+KEY = TokenCipher.generate_key()
+WORKSPACES = {
+    "T0NORTH": ("xoxb-north-0001", "U0NORTHBOT", "B0NORTH", "U0NORTHADMIN"),
+    "T0SOUTH": ("xoxb-south-0002", "U0SOUTHBOT", "B0SOUTH", "U0SOUTHADMIN"),
+}
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def _get(url: str, cookie: str | None = None) -> tuple[int, str, dict[str, str]]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, response.read().decode(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), dict(error.headers)
+
+
+@pytest.fixture
+def oauth_bot(db: Engine, database_url: str, clock: FrozenClock) -> Iterator[tuple[SlackStandIn, RunningBot]]:
+    clock.set(datetime.now(UTC))
+    with SlackStandIn(client_id=CLIENT_ID, client_secret=CLIENT_SECRET) as standin:
+        settings = make_settings(
+            database_url,
+            slack_bot_token=None,
+            slack_client_id=CLIENT_ID,
+            slack_client_secret=CLIENT_SECRET,
+            slack_state_secret="state-secret",
+            token_encryption_key=KEY,
+            slack_api_url=standin.api_url,
+        )
+        runtime = Runtime(settings=settings, session_factory=make_session_factory(db), clock=clock)
+        with running_bot(runtime, db) as bot:
+            yield standin, bot
+
+
+def _install(standin: SlackStandIn, bot: RunningBot, team_id: str, code: str) -> int:
+    token, bot_user, bot_id, installer = WORKSPACES[team_id]
+    standin.add_oauth_code(
+        code,
+        team_id=team_id,
+        team_name=team_id.lower(),
+        bot_token=token,
+        bot_user_id=bot_user,
+        bot_id=bot_id,
+        scopes=["commands", "chat:write", "users:read"],
+        authed_user_id=installer,
+    )
+    standin.add_user(team_id, installer, name="admin", locale="en-US")
+    status, page, headers = _get(f"{bot.url}/slack/install")
+    assert status == 200
+    state = re.search(r"state=([^&\"']+)", page)
+    assert state is not None
+    cookie = SimpleCookie(headers.get("Set-Cookie", ""))
+    cookie_header = "; ".join(f"{name}={morsel.value}" for name, morsel in cookie.items())
+    query = urllib.parse.urlencode({"code": code, "state": urllib.parse.unquote(state.group(1))})
+    status, _page, _headers = _get(f"{bot.url}/slack/oauth_redirect?{query}", cookie_header)
+    return status
+
+
+def test_two_workspaces_install_and_each_uses_its_own_token(oauth_bot: tuple[SlackStandIn, RunningBot]) -> None:
+    standin, bot = oauth_bot
+    assert _install(standin, bot, "T0NORTH", "code-north") == 200
+    assert _install(standin, bot, "T0SOUTH", "code-south") == 200
+    sender = SlackSender(bot.events_url, SIGNING_SECRET)
+    for team_id, (token, _bot_user, _bot_id, installer) in WORKSPACES.items():
+        standin.clear_calls()
+        body = slash_command_body(
+            text="help",
+            team_id=team_id,
+            user_id=installer,
+            channel_id="C0GENERAL",
+            trigger_id=standin.new_trigger_id(team_id),
+            response_url=standin.new_response_url(),
+        )
+        response = sender.post(body, content_type="application/x-www-form-urlencoded")
+        assert response.status == 200, response.text
+        assert "journeybot commands" in response.text
+        lookups = standin.calls("users.info")
+        assert lookups and {call.token for call in lookups} == {token}
+    with bot.runtime.session_factory() as session:
+        rows = list(session.scalars(select(Installation)))
+    assert {row.team_id for row in rows} == set(WORKSPACES)
+    for row in rows:
+        assert row.bot_token_encrypted is not None
+        assert "xox" not in row.bot_token_encrypted
+        assert TokenCipher(KEY).decrypt(row.bot_token_encrypted) == WORKSPACES[row.team_id][0]
+        with pytest.raises(TokenCipherError):
+            TokenCipher(TokenCipher.generate_key()).decrypt(row.bot_token_encrypted)
+
+
+def test_forged_or_reused_state_installs_nothing(oauth_bot: tuple[SlackStandIn, RunningBot]) -> None:
+    standin, bot = oauth_bot
+    status, _page, _headers = _get(f"{bot.url}/slack/oauth_redirect?code=x&state=forged.state", "slack-app-oauth-state=forged.state")
+    assert 400 <= status < 500
+    with bot.runtime.session_factory() as session:
+        assert list(session.scalars(select(Installation))) == []
