@@ -28,7 +28,7 @@ test-sqlite: install
 
 test-postgres: install
 	./scripts/ensure-postgres
-	TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -m "not e2e"
+	TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q
 
 test: lint test-sqlite test-postgres
 

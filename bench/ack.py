@@ -98,7 +98,12 @@ def event_body(index: int) -> str:
             "event_id": f"Ev{uuid.uuid4().hex[:12].upper()}",
             "event_time": 1700000000,
             "authorizations": [
-                {"team_id": TEAM, "user_id": "UBENCHBOT", "is_bot": True, "is_enterprise_install": False}
+                {
+                    "team_id": TEAM,
+                    "user_id": "UBENCHBOT",
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
             ],
         }
     )
@@ -121,7 +126,9 @@ async def fire(url: str, kind: str, count: int, concurrency: int) -> tuple[float
                 except asyncio.QueueEmpty:
                     return
                 body = command_body(index) if kind == "command" else event_body(index)
-                content_type = "application/x-www-form-urlencoded" if kind == "command" else "application/json"
+                content_type = (
+                    "application/x-www-form-urlencoded" if kind == "command" else "application/json"
+                )
                 headers = {"Content-Type": content_type, **sign(body, SECRET)}
                 started = time.perf_counter()
                 async with session.post(url, data=body.encode(), headers=headers) as response:
@@ -148,9 +155,15 @@ def start(target: str, api_url: str, workdir: Path) -> tuple[subprocess.Popen[st
         "DATABASE_URL": f"sqlite:///{workdir / (target + '.db')}",
         "PYTHONPATH": str(REPO),
     }
-    command = [sys.executable, "-m", "bot", "run"] if target == "journeybot" else [sys.executable, str(REPO / "bench" / "bare_app.py")]
+    command = (
+        [sys.executable, "-m", "bot", "run"]
+        if target == "journeybot"
+        else [sys.executable, str(REPO / "bench" / "bare_app.py")]
+    )
     log = (workdir / f"{target}.log").open("w")
-    process = subprocess.Popen(command, env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        command, env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, text=True
+    )
     url = f"http://127.0.0.1:{port}"
     wait_healthy(url, process, workdir / f"{target}.log")
     return process, url
@@ -163,16 +176,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     with SlackStandIn() as standin, tempfile.TemporaryDirectory() as tmp:
-        standin.add_workspace(TEAM, name="Bench", bot_token=TOKEN, bot_user_id="UBENCHBOT", bot_id="BBENCH")
+        standin.add_workspace(
+            TEAM, name="Bench", bot_token=TOKEN, bot_user_id="UBENCHBOT", bot_id="BBENCH"
+        )
         for user in USERS:
-            standin.add_user(TEAM, user, name=user.lower(), locale="fr-FR" if user.endswith("1") else "en-US")
+            standin.add_user(
+                TEAM, user, name=user.lower(), locale="fr-FR" if user.endswith("1") else "en-US"
+            )
         standin.add_channel(TEAM, "C0BENCH", name="bench", members=["UBENCHBOT", *USERS])
         workdir = Path(tmp)
         servers = {name: start(name, standin.api_url, workdir) for name in ("bare", "journeybot")}
         results: dict[tuple[str, str], list[Result]] = {}
         try:
             for kind in ("command", "event"):
-                for name, (_process, url) in servers.items():  # warm-up: caches, pools, auth.test
+                for _name, (_process, url) in servers.items():  # warm-up: caches, pools, auth.test
                     asyncio.run(fire(f"{url}/slack/events", kind, 200, args.concurrency))
                 for _round in range(args.rounds):
                     for name, (_process, url) in servers.items():
@@ -186,7 +203,10 @@ def main() -> None:
             for process, _url in servers.values():
                 process.terminate()
                 process.wait(20)
-    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
     print(f"{args.requests} requests x {args.rounds} rounds, concurrency {args.concurrency}")
     print(f"{'kind':8} {'server':11} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
     summary: dict[tuple[str, str], tuple[float, float, float]] = {}
@@ -199,7 +219,10 @@ def main() -> None:
         print(f"{kind:8} {name:11} {throughput:8.0f} {p50:8.1f} {p99:8.1f} {errors:6d}")
     for kind in ("command", "event"):
         bare, ours = summary[("bare", kind)], summary[("journeybot", kind)]
-        print(f"{kind}: throughput journeybot/bare = {ours[0] / bare[0]:.2f}, p99 ratio = {ours[2] / bare[2]:.2f}")
+        print(
+            f"{kind}: throughput journeybot/bare = {ours[0] / bare[0]:.2f}, "
+            f"p99 ratio = {ours[2] / bare[2]:.2f}"
+        )
 
 
 if __name__ == "__main__":

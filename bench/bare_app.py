@@ -20,8 +20,14 @@ HELP = "`/journey help` — Show every subcommand with what it does."
 
 
 async def main() -> None:
-    client = AsyncWebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"])
-    app = AsyncApp(client=client, signing_secret=os.environ["SLACK_SIGNING_SECRET"], process_before_response=True)
+    client = AsyncWebClient(
+        token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"]
+    )
+    app = AsyncApp(
+        client=client,
+        signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+        process_before_response=True,
+    )
 
     @app.command("/journey")
     async def journey(ack: AsyncAck) -> None:

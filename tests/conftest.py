@@ -21,12 +21,12 @@ BOT_TOKEN = "xoxb-1111-2222-testtoken"
 
 
 @pytest.fixture(autouse=True)
-def _no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Settings come from the test, never from the developer's shell or .env."""
+def _no_slack_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Settings come from the test, never from the developer's shell or a .env file."""
     for name in list(os.environ):
         if name.startswith(("SLACK_", "DATABASE_", "TOKEN_ENCRYPTION", "DEFAULT_LOCALE", "PORT")):
             monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(Path(__file__).parent)  # no stray .env from the repo root
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -40,11 +40,15 @@ class BotProcess:
         return self.process.wait(timeout)
 
 
-def wait_healthy(url: str, process: subprocess.Popen[str], log_path: Path, timeout: float = 30.0) -> None:
+def wait_healthy(
+    url: str, process: subprocess.Popen[str], log_path: Path, timeout: float = 30.0
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"journeybot exited with {process.returncode}:\n{log_path.read_text()}")
+            raise AssertionError(
+                f"journeybot exited with {process.returncode}:\n{log_path.read_text()}"
+            )
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
                 if response.status == 200:

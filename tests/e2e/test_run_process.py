@@ -27,8 +27,14 @@ def standin() -> Iterator[SlackStandIn]:
         yield running
 
 
-def test_http_mode_answers_help_and_stops_cleanly_on_sigterm(standin: SlackStandIn, tmp_path: Path) -> None:
-    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": standin.api_url}
+def test_http_mode_answers_help_and_stops_cleanly_on_sigterm(
+    standin: SlackStandIn, tmp_path: Path
+) -> None:
+    env = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.api_url,
+    }
     with journeybot_process(env, tmp_path) as bot:
         sender = SlackSender(f"{bot.url}/slack/events", SIGNING_SECRET)
         body = slash_command_body(
@@ -50,8 +56,14 @@ def test_http_mode_answers_help_and_stops_cleanly_on_sigterm(standin: SlackStand
         assert SIGNING_SECRET not in log
 
 
-def test_socket_mode_answers_help_through_the_websocket(standin: SlackStandIn, tmp_path: Path) -> None:
-    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": APP_TOKEN, "SLACK_API_URL": standin.api_url}
+def test_socket_mode_answers_help_through_the_websocket(
+    standin: SlackStandIn, tmp_path: Path
+) -> None:
+    env = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_APP_TOKEN": APP_TOKEN,
+        "SLACK_API_URL": standin.api_url,
+    }
     with journeybot_process(env, tmp_path) as bot:
         standin.socket_connected(timeout=15)
         payload = {
@@ -69,7 +81,9 @@ def test_socket_mode_answers_help_through_the_websocket(standin: SlackStandIn, t
             "response_url": standin.new_response_url(),
             "trigger_id": standin.new_trigger_id(TEAM),
         }
-        ack = standin.send_envelope("slash_commands", payload, accepts_response_payload=True, timeout=3.0)
+        ack = standin.send_envelope(
+            "slash_commands", payload, accepts_response_payload=True, timeout=3.0
+        )
         answer = ack["payload"]
         assert answer["response_type"] == "ephemeral"
         assert "journeybot commands" in json.dumps(answer["blocks"])
@@ -90,11 +104,21 @@ def test_run_refuses_an_unmigrated_postgres_database(tmp_path: Path) -> None:
             "DATABASE_URL": url,
         }
         result = subprocess.run(
-            [sys.executable, "-m", "bot", "run"], env=env, capture_output=True, text=True, timeout=60, check=False
+            [sys.executable, "-m", "bot", "run"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
         assert result.returncode == 3
         assert "journeybot migrate" in result.stderr
         migrated = subprocess.run(
-            [sys.executable, "-m", "bot", "migrate"], env=env, capture_output=True, text=True, timeout=60, check=False
+            [sys.executable, "-m", "bot", "migrate"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
         assert migrated.returncode == 0, migrated.stderr

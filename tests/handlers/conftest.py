@@ -42,10 +42,14 @@ class Slack:
 
 
 def populate(standin: SlackStandIn) -> None:
-    standin.add_workspace(TEAM, name="Acme", bot_token=BOT_TOKEN, bot_user_id=BOT_USER, bot_id=BOT_ID, domain="acme")
+    standin.add_workspace(
+        TEAM, name="Acme", bot_token=BOT_TOKEN, bot_user_id=BOT_USER, bot_id=BOT_ID, domain="acme"
+    )
     standin.add_user(TEAM, ANNA, name="anna", tz="Europe/London", locale="en-GB")
     standin.add_user(TEAM, BRUNO, name="bruno", tz="Europe/Paris", locale="fr-FR")
-    standin.add_user(TEAM, CHLOE, name="chloe", tz="America/New_York", locale="en-US", is_admin=True)
+    standin.add_user(
+        TEAM, CHLOE, name="chloe", tz="America/New_York", locale="en-US", is_admin=True
+    )
     standin.add_channel(TEAM, CLIENTS, name="clients", members=[BOT_USER, ANNA, BRUNO, CHLOE])
     standin.add_channel(TEAM, PRIVATE, name="private", members=[ANNA, BRUNO], is_private=True)
 
@@ -58,7 +62,9 @@ def standin() -> Iterator[SlackStandIn]:
 
 
 @pytest.fixture
-def slack(db: Engine, database_url: str, standin: SlackStandIn, clock: FrozenClock) -> Iterator[Slack]:
+def slack(
+    db: Engine, database_url: str, standin: SlackStandIn, clock: FrozenClock
+) -> Iterator[Slack]:
     # Slack's message timestamps are real time: the frozen clock starts there too.
     clock.set(datetime.now(UTC))
     settings = make_settings(database_url, slack_api_url=standin.api_url)

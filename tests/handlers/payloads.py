@@ -17,7 +17,13 @@ def new_event_id() -> str:
 
 
 def reaction_event(
-    *, user: str, ts: str, reaction: str = "rage", added: bool = True, channel: str = CLIENTS, item_user: str | None = None
+    *,
+    user: str,
+    ts: str,
+    reaction: str = "rage",
+    added: bool = True,
+    channel: str = CLIENTS,
+    item_user: str | None = None,
 ) -> dict[str, Any]:
     return {
         "type": "reaction_added" if added else "reaction_removed",
@@ -29,14 +35,25 @@ def reaction_event(
     }
 
 
-def send_event(slack: Slack, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None, team_id: str = TEAM) -> int:
-    body = event_callback_body(event, team_id=team_id, event_id=event_id or new_event_id(), api_app_id="A0JOURNEY")
+def send_event(
+    slack: Slack,
+    event: dict[str, Any],
+    *,
+    event_id: str | None = None,
+    retry_num: int | None = None,
+    team_id: str = TEAM,
+) -> int:
+    body = event_callback_body(
+        event, team_id=team_id, event_id=event_id or new_event_id(), api_app_id="A0JOURNEY"
+    )
     response = slack.sender.post(body, content_type="application/json", retry_num=retry_num)
     assert response.elapsed_seconds < 3.0
     return response.status
 
 
-def command(slack: Slack, text: str, *, user: str, channel: str = CLIENTS, team_id: str = TEAM) -> tuple[int, str, str]:
+def command(
+    slack: Slack, text: str, *, user: str, channel: str = CLIENTS, team_id: str = TEAM
+) -> tuple[int, str, str]:
     """Returns (status, ack body, response_url) so the caller can follow what was sent there."""
     response_url = slack.standin.new_response_url()
     body = slash_command_body(
@@ -53,7 +70,13 @@ def command(slack: Slack, text: str, *, user: str, channel: str = CLIENTS, team_
 
 
 def block_action(
-    slack: Slack, *, user: str, action_id: str, value: str, team_id: str = TEAM, channel: str = CLIENTS
+    slack: Slack,
+    *,
+    user: str,
+    action_id: str,
+    value: str,
+    team_id: str = TEAM,
+    channel: str = CLIENTS,
 ) -> tuple[int, str, str]:
     response_url = slack.standin.new_response_url()
     payload = {
@@ -61,7 +84,12 @@ def block_action(
         "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": team_id},
         "api_app_id": "A0JOURNEY",
         "token": "legacy",
-        "container": {"type": "message", "message_ts": "1700000500.000100", "channel_id": channel, "is_ephemeral": True},
+        "container": {
+            "type": "message",
+            "message_ts": "1700000500.000100",
+            "channel_id": channel,
+            "is_ephemeral": True,
+        },
         "trigger_id": slack.standin.new_trigger_id(team_id),
         "team": {"id": team_id, "domain": "acme"},
         "channel": {"id": channel, "name": "clients"},
@@ -77,12 +105,16 @@ def block_action(
             }
         ],
     }
-    response = slack.sender.post(interactivity_body(payload), content_type="application/x-www-form-urlencoded")
+    response = slack.sender.post(
+        interactivity_body(payload), content_type="application/x-www-form-urlencoded"
+    )
     assert response.elapsed_seconds < 3.0
     return response.status, response.text, response_url
 
 
-def submit_view(slack: Slack, view: dict[str, Any], values: dict[str, Any], *, user: str, team_id: str = TEAM) -> tuple[int, dict[str, Any]]:
+def submit_view(
+    slack: Slack, view: dict[str, Any], values: dict[str, Any], *, user: str, team_id: str = TEAM
+) -> tuple[int, dict[str, Any]]:
     """Submit a view the bot opened (as recorded by the stand-in) with the given state."""
     payload = {
         "type": "view_submission",
@@ -111,7 +143,9 @@ def submit_view(slack: Slack, view: dict[str, Any], values: dict[str, Any], *, u
         },
         "response_urls": [],
     }
-    response = slack.sender.post(interactivity_body(payload), content_type="application/x-www-form-urlencoded")
+    response = slack.sender.post(
+        interactivity_body(payload), content_type="application/x-www-form-urlencoded"
+    )
     assert response.elapsed_seconds < 3.0
     return response.status, json.loads(response.text) if response.text.strip() else {}
 
@@ -121,11 +155,15 @@ def text_input(value: str | None) -> dict[str, Any]:
 
 
 def selected(value: str | None, kind: str = "static_select") -> dict[str, Any]:
-    option = None if value is None else {"text": {"type": "plain_text", "text": value}, "value": value}
+    option = (
+        None if value is None else {"text": {"type": "plain_text", "text": value}, "value": value}
+    )
     return {"value": {"type": kind, "selected_option": option}}
 
 
-def message_shortcut(slack: Slack, *, user: str, ts: str, text: str, author: str, thread_ts: str | None = None) -> int:
+def message_shortcut(
+    slack: Slack, *, user: str, ts: str, text: str, author: str, thread_ts: str | None = None
+) -> int:
     message: dict[str, Any] = {"type": "message", "text": text, "user": author, "ts": ts}
     if thread_ts:
         message["thread_ts"] = thread_ts
@@ -142,7 +180,9 @@ def message_shortcut(slack: Slack, *, user: str, ts: str, text: str, author: str
         "message": message,
         "response_url": slack.standin.new_response_url(),
     }
-    response = slack.sender.post(interactivity_body(payload), content_type="application/x-www-form-urlencoded")
+    response = slack.sender.post(
+        interactivity_body(payload), content_type="application/x-www-form-urlencoded"
+    )
     assert response.elapsed_seconds < 3.0
     return response.status
 

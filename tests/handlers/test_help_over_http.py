@@ -75,8 +75,14 @@ def _row_count(slack: Slack) -> int:
 
 @pytest.mark.parametrize("forgery", ["bad-signature", "stale", "future", "missing", "tampered"])
 def test_forged_requests_are_refused_before_anything_runs(slack: Slack, forgery: str) -> None:
-    event = {"type": "reaction_added", "user": ANNA, "reaction": "rage", "item_user": BRUNO,
-             "item": {"type": "message", "channel": CLIENTS, "ts": "1700000000.000100"}, "event_ts": "1.2"}
+    event = {
+        "type": "reaction_added",
+        "user": ANNA,
+        "reaction": "rage",
+        "item_user": BRUNO,
+        "item": {"type": "message", "channel": CLIENTS, "ts": "1700000000.000100"},
+        "event_ts": "1.2",
+    }
     body = event_callback_body(event, team_id=TEAM, event_id="EvFORGED1", api_app_id="A0JOURNEY")
     now = int(time.time())
     headers = {"Content-Type": "application/json"}

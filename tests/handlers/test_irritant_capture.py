@@ -31,7 +31,9 @@ def _votes(slack: Slack) -> int:
         return session.scalar(select(func.count()).select_from(IrritantVote)) or 0
 
 
-def _client_message(slack: Slack, text: str = "Still no answer to my invoice question, third mail!") -> str:
+def _client_message(
+    slack: Slack, text: str = "Still no answer to my invoice question, third mail!"
+) -> str:
     return slack.standin.post_message(CLIENTS, user=CHLOE, text=text)
 
 
@@ -44,7 +46,8 @@ def test_reaction_captures_the_message_and_confirms_to_the_reporter(slack: Slack
     [irritant] = _irritants(slack)
     assert irritant.message_text == "Still no answer to my invoice question, third mail!"
     assert irritant.text_status == "complete"
-    assert irritant.permalink is not None and ts.replace(".", "") in irritant.permalink
+    assert irritant.permalink is not None
+    assert ts.replace(".", "") in irritant.permalink
     [ephemeral] = slack.standin.wait_for("chat.postEphemeral")
     assert ephemeral.args["user"] == BRUNO
     assert ephemeral.args["channel"] == CLIENTS
@@ -56,8 +59,10 @@ def test_several_reporters_one_irritant_and_removal_withdraws(slack: Slack) -> N
     ts = _client_message(slack)
     send_event(slack, reaction_event(user=ANNA, ts=ts))
     send_event(slack, reaction_event(user=BRUNO, ts=ts))
-    send_event(slack, reaction_event(user=BRUNO, ts=ts, reaction="irritant"))  # same person, 2nd emoji
-    [irritant] = _irritants(slack)
+    send_event(
+        slack, reaction_event(user=BRUNO, ts=ts, reaction="irritant")
+    )  # same person, 2nd emoji
+    [_irritant] = _irritants(slack)
     assert _votes(slack) == 3
     send_event(slack, reaction_event(user=ANNA, ts=ts, added=False))
     send_event(slack, reaction_event(user=BRUNO, ts=ts, added=False))
@@ -133,7 +138,9 @@ def test_deleted_message_has_its_text_redacted(slack: Slack) -> None:
 
 
 def test_quietly_ignored_reactions(slack: Slack) -> None:
-    bot_message = slack.standin.post_message(CLIENTS, user=BOT_USER, text="Weekly digest", bot_id="B0JOURNEY")
+    bot_message = slack.standin.post_message(
+        CLIENTS, user=BOT_USER, text="Weekly digest", bot_id="B0JOURNEY"
+    )
     send_event(slack, reaction_event(user=ANNA, ts=bot_message, item_user=BOT_USER))
     file_event = reaction_event(user=ANNA, ts="1.1")
     file_event["item"] = {"type": "file", "file": "F0FILE"}
@@ -150,7 +157,11 @@ def test_unreadable_channel_counts_the_vote_and_explains_by_dm(slack: Slack) -> 
     [irritant] = _irritants(slack)
     assert irritant.text_status == "unavailable"
     assert _votes(slack) == 1
-    dms = [call for call in slack.standin.calls("chat.postMessage") if str(call.args["channel"]).startswith("D")]
+    dms = [
+        call
+        for call in slack.standin.calls("chat.postMessage")
+        if str(call.args["channel"]).startswith("D")
+    ]
     assert len(dms) == 1
     assert "/invite @journeybot" in json.dumps(dms[0].args, ensure_ascii=False)
 
@@ -168,7 +179,11 @@ def test_message_shortcut_reports_with_details(slack: Slack) -> None:
     status, ack = submit_view(
         slack,
         view,
-        {"category": selected("delay"), "severity": selected("3", "radio_buttons"), "note": text_input("Third reminder")},
+        {
+            "category": selected("delay"),
+            "severity": selected("3", "radio_buttons"),
+            "note": text_input("Third reminder"),
+        },
         user=ANNA,
     )
     assert status == 200
@@ -186,7 +201,11 @@ def test_details_modal_validates_inline_and_writes_nothing(slack: Slack) -> None
     status, ack = submit_view(
         slack,
         view,
-        {"category": selected("not-a-category"), "severity": selected(None, "radio_buttons"), "note": text_input("x" * 1001)},
+        {
+            "category": selected("not-a-category"),
+            "severity": selected(None, "radio_buttons"),
+            "note": text_input("x" * 1001),
+        },
         user=ANNA,
     )
     assert status == 200

@@ -13,8 +13,15 @@ from sqlalchemy import select
 from bot.clock import FrozenClock
 from bot.scheduler import JOBS, run_job
 from storage.models import Irritant
-from tests.handlers.conftest import ANNA, BRUNO, CHLOE, CLIENTS, OTHER_TEAM, TEAM, Slack
-from tests.handlers.payloads import block_action, command, reaction_event, send_event, submit_view, text_input
+from tests.handlers.conftest import ANNA, BRUNO, CHLOE, CLIENTS, OTHER_TEAM, Slack
+from tests.handlers.payloads import (
+    block_action,
+    command,
+    reaction_event,
+    send_event,
+    submit_view,
+    text_input,
+)
 
 
 def _report(slack: Slack, text: str, reporters: list[str]) -> int:
@@ -28,7 +35,9 @@ def _report(slack: Slack, text: str, reporters: list[str]) -> int:
 
 
 def _last_response(slack: Slack, url: str) -> dict[str, Any]:
-    calls = [call for call in slack.standin.calls("response_url") if call.args.get("_url", url) == url]
+    calls = [
+        call for call in slack.standin.calls("response_url") if call.args.get("_url", url) == url
+    ]
     assert calls, "nothing was posted to the response_url"
     return calls[-1].args
 
@@ -46,15 +55,23 @@ def _buttons(blocks: list[dict[str, Any]]) -> dict[tuple[str, int | None], str]:
 
 def test_list_is_ranked_by_reporters_and_paginated(slack: Slack) -> None:
     ids = [_report(slack, f"pain {n}", [ANNA] if n % 2 else [ANNA, BRUNO]) for n in range(7)]
-    status, _ack, url = command(slack, "irritants", user=ANNA)
+    status, _ack, _url = command(slack, "irritants", user=ANNA)
     assert status == 200
     first = slack.standin.wait_for("response_url")[-1].args
     text = json.dumps(first["blocks"])
     assert "Page 1 of 2" in text
     # The four two-reporter irritants come first.
-    listed = [int(block["block_id"].split("-")[1]) for block in first["blocks"] if block["block_id"].startswith("irritant-") and block["block_id"].count("-") == 1]
+    listed = [
+        int(block["block_id"].split("-")[1])
+        for block in first["blocks"]
+        if block["block_id"].startswith("irritant-") and block["block_id"].count("-") == 1
+    ]
     assert set(listed[:4]) == {ids[0], ids[2], ids[4], ids[6]}
-    next_value = next(value for (action, _id), value in _buttons(first["blocks"]).items() if action.endswith("next"))
+    next_value = next(
+        value
+        for (action, _id), value in _buttons(first["blocks"]).items()
+        if action.endswith("next")
+    )
     block_action(slack, user=ANNA, action_id="irritants-page-next", value=next_value)
     second = slack.standin.calls("response_url")[-1].args
     assert "Page 2 of 2" in json.dumps(second["blocks"])
@@ -66,20 +83,40 @@ def test_acknowledge_resolve_tells_every_reporter_and_marks_the_message(slack: S
     command(slack, "irritants", user=CHLOE)
     listing = slack.standin.wait_for("response_url")[-1].args
     buttons = _buttons(listing["blocks"])
-    block_action(slack, user=CHLOE, action_id="irritant-acknowledge", value=buttons[("irritant-acknowledge", irritant_id)])
+    block_action(
+        slack,
+        user=CHLOE,
+        action_id="irritant-acknowledge",
+        value=buttons[("irritant-acknowledge", irritant_id)],
+    )
     with slack.runtime.session_factory() as session:
         assert session.get(Irritant, irritant_id).status == "acknowledged"  # type: ignore[union-attr]
-    block_action(slack, user=CHLOE, action_id="irritant-resolve", value=buttons[("irritant-resolve", irritant_id)])
+    block_action(
+        slack,
+        user=CHLOE,
+        action_id="irritant-resolve",
+        value=buttons[("irritant-resolve", irritant_id)],
+    )
     [opened] = slack.standin.wait_for("views.open")
-    view = opened.args["view"] if isinstance(opened.args["view"], dict) else json.loads(opened.args["view"])
+    view = (
+        opened.args["view"]
+        if isinstance(opened.args["view"], dict)
+        else json.loads(opened.args["view"])
+    )
     status, ack = submit_view(slack, view, {"resolution": text_input("   ")}, user=CHLOE)
     assert ack["response_action"] == "errors"
     assert "resolution" in ack["errors"]
-    status, ack = submit_view(slack, view, {"resolution": text_input("We now send invoices the same day.")}, user=CHLOE)
+    status, ack = submit_view(
+        slack, view, {"resolution": text_input("We now send invoices the same day.")}, user=CHLOE
+    )
     assert status == 200
     assert ack.get("response_action") is None
     slack.bot.drain_outbox()
-    dms = [call for call in slack.standin.calls("chat.postMessage") if str(call.args["channel"]).startswith("D")]
+    dms = [
+        call
+        for call in slack.standin.calls("chat.postMessage")
+        if str(call.args["channel"]).startswith("D")
+    ]
     assert len(dms) == 2
     texts = {json.dumps(call.args, ensure_ascii=False) for call in dms}
     assert any("Un irritant que vous avez signalé" in text for text in texts)  # Bruno, in French
@@ -88,9 +125,18 @@ def test_acknowledge_resolve_tells_every_reporter_and_marks_the_message(slack: S
     [reaction] = slack.standin.calls("reactions.add")
     assert reaction.args["name"] == "white_check_mark"
     # Resolving again is refused and tells nobody twice.
-    block_action(slack, user=CHLOE, action_id="irritant-resolve", value=buttons[("irritant-resolve", irritant_id)])
+    block_action(
+        slack,
+        user=CHLOE,
+        action_id="irritant-resolve",
+        value=buttons[("irritant-resolve", irritant_id)],
+    )
     slack.bot.drain_outbox()
-    dms_after = [call for call in slack.standin.calls("chat.postMessage") if str(call.args["channel"]).startswith("D")]
+    dms_after = [
+        call
+        for call in slack.standin.calls("chat.postMessage")
+        if str(call.args["channel"]).startswith("D")
+    ]
     assert len(dms_after) == 2
 
 
@@ -100,16 +146,25 @@ def test_reopen_brings_it_back(slack: Slack) -> None:
         session.get(Irritant, irritant_id).status = "resolved"  # type: ignore[union-attr]
     command(slack, "irritants all", user=CHLOE)
     buttons = _buttons(slack.standin.wait_for("response_url")[-1].args["blocks"])
-    block_action(slack, user=CHLOE, action_id="irritant-reopen", value=buttons[("irritant-reopen", irritant_id)])
+    block_action(
+        slack,
+        user=CHLOE,
+        action_id="irritant-reopen",
+        value=buttons[("irritant-reopen", irritant_id)],
+    )
     with slack.runtime.session_factory() as session:
         assert session.get(Irritant, irritant_id).status == "new"  # type: ignore[union-attr]
 
 
 def test_another_workspace_cannot_act_on_our_irritant(slack: Slack) -> None:
     irritant_id = _report(slack, "Secret pain", [ANNA])
-    slack.standin.add_workspace(OTHER_TEAM, name="Other", bot_token="xoxb-other", bot_user_id="U0OTHERBOT", bot_id="B0OTHER")
+    slack.standin.add_workspace(
+        OTHER_TEAM, name="Other", bot_token="xoxb-other", bot_user_id="U0OTHERBOT", bot_id="B0OTHER"
+    )
     value = json.dumps({"s": "open", "c": None, "p": 0, "id": irritant_id})
-    block_action(slack, user="U0MALLORY", action_id="irritant-acknowledge", value=value, team_id=OTHER_TEAM)
+    block_action(
+        slack, user="U0MALLORY", action_id="irritant-acknowledge", value=value, team_id=OTHER_TEAM
+    )
     with slack.runtime.session_factory() as session:
         assert session.get(Irritant, irritant_id).status == "new"  # type: ignore[union-attr]
     reply = json.dumps(slack.standin.calls("response_url")[-1].args)
@@ -117,7 +172,7 @@ def test_another_workspace_cannot_act_on_our_irritant(slack: Slack) -> None:
 
 
 def test_export_uploads_json_and_csv_in_the_channel(slack: Slack) -> None:
-    irritant_id = _report(slack, "=HYPERLINK(\"http://evil\")", [ANNA, BRUNO])
+    irritant_id = _report(slack, '=HYPERLINK("http://evil")', [ANNA, BRUNO])
     command(slack, "export irritants json", user=ANNA)
     slack.standin.wait_for("files.completeUploadExternal")
     command(slack, "exporter irritants csv", user=BRUNO)
@@ -134,17 +189,23 @@ def test_export_uploads_json_and_csv_in_the_channel(slack: Slack) -> None:
 
 
 def test_settings_are_for_admins_and_validated(slack: Slack) -> None:
-    status, ack, _url = command(slack, "settings", user=ANNA)
+    _status, ack, _url = command(slack, "settings", user=ANNA)
     assert "Only workspace admins" in ack
     assert slack.standin.calls("views.open") == []
     command(slack, "settings", user=CHLOE)
     [opened] = slack.standin.wait_for("views.open")
-    view = opened.args["view"] if isinstance(opened.args["view"], dict) else json.loads(opened.args["view"])
+    view = (
+        opened.args["view"]
+        if isinstance(opened.args["view"], dict)
+        else json.loads(opened.args["view"])
+    )
     values = {
         "emojis": text_input("rage, :angry:"),
         "categories": text_input("delay, billing"),
         "retention_days": text_input("0"),
-        "resolved_mark": {"value": {"type": "radio_buttons", "selected_option": {"value": "reply"}}},
+        "resolved_mark": {
+            "value": {"type": "radio_buttons", "selected_option": {"value": "reply"}}
+        },
     }
     _status, ack = submit_view(slack, view, values, user=CHLOE)
     assert ack["response_action"] == "errors"

@@ -48,7 +48,9 @@ def _get(url: str, cookie: str | None = None) -> tuple[int, str, dict[str, str]]
 
 
 @pytest.fixture
-def oauth_bot(db: Engine, database_url: str, clock: FrozenClock) -> Iterator[tuple[SlackStandIn, RunningBot]]:
+def oauth_bot(
+    db: Engine, database_url: str, clock: FrozenClock
+) -> Iterator[tuple[SlackStandIn, RunningBot]]:
     clock.set(datetime.now(UTC))
     with SlackStandIn(client_id=CLIENT_ID, client_secret=CLIENT_SECRET) as standin:
         settings = make_settings(
@@ -89,7 +91,9 @@ def _install(standin: SlackStandIn, bot: RunningBot, team_id: str, code: str) ->
     return status
 
 
-def test_two_workspaces_install_and_each_uses_its_own_token(oauth_bot: tuple[SlackStandIn, RunningBot]) -> None:
+def test_two_workspaces_install_and_each_uses_its_own_token(
+    oauth_bot: tuple[SlackStandIn, RunningBot],
+) -> None:
     standin, bot = oauth_bot
     assert _install(standin, bot, "T0NORTH", "code-north") == 200
     assert _install(standin, bot, "T0SOUTH", "code-south") == 200
@@ -108,7 +112,8 @@ def test_two_workspaces_install_and_each_uses_its_own_token(oauth_bot: tuple[Sla
         assert response.status == 200, response.text
         assert "journeybot commands" in response.text
         lookups = standin.calls("users.info")
-        assert lookups and {call.token for call in lookups} == {token}
+        assert lookups
+        assert {call.token for call in lookups} == {token}
     with bot.runtime.session_factory() as session:
         rows = list(session.scalars(select(Installation)))
     assert {row.team_id for row in rows} == set(WORKSPACES)
@@ -120,9 +125,14 @@ def test_two_workspaces_install_and_each_uses_its_own_token(oauth_bot: tuple[Sla
             TokenCipher(TokenCipher.generate_key()).decrypt(row.bot_token_encrypted)
 
 
-def test_forged_or_reused_state_installs_nothing(oauth_bot: tuple[SlackStandIn, RunningBot]) -> None:
-    standin, bot = oauth_bot
-    status, _page, _headers = _get(f"{bot.url}/slack/oauth_redirect?code=x&state=forged.state", "slack-app-oauth-state=forged.state")
+def test_forged_or_reused_state_installs_nothing(
+    oauth_bot: tuple[SlackStandIn, RunningBot],
+) -> None:
+    _standin, bot = oauth_bot
+    status, _page, _headers = _get(
+        f"{bot.url}/slack/oauth_redirect?code=x&state=forged.state",
+        "slack-app-oauth-state=forged.state",
+    )
     assert 400 <= status < 500
     with bot.runtime.session_factory() as session:
         assert list(session.scalars(select(Installation))) == []

@@ -119,16 +119,33 @@ class SlackSender:
         retry_reason: str = "http_timeout",
         timestamp: int | None = None,
     ) -> Response:
-        headers = {"Content-Type": content_type, **sign(body, self.signing_secret, timestamp=timestamp)}
+        headers = {
+            "Content-Type": content_type,
+            **sign(body, self.signing_secret, timestamp=timestamp),
+        }
         if retry_num is not None:
-            headers.update({"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason})
+            headers.update(
+                {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
+            )
         return self.raw_post(body, headers=headers)
 
     def raw_post(self, body: str, *, headers: dict[str, str]) -> Response:
-        request = urllib.request.Request(self.url, data=body.encode(), headers=headers, method="POST")
+        request = urllib.request.Request(
+            self.url, data=body.encode(), headers=headers, method="POST"
+        )
         started = time.perf_counter()
         try:
             with urllib.request.urlopen(request, timeout=30) as answer:
-                return Response(answer.status, dict(answer.headers), answer.read().decode(), time.perf_counter() - started)
+                return Response(
+                    answer.status,
+                    dict(answer.headers),
+                    answer.read().decode(),
+                    time.perf_counter() - started,
+                )
         except urllib.error.HTTPError as error:
-            return Response(error.code, dict(error.headers), error.read().decode(), time.perf_counter() - started)
+            return Response(
+                error.code,
+                dict(error.headers),
+                error.read().decode(),
+                time.perf_counter() - started,
+            )

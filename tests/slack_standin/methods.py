@@ -10,7 +10,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from tests.slack_standin.validation import SlackError, decode_json_arg, validate_message, validate_view
+from tests.slack_standin.validation import (
+    SlackError,
+    decode_json_arg,
+    validate_message,
+    validate_view,
+)
 from tests.slack_standin.world import (
     MAX_VIEW_STACK,
     Channel,
@@ -107,11 +112,15 @@ class Methods:
         if message.blocks:
             data["blocks"] = message.blocks
         if message.reactions:
-            data["reactions"] = [{"name": n, "users": u, "count": len(u)} for n, u in message.reactions.items()]
+            data["reactions"] = [
+                {"name": n, "users": u, "count": len(u)} for n, u in message.reactions.items()
+            ]
         return data
 
     @staticmethod
-    def _page(items: list[Any], args: dict[str, Any], default_limit: int = 100) -> tuple[list[Any], str]:
+    def _page(
+        items: list[Any], args: dict[str, Any], default_limit: int = 100
+    ) -> tuple[list[Any], str]:
         try:
             start = int(args.get("cursor") or 0)
         except ValueError:
@@ -185,9 +194,14 @@ class Methods:
 
         def keep(message: Message) -> bool:
             value = float(message.ts)
-            if latest is not None and (value > float(latest) or (value == float(latest) and not inclusive)):
+            if latest is not None and (
+                value > float(latest) or (value == float(latest) and not inclusive)
+            ):
                 return False
-            return not (oldest is not None and (value < float(oldest) or (value == float(oldest) and not inclusive)))
+            return not (
+                oldest is not None
+                and (value < float(oldest) or (value == float(oldest) and not inclusive))
+            )
 
         chosen = [m for m in messages if keep(m)]
         page, cursor = self._page(chosen, args)
@@ -302,7 +316,12 @@ class Methods:
         ts = str(args["message_ts"])
         if self.world.find_message(channel.id, ts) is None:
             raise SlackError("message_not_found")
-        return {"channel": channel.id, "permalink": f"https://{ws.domain}.slack.com/archives/{channel.id}/p{ts.replace('.', '')}"}
+        return {
+            "channel": channel.id,
+            "permalink": (
+                f"https://{ws.domain}.slack.com/archives/{channel.id}/p{ts.replace('.', '')}"
+            ),
+        }
 
     # -- reactions ----------------------------------------------------------------------
     def _reaction_target(self, ws: Workspace, args: dict[str, Any]) -> Message:
@@ -336,19 +355,38 @@ class Methods:
     def reactions_get(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
         ws = self._ws(ws)
         message = self._reaction_target(ws, args)
-        return {"type": "message", "channel": args["channel"], "message": self._message_json(message)}
+        return {
+            "type": "message",
+            "channel": args["channel"],
+            "message": self._message_json(message),
+        }
 
     # -- views --------------------------------------------------------------------------
-    def _store_view(self, ws: Workspace, view: dict[str, Any], root_id: str | None) -> dict[str, Any]:
+    def _store_view(
+        self, ws: Workspace, view: dict[str, Any], root_id: str | None
+    ) -> dict[str, Any]:
         view_id = self.world.next_id("V")
-        opened = OpenView(view_id, ws.team_id, root_id or view_id, view, uuid.uuid4().hex[:12], view.get("external_id"))
+        opened = OpenView(
+            view_id,
+            ws.team_id,
+            root_id or view_id,
+            view,
+            uuid.uuid4().hex[:12],
+            view.get("external_id"),
+        )
         self.world.views[view_id] = opened
         return self._view_json(opened)
 
     @staticmethod
     def _view_json(opened: OpenView) -> dict[str, Any]:
-        return {**opened.view, "id": opened.id, "team_id": opened.team_id, "hash": opened.hash,
-                "root_view_id": opened.root_id, "state": {"values": {}}}
+        return {
+            **opened.view,
+            "id": opened.id,
+            "team_id": opened.team_id,
+            "hash": opened.hash,
+            "root_view_id": opened.root_id,
+            "state": {"values": {}},
+        }
 
     def _trigger(self, ws: Workspace, args: dict[str, Any]) -> None:
         trigger_id = args.get("trigger_id") or args.get("interactivity_pointer")
@@ -392,8 +430,15 @@ class Methods:
             raise SlackError("invalid_arguments")
         view = validate_view(args["view"])
         opened = next(
-            (v for v in self.world.views.values()
-             if v.team_id == ws.team_id and (v.id == args.get("view_id") or (v.external_id and v.external_id == args.get("external_id")))),
+            (
+                v
+                for v in self.world.views.values()
+                if v.team_id == ws.team_id
+                and (
+                    v.id == args.get("view_id")
+                    or (v.external_id and v.external_id == args.get("external_id"))
+                )
+            ),
             None,
         )
         if opened is None:
@@ -418,7 +463,9 @@ class Methods:
         ws = self._ws(ws)
         require(args, "filename", "length")
         file_id = self.world.next_id("F")
-        self.world.files[file_id] = UploadedFile(file_id, ws.team_id, str(args["filename"]), int(args["length"]))
+        self.world.files[file_id] = UploadedFile(
+            file_id, ws.team_id, str(args["filename"]), int(args["length"])
+        )
         return {"upload_url": f"{self._base_url()}/upload/{file_id}", "file_id": file_id}
 
     def files_complete_upload(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
@@ -430,13 +477,19 @@ class Methods:
         completed = []
         for entry in entries:
             uploaded = self.world.files.get(str(entry.get("id")))
-            if uploaded is None or uploaded.team_id != ws.team_id or len(uploaded.content) != uploaded.length:
+            if (
+                uploaded is None
+                or uploaded.team_id != ws.team_id
+                or len(uploaded.content) != uploaded.length
+            ):
                 raise SlackError("file_not_found")
             uploaded.title = entry.get("title") or uploaded.filename
             uploaded.channel = channel.id if channel else None
             uploaded.initial_comment = args.get("initial_comment")
             uploaded.completed = True
-            completed.append({"id": uploaded.id, "title": uploaded.title, "name": uploaded.filename})
+            completed.append(
+                {"id": uploaded.id, "title": uploaded.title, "name": uploaded.filename}
+            )
         return {"files": completed}
 
 

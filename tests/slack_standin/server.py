@@ -18,7 +18,15 @@ from aiohttp import WSMsgType, web
 
 from tests.slack_standin.methods import Methods, json_arg
 from tests.slack_standin.validation import SlackError, validate_message
-from tests.slack_standin.world import Channel, Message, OAuthCode, UploadedFile, User, Workspace, World
+from tests.slack_standin.world import (
+    Channel,
+    Message,
+    OAuthCode,
+    UploadedFile,
+    User,
+    Workspace,
+    World,
+)
 
 MAX_RESPONSE_URL_USES = 5
 
@@ -73,7 +81,9 @@ class SlackStandIn:
         self.start()
         return self
 
-    def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
+    def __exit__(
+        self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]
+    ) -> None:
         self.stop()
 
     def start(self) -> None:
@@ -125,26 +135,77 @@ class SlackStandIn:
         return f"{self.base_url}/api/"
 
     # -- world building (delegates) -----------------------------------------------------
-    def add_workspace(self, team_id: str, *, name: str, bot_token: str, bot_user_id: str, bot_id: str,
-                      enterprise_id: str | None = None, domain: str | None = None) -> None:
-        self.world.add_workspace(Workspace(team_id, name, domain or team_id.lower(), bot_token, bot_user_id, bot_id, enterprise_id))
+    def add_workspace(
+        self,
+        team_id: str,
+        *,
+        name: str,
+        bot_token: str,
+        bot_user_id: str,
+        bot_id: str,
+        enterprise_id: str | None = None,
+        domain: str | None = None,
+    ) -> None:
+        self.world.add_workspace(
+            Workspace(
+                team_id,
+                name,
+                domain or team_id.lower(),
+                bot_token,
+                bot_user_id,
+                bot_id,
+                enterprise_id,
+            )
+        )
         self.add_user(team_id, bot_user_id, name="journeybot", is_bot=True)
 
-    def add_user(self, team_id: str, user_id: str, *, name: str, tz: str = "Europe/Paris", locale: str = "en-US",
-                 is_bot: bool = False, is_admin: bool = False, deleted: bool = False) -> None:
+    def add_user(
+        self,
+        team_id: str,
+        user_id: str,
+        *,
+        name: str,
+        tz: str = "Europe/Paris",
+        locale: str = "en-US",
+        is_bot: bool = False,
+        is_admin: bool = False,
+        deleted: bool = False,
+    ) -> None:
         with self.world.lock:
-            self.world.users[(team_id, user_id)] = User(team_id, user_id, name, tz, locale, is_bot, is_admin, deleted)
+            self.world.users[(team_id, user_id)] = User(
+                team_id, user_id, name, tz, locale, is_bot, is_admin, deleted
+            )
 
-    def add_channel(self, team_id: str, channel_id: str, *, name: str, members: list[str],
-                    is_private: bool = False, is_archived: bool = False) -> None:
+    def add_channel(
+        self,
+        team_id: str,
+        channel_id: str,
+        *,
+        name: str,
+        members: list[str],
+        is_private: bool = False,
+        is_archived: bool = False,
+    ) -> None:
         with self.world.lock:
-            self.world.channels[channel_id] = Channel(team_id, channel_id, name, list(members), is_private, is_archived)
+            self.world.channels[channel_id] = Channel(
+                team_id, channel_id, name, list(members), is_private, is_archived
+            )
 
-    def post_message(self, channel_id: str, *, user: str, text: str, thread_ts: str | None = None, bot_id: str | None = None) -> str:
+    def post_message(
+        self,
+        channel_id: str,
+        *,
+        user: str,
+        text: str,
+        thread_ts: str | None = None,
+        bot_id: str | None = None,
+    ) -> str:
         """A message written by someone (not the bot under test); returns its ts."""
         with self.world.lock:
             ts = self.world.next_ts()
-            self.world.channels[channel_id].messages.append(Message(ts, user, text, thread_ts, bot_id))
+            self.world.channels[channel_id].messages.append(
+                Message(ts, user, text, thread_ts, bot_id)
+            )
             return ts
 
     def delete_message(self, channel_id: str, ts: str) -> None:
@@ -167,9 +228,29 @@ class SlackStandIn:
             self._response_urls[response_id] = 0
         return f"{self.base_url}/hooks/respond/{response_id}"
 
-    def add_oauth_code(self, code: str, *, team_id: str, team_name: str, bot_token: str, bot_user_id: str,
-                       bot_id: str, scopes: list[str], authed_user_id: str, enterprise_id: str | None = None) -> None:
-        self.world.oauth_codes[code] = OAuthCode(team_id, team_name, bot_token, bot_user_id, bot_id, scopes, authed_user_id, enterprise_id)
+    def add_oauth_code(
+        self,
+        code: str,
+        *,
+        team_id: str,
+        team_name: str,
+        bot_token: str,
+        bot_user_id: str,
+        bot_id: str,
+        scopes: list[str],
+        authed_user_id: str,
+        enterprise_id: str | None = None,
+    ) -> None:
+        self.world.oauth_codes[code] = OAuthCode(
+            team_id,
+            team_name,
+            bot_token,
+            bot_user_id,
+            bot_id,
+            scopes,
+            authed_user_id,
+            enterprise_id,
+        )
 
     def revoke_token(self, token: str) -> None:
         self.world.revoked.add(token)
@@ -183,25 +264,49 @@ class SlackStandIn:
     # -- recording and faults -----------------------------------------------------------
     def calls(self, method: str | None = None, team_id: str | None = None) -> list[Call]:
         with self._lock:
-            return [c for c in self._calls if (method is None or c.method == method) and (team_id is None or c.team_id == team_id)]
+            return [
+                c
+                for c in self._calls
+                if (method is None or c.method == method)
+                and (team_id is None or c.team_id == team_id)
+            ]
 
     def clear_calls(self) -> None:
         with self._lock:
             self._calls.clear()
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0,
-                 predicate: Callable[[Call], bool] | None = None) -> list[Call]:
+    def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 5.0,
+        predicate: Callable[[Call], bool] | None = None,
+    ) -> list[Call]:
         deadline = time.monotonic() + timeout
         while True:
             matching = [c for c in self.calls(method) if predicate is None or predicate(c)]
             if len(matching) >= count:
                 return matching
             if time.monotonic() > deadline:
-                seen = ", ".join(f"{c.method}({c.response.get('error', 'ok')})" for c in self.calls()) or "nothing"
-                raise AssertionError(f"expected {count} {method} call(s) within {timeout}s, got {len(matching)}; received: {seen}")
+                seen = (
+                    ", ".join(f"{c.method}({c.response.get('error', 'ok')})" for c in self.calls())
+                    or "nothing"
+                )
+                raise AssertionError(
+                    f"expected {count} {method} call(s) within {timeout}s, "
+                    f"got {len(matching)}; received: {seen}"
+                )
             time.sleep(0.01)
 
-    def inject(self, method: str, *, status: int = 429, retry_after: int = 1, error: str | None = None, times: int = 1) -> None:
+    def inject(
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        retry_after: int = 1,
+        error: str | None = None,
+        times: int = 1,
+    ) -> None:
         with self._lock:
             self._faults.setdefault(method, []).append(Fault(status, retry_after, error, times))
 
@@ -260,7 +365,10 @@ class SlackStandIn:
                 body: dict[str, Any] = {"ok": False, "error": fault.error}
                 self._record(Call(method, team_id, token, recorded, 200, body))
                 return web.json_response(body)
-            body = {"ok": False, "error": "ratelimited" if fault.status == 429 else "internal_error"}
+            body = {
+                "ok": False,
+                "error": "ratelimited" if fault.status == 429 else "internal_error",
+            }
             self._record(Call(method, team_id, token, recorded, fault.status, body))
             headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
             return web.json_response(body, status=fault.status, headers=headers)
@@ -270,7 +378,9 @@ class SlackStandIn:
         except SlackError as error:
             body = {"ok": False, "error": error.error, **error.extra}
         self._record(Call(method, team_id, token, recorded, 200, body))
-        headers = {"x-oauth-scopes": ",".join(self._scopes(team_id))} if method == "auth.test" else {}
+        headers = (
+            {"x-oauth-scopes": ",".join(self._scopes(team_id))} if method == "auth.test" else {}
+        )
         return web.json_response(body, headers=headers)
 
     def _scopes(self, team_id: str | None) -> list[str]:
@@ -290,15 +400,31 @@ class SlackStandIn:
         return handler(self._workspace(token), args)
 
     def _oauth_access(self, args: dict[str, Any]) -> dict[str, Any]:
-        if args.get("client_id") != self.client_id or args.get("client_secret") != self.client_secret:
+        if (
+            args.get("client_id") != self.client_id
+            or args.get("client_secret") != self.client_secret
+        ):
             raise SlackError("invalid_client_id")
         code = self.world.oauth_codes.get(str(args.get("code", "")))
         if code is None or code.used:
             raise SlackError("invalid_code")
         code.used = True
-        self.world.add_workspace(Workspace(code.team_id, code.team_name, code.team_name, code.bot_token,
-                                           code.bot_user_id, code.bot_id, code.enterprise_id, tuple(code.scopes)))
-        self.world.users.setdefault((code.team_id, code.bot_user_id), User(code.team_id, code.bot_user_id, "journeybot", "UTC", "en-US", True))
+        self.world.add_workspace(
+            Workspace(
+                code.team_id,
+                code.team_name,
+                code.team_name,
+                code.bot_token,
+                code.bot_user_id,
+                code.bot_id,
+                code.enterprise_id,
+                tuple(code.scopes),
+            )
+        )
+        self.world.users.setdefault(
+            (code.team_id, code.bot_user_id),
+            User(code.team_id, code.bot_user_id, "journeybot", "UTC", "en-US", True),
+        )
         return {
             "access_token": code.bot_token,
             "token_type": "bot",
@@ -306,7 +432,9 @@ class SlackStandIn:
             "bot_user_id": code.bot_user_id,
             "app_id": "A0JOURNEY",
             "team": {"id": code.team_id, "name": code.team_name},
-            "enterprise": {"id": code.enterprise_id, "name": code.enterprise_id} if code.enterprise_id else None,
+            "enterprise": {"id": code.enterprise_id, "name": code.enterprise_id}
+            if code.enterprise_id
+            else None,
             "is_enterprise_install": False,
             "authed_user": {"id": code.authed_user_id},
         }
@@ -321,13 +449,31 @@ class SlackStandIn:
         with self._lock:
             uses = self._response_urls.get(response_id)
             if uses is None or uses >= MAX_RESPONSE_URL_USES:
-                self._record(Call("response_url", None, None, {**args, "_url": url}, 404, {"error": "expired_url"}))
+                self._record(
+                    Call(
+                        "response_url",
+                        None,
+                        None,
+                        {**args, "_url": url},
+                        404,
+                        {"error": "expired_url"},
+                    )
+                )
                 return web.Response(status=404, text="expired_url")
             self._response_urls[response_id] = uses + 1
         try:
             validate_message(args, require_content=not args.get("delete_original"))
         except SlackError as error:
-            self._record(Call("response_url", None, None, {**args, "_url": url}, 400, {"error": error.error, **error.extra}))
+            self._record(
+                Call(
+                    "response_url",
+                    None,
+                    None,
+                    {**args, "_url": url},
+                    400,
+                    {"error": error.error, **error.extra},
+                )
+            )
             return web.Response(status=400, text=error.error)
         self._record(Call("response_url", None, None, {**args, "_url": url}, 200, {"ok": True}))
         return web.Response(text="ok")
@@ -340,7 +486,16 @@ class SlackStandIn:
         if len(content) != uploaded.length:
             return web.Response(status=400, text="length_mismatch")
         uploaded.content = content
-        self._record(Call("upload", uploaded.team_id, None, {"file_id": uploaded.id, "bytes": len(content)}, 200, {"ok": True}))
+        self._record(
+            Call(
+                "upload",
+                uploaded.team_id,
+                None,
+                {"file_id": uploaded.id, "bytes": len(content)},
+                200,
+                {"ok": True},
+            )
+        )
         return web.Response(text=f"OK - {len(content)}")
 
     # -- Socket Mode ---------------------------------------------------------------------
@@ -348,8 +503,14 @@ class SlackStandIn:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
         self._sockets.append(socket)
-        await socket.send_json({"type": "hello", "num_connections": len(self._sockets),
-                                "connection_info": {"app_id": "A0JOURNEY"}, "debug_info": {"host": "standin"}})
+        await socket.send_json(
+            {
+                "type": "hello",
+                "num_connections": len(self._sockets),
+                "connection_info": {"app_id": "A0JOURNEY"},
+                "debug_info": {"host": "standin"},
+            }
+        )
         self._connected.set()
         async for message in socket:
             if message.type != WSMsgType.TEXT:
@@ -365,19 +526,32 @@ class SlackStandIn:
         if not self._connected.wait(timeout):
             raise AssertionError("no Socket Mode client connected")
 
-    def send_envelope(self, type_: str, payload: dict[str, Any], *, accepts_response_payload: bool = False,
-                      retry_attempt: int = 0, retry_reason: str = "", timeout: float = 3.0) -> dict[str, Any]:
+    def send_envelope(
+        self,
+        type_: str,
+        payload: dict[str, Any],
+        *,
+        accepts_response_payload: bool = False,
+        retry_attempt: int = 0,
+        retry_reason: str = "",
+        timeout: float = 3.0,
+    ) -> dict[str, Any]:
         """Deliver an envelope and wait for its ack (Slack's 3-second deadline by default)."""
         envelope_id = str(uuid.uuid4())
 
         async def deliver() -> dict[str, Any]:
             future: asyncio.Future[dict[str, Any]] = self._loop.create_future()
             self._acks[envelope_id] = future
-            await self._sockets[-1].send_json({
-                "envelope_id": envelope_id, "type": type_, "payload": payload,
-                "accepts_response_payload": accepts_response_payload,
-                "retry_attempt": retry_attempt, "retry_reason": retry_reason,
-            })
+            await self._sockets[-1].send_json(
+                {
+                    "envelope_id": envelope_id,
+                    "type": type_,
+                    "payload": payload,
+                    "accepts_response_payload": accepts_response_payload,
+                    "retry_attempt": retry_attempt,
+                    "retry_reason": retry_reason,
+                }
+            )
             return await asyncio.wait_for(future, timeout)
 
         try:

@@ -86,7 +86,9 @@ def _check_blocks(blocks: Any, limit: int, root: str) -> None:
             seen_block_ids.add(block_id)
         elements = block.get("elements") if block.get("type") == "actions" else None
         if isinstance(elements, list):
-            action_ids = [e.get("action_id") for e in elements if isinstance(e, dict) and e.get("action_id")]
+            action_ids = [
+                e.get("action_id") for e in elements if isinstance(e, dict) and e.get("action_id")
+            ]
             if len(action_ids) != len(set(action_ids)):
                 raise _invalid("duplicate action_id in block", pointer + "/elements")
         empty = _empty_texts(block, pointer)
@@ -100,7 +102,9 @@ def validate_message_blocks(blocks: Any) -> None:
 
 
 def validate_message(args: dict[str, Any], *, require_content: bool = True) -> None:
-    blocks = decode_json_arg(args.get("blocks"), "invalid_blocks_format") if "blocks" in args else None
+    blocks = (
+        decode_json_arg(args.get("blocks"), "invalid_blocks_format") if "blocks" in args else None
+    )
     text = args.get("text")
     if require_content and not text and not blocks and not args.get("attachments"):
         raise SlackError("no_text")
@@ -126,7 +130,9 @@ def validate_view(view: Any) -> dict[str, Any]:
     try:
         View(**view).to_dict()
     except (SlackObjectFormationError, ValueError, TypeError) as error:
-        raise SlackError("invalid_arguments", response_metadata={"messages": [f"[ERROR] {error}"]}) from None
+        raise SlackError(
+            "invalid_arguments", response_metadata={"messages": [f"[ERROR] {error}"]}
+        ) from None
     return view
 
 

@@ -145,7 +145,9 @@ class World:
         with self.lock:
             if channel_id not in self.channels:
                 bot = self.workspaces[team_id].bot_user_id
-                self.channels[channel_id] = Channel(team_id, channel_id, user_id, [bot, user_id], is_im=True)
+                self.channels[channel_id] = Channel(
+                    team_id, channel_id, user_id, [bot, user_id], is_im=True
+                )
         return self.channels[channel_id]
 
     # -- triggers ---------------------------------------------------------------------
