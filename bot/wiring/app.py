@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
@@ -53,6 +58,29 @@ def make_async_client(runtime: Runtime, token: str | None = None) -> AsyncWebCli
             AsyncRateLimitErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+class InjectServices(AsyncMiddleware):
+    """Puts our services in every request's context (listeners take them by name).
+
+    A middleware class, not a function: Bolt calls it directly instead of inspecting
+    its signature on each request.
+    """
+
+    def __init__(self, services: Services, store: AsyncInstallationStore | None) -> None:
+        self._services = services
+        self._store = store
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse | None:
+        req.context["services"] = self._services
+        req.context["installation_store"] = self._store
+        return await next()
 
 
 @dataclass
@@ -121,11 +149,6 @@ def create_bolt_app(runtime: Runtime, *, client: AsyncWebClient | None = None) -
     )
     services.dispatcher = OutboxDispatcher(runtime, build_senders(services))
 
-    async def inject_services(context: Any, next: Any) -> None:
-        context["services"] = services
-        context["installation_store"] = store
-        await next()
-
-    app.use(inject_services)
+    app.use(InjectServices(services, store))
     register_all(app)
     return BotApp(app, services)

@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.commands import ParsedCommand
 from bot.i18n import Translator
 from bot.runtime import Runtime
-from handlers.blocks.help import help_blocks, help_text
+from handlers.blocks.help import help_blocks, rendered_help
 from handlers.services import Services
 
 
@@ -68,10 +68,8 @@ async def handle_journey(
         return
     handler = SUBCOMMAND_HANDLERS.get(parsed.subcommand.key)
     if handler is None:  # help, and anything whose feature registered no handler
-        blocks = help_blocks(command, runtime.catalog, _)
-        await ack(
-            text=help_text(command, runtime.catalog, _), blocks=blocks, response_type="ephemeral"
-        )
+        text, blocks = rendered_help(command, runtime.catalog, _)
+        await ack(text=text, blocks=blocks, response_type="ephemeral")
         return
     call = CommandCall(body, parsed, _, services, ack, respond, client, context)
     await handler(call)
