@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -17,7 +17,7 @@ from handlers.services import Services
 HOME_TOP = 5
 
 
-async def on_app_home_opened(
+async def _publish_home(
     body: dict[str, Any],
     event: dict[str, Any],
     client: AsyncWebClient,
@@ -37,10 +37,16 @@ async def on_app_home_opened(
     )
 
 
-async def _ack(ack: AsyncAck) -> None:
-    await ack()
+async def on_app_home_opened(
+    body: dict[str, Any],
+    event: dict[str, Any],
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+    services: Services,
+) -> None:
+    # Published after Slack has its 200: the Web API calls may take longer than its deadline.
+    services.spawn(_publish_home(body, event, client, context, services))
 
 
 def register(app: AsyncApp) -> None:
-    # Lazy: the view is published after Slack has its 200 (the Web API calls may be slow).
-    app.event("app_home_opened")(ack=_ack, lazy=[on_app_home_opened])
+    app.event("app_home_opened")(on_app_home_opened)

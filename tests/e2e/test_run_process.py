@@ -122,3 +122,46 @@ def test_run_refuses_an_unmigrated_postgres_database(tmp_path: Path) -> None:
             check=False,
         )
         assert migrated.returncode == 0, migrated.stderr
+
+
+def test_a_reaction_acknowledged_with_200_survives_a_kill(
+    standin: SlackStandIn, tmp_path: Path
+) -> None:
+    """SIGKILL right after the 200: on restart the report is there and its confirmation is sent."""
+    import signal
+
+    from tests.handlers.payloads import reaction_event
+    from tests.slack_standin.inbound import event_callback_body
+
+    env = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.api_url,
+    }
+    ts = standin.post_message(CLIENTS, user=ANNA, text="I was charged twice")
+    # The first confirmation attempt fails, so the outbox row is still unsent at the kill.
+    standin.inject("chat.postEphemeral", status=500, times=1)
+    with journeybot_process(env, tmp_path) as bot:
+        sender = SlackSender(f"{bot.url}/slack/events", SIGNING_SECRET)
+        body = event_callback_body(
+            reaction_event(user=BRUNO, ts=ts), team_id=TEAM, event_id="EvKILL0001"
+        )
+        assert sender.post(body, content_type="application/json").status == 200
+        standin.wait_for("chat.postEphemeral", timeout=10)
+        bot.process.send_signal(signal.SIGKILL)
+        bot.process.wait(10)
+    with journeybot_process(env, tmp_path) as bot:
+        delivered = standin.wait_for(
+            "chat.postEphemeral", timeout=20, predicate=lambda call: call.http_status == 200
+        )
+        assert len(delivered) == 1
+        assert delivered[0].args["user"] == BRUNO
+        # A redelivery of the same event by Slack after the restart changes nothing.
+        sender = SlackSender(f"{bot.url}/slack/events", SIGNING_SECRET)
+        body = event_callback_body(
+            reaction_event(user=BRUNO, ts=ts), team_id=TEAM, event_id="EvKILL0001"
+        )
+        assert sender.post(body, content_type="application/json", retry_num=1).status == 200
+        assert bot.stop() == 0
+    successful = [c for c in standin.calls("chat.postEphemeral") if c.http_status == 200]
+    assert len(successful) == 1
