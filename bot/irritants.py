@@ -182,26 +182,28 @@ def unreport(
     )
     if not removed:
         return irritant
-    still = repo.has_voted(
+    if not repo.has_voted(
         session, team_id=ws.team_id, irritant_id=irritant.id, user_id=reporter_id
-    )
-    if not still:
-        repo.add_event(
-            session,
-            team_id=ws.team_id,
-            irritant_id=irritant.id,
-            kind="unreported",
-            actor_id=reporter_id,
-            now=now,
-        )
-    if not repo.reporters(
-        session, team_id=ws.team_id, irritant_id=irritant.id
-    ) and irritant.status in (
-        Status.new,
-        Status.acknowledged,
     ):
-        _set_status(session, ws, irritant, Status.withdrawn, actor_id=None, now=now)
+        _reporter_left(session, ws, irritant, reporter_id, now)
     return irritant
+
+
+def _reporter_left(
+    session: Session, ws: Workspace, irritant: Irritant, reporter_id: str, now: datetime
+) -> None:
+    """A reporter has no gesture left: note it, and withdraw an open irritant nobody reports."""
+    repo.add_event(
+        session,
+        team_id=ws.team_id,
+        irritant_id=irritant.id,
+        kind="unreported",
+        actor_id=reporter_id,
+        now=now,
+    )
+    abandoned = not repo.reporters(session, team_id=ws.team_id, irritant_id=irritant.id)
+    if abandoned and irritant.status in (Status.new, Status.acknowledged):
+        _set_status(session, ws, irritant, Status.withdrawn, actor_id=None, now=now)
 
 
 def validate_details(
@@ -386,19 +388,5 @@ def retract(
         session, team_id=ws.team_id, irritant_id=irritant.id, user_id=reporter_id
     )
     if removed:
-        repo.add_event(
-            session,
-            team_id=ws.team_id,
-            irritant_id=irritant.id,
-            kind="unreported",
-            actor_id=reporter_id,
-            now=now,
-        )
-    if not repo.reporters(
-        session, team_id=ws.team_id, irritant_id=irritant.id
-    ) and irritant.status in (
-        Status.new,
-        Status.acknowledged,
-    ):
-        _set_status(session, ws, irritant, Status.withdrawn, actor_id=None, now=now)
+        _reporter_left(session, ws, irritant, reporter_id, now)
     return irritant
