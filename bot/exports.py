@@ -101,7 +101,11 @@ def _csv_cell(value: Any) -> str:
         return " ".join(str(item) for item in value)
     text = str(value)
     # Spreadsheets run cells starting with these as formulas (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    # The csv module (line terminator "\n") leaves a lone CR unquoted, and a CR ends the row
+    # in spreadsheets and readers: every line break becomes "\n", which it does quote.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def irritants_csv(records: list[dict[str, Any]]) -> bytes:
@@ -123,13 +127,18 @@ def irritants_json(records: list[dict[str, Any]], *, ws: Workspace, now: datetim
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
+def _md_cell(value: Any) -> str:
+    # A raw pipe or newline would split the row: categories are admin text, not only `text`.
+    return str(value or "").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
 def irritants_markdown(records: list[dict[str, Any]]) -> bytes:
     lines = ["| # | status | reporters | category | severity | text |", "|---|---|---|---|---|---|"]
     for record in records:
-        text = (record.get("text") or "").replace("|", "\\|").replace("\n", " ")[:120]
+        text = _md_cell(record.get("text"))[:120]
         lines.append(
             f"| {record['id']} | {record['status']} | {record['reporter_count']} | "
-            f"{record.get('category') or ''} | {record.get('severity') or ''} | {text} |"
+            f"{_md_cell(record.get('category'))} | {record.get('severity') or ''} | {text} |"
         )
     return ("\n".join(lines) + "\n").encode("utf-8")
 

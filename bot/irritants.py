@@ -173,7 +173,7 @@ def unreport(
 ) -> Irritant | None:
     """Take back one gesture; an irritant left with no reporter is withdrawn."""
     irritant = repo.by_message(
-        session, team_id=ws.team_id, channel_id=channel_id, message_ts=message_ts
+        session, team_id=ws.team_id, channel_id=channel_id, message_ts=message_ts, lock=True
     )
     if irritant is None:
         return None
@@ -215,11 +215,9 @@ def validate_details(
         errors["category"] = N_("Choose one of the workspace's categories.")
     level: int | None = None
     if severity not in (None, ""):
-        try:
-            level = int(str(severity))
-        except ValueError:
-            level = None
-        if level not in SEVERITIES:
+        # Exactly what the select sends: int() would also read " 2", "02" or "٢".
+        level = {str(value): value for value in SEVERITIES}.get(str(severity))
+        if level is None:
             errors["severity"] = N_("Severity is 1, 2 or 3.")
     cleaned_note = (note or "").strip() or None
     if cleaned_note is not None and len(cleaned_note) > MAX_NOTE_LENGTH:
@@ -257,8 +255,9 @@ def update_details(
     return irritant
 
 
-def get(session: Session, *, ws: Workspace, irritant_id: int) -> Irritant:
-    irritant = repo.by_id(session, team_id=ws.team_id, irritant_id=irritant_id)
+def get(session: Session, *, ws: Workspace, irritant_id: int, lock: bool = False) -> Irritant:
+    """The workspace's irritant; `lock` before a check-then-write (see repo._locked)."""
+    irritant = repo.by_id(session, team_id=ws.team_id, irritant_id=irritant_id, lock=lock)
     if irritant is None:
         raise IrritantError(N_("This irritant no longer exists."))
     return irritant
@@ -291,7 +290,7 @@ def _set_status(
 def acknowledge(
     session: Session, *, ws: Workspace, irritant_id: int, actor_id: str, now: datetime
 ) -> Irritant:
-    irritant = get(session, ws=ws, irritant_id=irritant_id)
+    irritant = get(session, ws=ws, irritant_id=irritant_id, lock=True)
     if irritant.status != Status.new:
         raise IrritantError(N_("Only a new irritant can be acknowledged."))
     _set_status(session, ws, irritant, Status.acknowledged, actor_id=actor_id, now=now)
@@ -311,7 +310,7 @@ def resolve(
     session: Session, *, ws: Workspace, irritant_id: int, actor_id: str, note: str, now: datetime
 ) -> Irritant:
     """Resolve and close the loop: every reporter is told, the message is marked."""
-    irritant = get(session, ws=ws, irritant_id=irritant_id)
+    irritant = get(session, ws=ws, irritant_id=irritant_id, lock=True)
     if irritant.status not in (Status.new, Status.acknowledged):
         raise IrritantError(N_("Only an open irritant can be resolved."))
     irritant.resolution_note = note
@@ -327,7 +326,7 @@ def resolve(
 def reopen(
     session: Session, *, ws: Workspace, irritant_id: int, actor_id: str, now: datetime
 ) -> Irritant:
-    irritant = get(session, ws=ws, irritant_id=irritant_id)
+    irritant = get(session, ws=ws, irritant_id=irritant_id, lock=True)
     if irritant.status not in (Status.resolved, Status.acknowledged, Status.withdrawn):
         raise IrritantError(N_("This irritant is already open."))
     _set_status(session, ws, irritant, Status.new, actor_id=actor_id, now=now, kind="reopened")
@@ -339,7 +338,7 @@ def redact_message(
 ) -> bool:
     """Forget a message's text (deleted in Slack, or past retention); counts stay."""
     irritant = repo.by_message(
-        session, team_id=ws.team_id, channel_id=channel_id, message_ts=message_ts
+        session, team_id=ws.team_id, channel_id=channel_id, message_ts=message_ts, lock=True
     )
     if irritant is None or irritant.text_status == "redacted":
         return False
@@ -383,7 +382,7 @@ def retract(
     session: Session, *, ws: Workspace, irritant_id: int, reporter_id: str, now: datetime
 ) -> Irritant:
     """Undo: every gesture of this reporter on the irritant is taken back."""
-    irritant = get(session, ws=ws, irritant_id=irritant_id)
+    irritant = get(session, ws=ws, irritant_id=irritant_id, lock=True)
     removed = repo.remove_votes_of(
         session, team_id=ws.team_id, irritant_id=irritant.id, user_id=reporter_id
     )

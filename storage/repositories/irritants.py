@@ -43,24 +43,41 @@ def get_or_create(
             "created_at": now,
         },
     )
-    irritant = by_message(session, team_id=team_id, channel_id=channel_id, message_ts=message_ts)
+    irritant = by_message(
+        session, team_id=team_id, channel_id=channel_id, message_ts=message_ts, lock=True
+    )
     assert irritant is not None, "the row was just inserted or already there"
     return irritant, created
 
 
+def _locked(statement: Select[Irritant], lock: bool) -> Select[Irritant]:
+    """With `lock`, hold the row until commit (FOR NO KEY UPDATE on PostgreSQL).
+
+    Check-then-write rules (is this the last reporter? is it still open?) must read what a
+    concurrent transaction on the same irritant committed, or two resolves both notify and
+    two leaving reporters both see the other and nobody withdraws. SQLite needs no lock:
+    BEGIN IMMEDIATE already runs writers one at a time, and its dialect renders nothing.
+    """
+    return statement.with_for_update(key_share=True) if lock else statement
+
+
 def by_message(
-    session: Session, *, team_id: str, channel_id: str, message_ts: str
+    session: Session, *, team_id: str, channel_id: str, message_ts: str, lock: bool = False
 ) -> Irritant | None:
     statement = select(Irritant).where(
         Irritant.team_id == team_id,
         Irritant.channel_id == channel_id,
         Irritant.message_ts == message_ts,
     )
+    statement = _locked(statement, lock)
     return session.scalars(statement.execution_options(populate_existing=True)).first()
 
 
-def by_id(session: Session, *, team_id: str, irritant_id: int) -> Irritant | None:
+def by_id(
+    session: Session, *, team_id: str, irritant_id: int, lock: bool = False
+) -> Irritant | None:
     statement = select(Irritant).where(Irritant.team_id == team_id, Irritant.id == irritant_id)
+    statement = _locked(statement, lock)
     return session.scalars(statement.execution_options(populate_existing=True)).first()
 
 

@@ -54,13 +54,18 @@ def due_ids(session: Session, *, now: datetime, limit: int = 50) -> list[int]:
 def claim(
     session: Session, *, message_id: int, now: datetime, lease: timedelta
 ) -> OutboxMessage | None:
-    """Take a message for `lease`; a conditional UPDATE, so two replicas can't both win."""
+    """Take a message for `lease`; a conditional UPDATE, so two replicas can't both win.
+
+    `due_at` is checked again: a replica holding an older `due_ids` list must not take a
+    message another replica has just put back to wait out its back-off.
+    """
     statement = (
         update(OutboxMessage)
         .where(
             OutboxMessage.id == message_id,
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.failed_at.is_(None),
+            OutboxMessage.due_at <= now,
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
         )
         .values(claimed_until=now + lease, attempts=OutboxMessage.attempts + 1)

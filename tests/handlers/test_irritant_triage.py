@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.clock import FrozenClock
 from bot.scheduler import JOBS, run_job
 from storage.models import Irritant
-from tests.handlers.conftest import ANNA, BRUNO, CHLOE, CLIENTS, OTHER_TEAM, Slack
+from tests.handlers.conftest import ANNA, BRUNO, CHLOE, CLIENTS, OTHER_TEAM, PRIVATE, TEAM, Slack
 from tests.handlers.payloads import (
     block_action,
     command,
@@ -240,3 +240,49 @@ def test_retention_redacts_old_text_but_keeps_counts(slack: Slack) -> None:
     listing = json.dumps(slack.standin.wait_for("response_url")[-1].args["blocks"])
     assert "2 reporter(s)" in listing
     assert "message text removed" in listing
+
+
+def test_export_where_the_bot_cannot_post_goes_to_a_dm(slack: Slack) -> None:
+    _report(slack, "pain", [ANNA])
+    status, _ack, url = command(slack, "export irritants csv", user=ANNA, channel=PRIVATE)
+    assert status == 200
+    [upload] = slack.standin.wait_for(
+        "files.completeUploadExternal",
+        predicate=lambda call: call.http_status == 200 and call.response.get("ok"),
+    )
+    assert str(upload.args["channel_id"]).startswith("D")
+    notice = slack.standin.wait_for(
+        "response_url", predicate=lambda call: call.args.get("_url") == url
+    )
+    assert "direct message" in json.dumps(notice[-1].args)
+
+
+def test_resolved_mark_can_be_a_thread_reply(slack: Slack) -> None:
+    from bot import workspace_settings
+    from bot.workspace_settings import IrritantConfig
+
+    slack.runtime.in_transaction(
+        workspace_settings.save,
+        team_id=TEAM,
+        enterprise_id=None,
+        config=IrritantConfig(resolved_mark="reply"),
+        actor_id=CHLOE,
+        now=slack.runtime.clock.now(),
+    )
+    irritant_id = _report(slack, "Wrong address on the parcel", [ANNA])
+    from bot import irritants
+    from bot.irritants import Workspace
+
+    slack.runtime.in_transaction(
+        irritants.resolve,
+        ws=Workspace(TEAM),
+        irritant_id=irritant_id,
+        actor_id=CHLOE,
+        note="Address form fixed",
+        now=slack.runtime.clock.now(),
+    )
+    slack.bot.drain_outbox()
+    replies = [c for c in slack.standin.calls("chat.postMessage") if c.args.get("thread_ts")]
+    assert len(replies) == 1
+    assert "Address form fixed" in replies[0].args["text"]
+    assert slack.standin.calls("reactions.add") == []

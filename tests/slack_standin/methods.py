@@ -1,22 +1,27 @@
-"""Web API methods, answered the way Slack answers them (required args, membership, errors).
+"""Web API methods, answered the way Slack answers them: scopes, required args, membership.
 
-Rate limits are not simulated by themselves; tests inject 429s where they need them.
+Per-method rate limits are NOT simulated: Slack's tiers are per app, per workspace and per
+minute, and a test that wants a 429 asks for one with `SlackStandIn.inject`.
 """
 
 from __future__ import annotations
 
-import json
+import base64
+import binascii
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from tests.slack_standin.validation import (
     SlackError,
     decode_json_arg,
+    invalid_arguments,
     validate_message,
     validate_view,
 )
 from tests.slack_standin.world import (
+    APP_ID,
     MAX_VIEW_STACK,
     Channel,
     Message,
@@ -26,117 +31,127 @@ from tests.slack_standin.world import (
     World,
 )
 
-Handler = Callable[[Workspace | None, dict[str, Any]], dict[str, Any]]
+Handler = Callable[["Methods", Workspace, dict[str, Any]], dict[str, Any]]
+HANDLERS: dict[str, tuple[Handler, tuple[str, ...]]] = {}
 
 
-def require(args: dict[str, Any], *names: str) -> None:
-    for name in names:
-        if args.get(name) in (None, ""):
-            raise SlackError("missing_argument", arg=name)
+def api(name: str, *scopes: str) -> Callable[[Handler], Handler]:
+    """Register a method under its Slack name with the scopes it needs (any one will do).
+
+    The conversations.* methods need a scope that depends on the channel's type: they check
+    it themselves with `_channel_scope`.
+    """
+
+    def register(handler: Handler) -> Handler:
+        HANDLERS[name] = (handler, scopes)
+        return handler
+
+    return register
+
+
+def granted_scopes(ws: Workspace) -> tuple[str, ...]:
+    """What `x-oauth-scopes` lists: the install's scopes, or every scope the stand-in checks."""
+    if ws.scopes is not None:
+        return ws.scopes
+    kinds = [f"{p}:{k}" for p in ("channels", "groups", "im") for k in ("read", "history")]
+    known = {scope for _handler, scopes in HANDLERS.values() for scope in scopes}
+    return tuple(sorted(known | set(kinds) | {"commands"}))
+
+
+@dataclass
+class AppConfig:
+    client_id: str | None
+    client_secret: str | None
+    app_token: str | None
+
+
+def require(args: dict[str, Any], name: str, error: str | None = None) -> Any:
+    """The arg's value; missing: the method's own error, else Slack's generic one."""
+    value = args.get(name)
+    if value in (None, ""):
+        raise SlackError(error) if error else invalid_arguments(f"missing required field: {name}")
+    return value
 
 
 def _truthy(value: Any) -> bool:
     return str(value).lower() in ("1", "true")
 
 
+def _micros(ts: Any, error: str = "invalid_ts_latest") -> int:
+    """Compare "1700000000.000100" exactly: floats lose the last digit at this size."""
+    seconds, _dot, fraction = str(ts).partition(".")
+    try:
+        return int(seconds or 0) * 1_000_000 + int((fraction + "000000")[:6])
+    except ValueError:
+        raise SlackError(error) from None
+
+
+def _page(items: list[Any], args: dict[str, Any], default: int = 100) -> tuple[list[Any], str]:
+    """Cursor pagination with Slack's opaque base64 cursors ("" when no more)."""
+    cursor = str(args.get("cursor") or "")
+    try:
+        start = int(base64.b64decode(cursor).decode().removeprefix("next:")) if cursor else 0
+        limit = min(max(int(args.get("limit") or default), 1), 1000)
+    except (ValueError, binascii.Error):
+        raise SlackError("invalid_cursor") from None
+    end = start + limit
+    next_cursor = base64.b64encode(f"next:{end}".encode()).decode() if end < len(items) else ""
+    return items[start:end], next_cursor
+
+
 class Methods:
-    def __init__(self, world: World, base_url: Callable[[], str]) -> None:
+    def __init__(self, world: World, base_url: Callable[[], str], app: AppConfig) -> None:
         self.world = world
         self._base_url = base_url
-        self.handlers: dict[str, Handler] = {
-            "auth.test": self.auth_test,
-            "team.info": self.team_info,
-            "users.info": self.users_info,
-            "conversations.info": self.conversations_info,
-            "conversations.members": self.conversations_members,
-            "conversations.history": self.conversations_history,
-            "conversations.replies": self.conversations_replies,
-            "conversations.join": self.conversations_join,
-            "conversations.open": self.conversations_open,
-            "chat.postMessage": self.chat_post_message,
-            "chat.postEphemeral": self.chat_post_ephemeral,
-            "chat.update": self.chat_update,
-            "chat.delete": self.chat_delete,
-            "chat.getPermalink": self.chat_get_permalink,
-            "reactions.add": self.reactions_add,
-            "reactions.remove": self.reactions_remove,
-            "reactions.get": self.reactions_get,
-            "views.open": self.views_open,
-            "views.push": self.views_push,
-            "views.update": self.views_update,
-            "views.publish": self.views_publish,
-            "files.getUploadURLExternal": self.files_get_upload_url,
-            "files.completeUploadExternal": self.files_complete_upload,
-        }
+        self.app = app
         self.ephemeral: list[dict[str, Any]] = []
-        self.home_views: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def dispatch(self, method: str, token: str | None, args: dict[str, Any]) -> dict[str, Any]:
+        """The `ok: true` body's fields, or SlackError; runs under the world's lock."""
+        with self.world.lock:
+            if method == "oauth.v2.access":
+                return self.oauth_v2_access(args)
+            if method == "apps.connections.open":
+                return self.apps_connections_open(token)
+            if method not in HANDLERS:
+                raise SlackError("unknown_method")
+            handler, scopes = HANDLERS[method]
+            ws = self.world.workspace_for(token)
+            self._need(ws, *scopes)
+            return handler(self, ws, args)
 
     # -- helpers ------------------------------------------------------------------------
-    def _channel(self, ws: Workspace, channel_id: Any, *, read: bool = False) -> Channel:
-        channel = self.world.channel(str(channel_id))
+    @staticmethod
+    def _need(ws: Workspace, *scopes: str) -> None:
+        if scopes and ws.scopes is not None and not set(scopes) & set(ws.scopes):
+            raise SlackError("missing_scope", needed=scopes[0], provided=",".join(ws.scopes))
+
+    def _channel_scope(self, ws: Workspace, channel: Channel, kind: str) -> None:
+        prefix = "im" if channel.is_im else "groups" if channel.is_private else "channels"
+        self._need(ws, f"{prefix}:{kind}")
+
+    def _channel(self, ws: Workspace, args: dict[str, Any], *, member: bool = True) -> Channel:
+        """The channel named by `channel`; a user id stands for the bot's DM with them."""
+        channel_id = str(require(args, "channel", "channel_not_found"))
+        if channel_id[0] in "UW" and (ws.team_id, channel_id) in self.world.users:
+            return self.world.dm_channel(ws.team_id, channel_id)
+        channel = self.world.channels.get(channel_id)
         if channel is None or channel.team_id != ws.team_id:
-            if str(channel_id).startswith(("U", "W")):
-                return self.world.dm_channel(ws.team_id, str(channel_id))
             raise SlackError("channel_not_found")
-        if (read or not channel.is_im) and ws.bot_user_id not in channel.members:
-            raise SlackError("not_in_channel" if not channel.is_private else "channel_not_found")
+        if ws.bot_user_id not in channel.members and (member or channel.is_private):
+            # A private channel the bot isn't in doesn't exist as far as the bot can tell.
+            raise SlackError("channel_not_found" if channel.is_private else "not_in_channel")
         return channel
 
-    def _user(self, ws: Workspace, user_id: Any) -> dict[str, Any]:
-        user = self.world.users.get((ws.team_id, str(user_id)))
-        if user is None:
-            raise SlackError("user_not_found")
-        return {
-            "id": user.id,
-            "team_id": user.team_id,
-            "name": user.name,
-            "real_name": user.name.title(),
-            "deleted": user.deleted,
-            "is_bot": user.is_bot,
-            "is_admin": user.is_admin,
-            "is_owner": False,
-            "tz": user.tz,
-            "tz_label": user.tz,
-            "tz_offset": 0,
-        }
+    def _message(self, channel: Channel, ts: Any) -> Message:
+        message = self.world.find_message(channel.id, str(ts))
+        if message is None:
+            raise SlackError("message_not_found")
+        return message
 
-    @staticmethod
-    def _message_json(message: Message) -> dict[str, Any]:
-        data: dict[str, Any] = {"type": "message", "ts": message.ts, "text": message.text}
-        if message.user:
-            data["user"] = message.user
-        if message.bot_id:
-            data["bot_id"] = message.bot_id
-        if message.thread_ts:
-            data["thread_ts"] = message.thread_ts
-        if message.blocks:
-            data["blocks"] = message.blocks
-        if message.reactions:
-            data["reactions"] = [
-                {"name": n, "users": u, "count": len(u)} for n, u in message.reactions.items()
-            ]
-        return data
-
-    @staticmethod
-    def _page(
-        items: list[Any], args: dict[str, Any], default_limit: int = 100
-    ) -> tuple[list[Any], str]:
-        try:
-            start = int(args.get("cursor") or 0)
-        except ValueError:
-            raise SlackError("invalid_cursor") from None
-        limit = int(args.get("limit") or default_limit)
-        page = items[start : start + limit]
-        return page, str(start + limit) if start + limit < len(items) else ""
-
-    def _ws(self, ws: Workspace | None) -> Workspace:
-        if ws is None:
-            raise SlackError("not_authed")
-        return ws
-
-    # -- identity -----------------------------------------------------------------------
-    def auth_test(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
+    # -- identity and OAuth -------------------------------------------------------------
+    @api("auth.test")
+    def auth_test(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
         return {
             "url": f"https://{ws.domain}.slack.com/",
             "team": ws.name,
@@ -148,356 +163,365 @@ class Methods:
             "is_enterprise_install": False,
         }
 
-    def team_info(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        return {"team": {"id": ws.team_id, "name": ws.name, "domain": ws.domain}}
+    @api("team.info", "team:read")
+    def team_info(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        team = {"id": ws.team_id, "name": ws.name, "domain": ws.domain, "email_domain": ""}
+        if ws.enterprise_id:
+            team["enterprise_id"] = ws.enterprise_id
+        return {"team": team}
 
-    def users_info(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "user")
-        user = self._user(ws, args["user"])
-        if _truthy(args.get("include_locale")):
-            user["locale"] = self.world.users[(ws.team_id, str(args["user"]))].locale
-        return {"user": user}
+    @api("users.info", "users:read")
+    def users_info(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        user_id = str(require(args, "user", "user_not_found"))
+        locale = _truthy(args.get("include_locale"))
+        return {"user": self.world.user_json(ws.team_id, user_id, locale=locale)}
+
+    def oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        if args.get("grant_type") == "refresh_token":
+            raise SlackError("invalid_refresh_token")  # token rotation isn't simulated
+        if not args.get("client_id") or args.get("client_id") != self.app.client_id:
+            raise SlackError("invalid_client_id")
+        if args.get("client_secret") != self.app.client_secret:
+            raise SlackError("bad_client_secret")
+        code = self.world.oauth_codes.get(str(require(args, "code", "invalid_code")))
+        if code is None or code.used:
+            raise SlackError("invalid_code")  # codes are single-use
+        code.used = True
+        ws = code.workspace
+        self.world.install(ws)
+        authed_user: dict[str, Any] = {"id": code.authed_user_id}
+        if code.user_token:
+            authed_user.update(
+                scope=",".join(code.user_scopes), access_token=code.user_token, token_type="user"
+            )
+        enterprise = {"id": ws.enterprise_id, "name": ws.enterprise_id}
+        return {
+            "access_token": ws.bot_token,
+            "token_type": "bot",
+            "scope": ",".join(ws.scopes or ()),
+            "bot_user_id": ws.bot_user_id,
+            "app_id": APP_ID,
+            "team": {"id": ws.team_id, "name": ws.name},
+            "enterprise": enterprise if ws.enterprise_id else None,
+            "is_enterprise_install": False,
+            "authed_user": authed_user,
+        }
+
+    def apps_connections_open(self, token: str | None) -> dict[str, Any]:
+        if not token:
+            raise SlackError("not_authed")
+        if not token.startswith("xapp-"):
+            raise SlackError("not_allowed_token_type")  # needs an app-level token
+        if token != self.app.app_token or token in self.world.revoked:
+            raise SlackError("invalid_auth")
+        ticket = uuid.uuid4().hex
+        self.world.tickets.add(ticket)
+        base = self._base_url().replace("http://", "ws://")
+        return {"url": f"{base}/link?ticket={ticket}&app_id={APP_ID}"}
 
     # -- conversations ------------------------------------------------------------------
-    def conversations_info(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "channel")
-        channel = self.world.channel(str(args["channel"]))
-        if channel is None or channel.team_id != ws.team_id:
-            raise SlackError("channel_not_found")
-        if channel.is_private and ws.bot_user_id not in channel.members:
-            raise SlackError("channel_not_found")
+    @api("conversations.info")
+    def conversations_info(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, args, member=False)
+        self._channel_scope(ws, channel, "read")
         return {
             "channel": {
                 "id": channel.id,
                 "name": channel.name,
+                "is_channel": not channel.is_private,
+                "is_group": channel.is_private and not channel.is_im,
+                "is_im": channel.is_im,
                 "is_private": channel.is_private,
                 "is_archived": channel.is_archived,
-                "is_im": channel.is_im,
                 "is_member": ws.bot_user_id in channel.members,
-                "num_members": len(channel.members),
+                "context_team_id": channel.team_id,
             }
         }
 
-    def conversations_members(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "channel")
-        channel = self._channel(ws, args["channel"], read=True)
-        members, cursor = self._page(channel.members, args)
+    @api("conversations.members")
+    def conversations_members(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, args, member=False)
+        self._channel_scope(ws, channel, "read")
+        members, cursor = _page(channel.members, args)
         return {"members": members, "response_metadata": {"next_cursor": cursor}}
 
-    def _history(self, messages: list[Message], args: dict[str, Any]) -> dict[str, Any]:
+    def _window(
+        self, channel: Channel, messages: list[Message], args: dict[str, Any]
+    ) -> dict[str, Any]:
         inclusive = _truthy(args.get("inclusive"))
-        latest, oldest = args.get("latest"), args.get("oldest")
+        latest = _micros(args["latest"]) if args.get("latest") else None
+        oldest = _micros(args.get("oldest") or 0, "invalid_ts_oldest")
 
-        def keep(message: Message) -> bool:
-            value = float(message.ts)
-            if latest is not None and (
-                value > float(latest) or (value == float(latest) and not inclusive)
-            ):
+        def inside(message: Message) -> bool:
+            at = _micros(message.ts)
+            if latest is not None and (at > latest or (at == latest and not inclusive)):
                 return False
-            return not (
-                oldest is not None
-                and (value < float(oldest) or (value == float(oldest) and not inclusive))
-            )
+            return at > oldest or (at == oldest and inclusive)
 
-        chosen = [m for m in messages if keep(m)]
-        page, cursor = self._page(chosen, args)
+        page, cursor = _page([m for m in messages if inside(m)], args)
         return {
-            "messages": [self._message_json(m) for m in page],
+            "messages": [
+                self.world.message_json(
+                    channel, m, metadata=_truthy(args.get("include_all_metadata"))
+                )
+                for m in page
+            ],
             "has_more": bool(cursor),
             "response_metadata": {"next_cursor": cursor},
         }
 
-    def conversations_history(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "channel")
-        channel = self._channel(ws, args["channel"], read=True)
-        top_level = [m for m in channel.messages if m.thread_ts in (None, m.ts)]
-        return self._history(list(reversed(top_level)), args)  # newest first, like Slack
+    @api("conversations.history")
+    def conversations_history(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, args)
+        self._channel_scope(ws, channel, "history")
+        # Replies stay in their thread; one whose parent doesn't exist is shown top-level.
+        stamps = {m.ts for m in channel.messages}
+        top = [
+            m for m in channel.messages if m.thread_ts in (None, m.ts) or m.thread_ts not in stamps
+        ]
+        return self._window(channel, top[::-1], args)  # newest first, like Slack
 
-    def conversations_replies(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "channel", "ts")
-        channel = self._channel(ws, args["channel"], read=True)
-        parent = self.world.find_message(channel.id, str(args["ts"]))
+    @api("conversations.replies")
+    def conversations_replies(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, args)
+        self._channel_scope(ws, channel, "history")
+        parent = self.world.find_message(channel.id, str(require(args, "ts", "thread_not_found")))
         if parent is None:
             raise SlackError("thread_not_found")
-        root = parent.thread_ts or parent.ts
-        thread = [m for m in channel.messages if m.ts == root or m.thread_ts == root]
         if parent.thread_ts and parent.thread_ts != parent.ts:
-            thread = [parent]  # a reply's ts gives just that reply, as Slack does
-        return self._history(thread, args)
+            thread = [parent]  # a reply's own ts gives just that reply (bolt-python#783)
+        else:
+            thread = [m for m in channel.messages if parent.ts in (m.ts, m.thread_ts)]
+        return self._window(channel, thread, args)  # oldest first, parent included
 
-    def conversations_join(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "channel")
-        channel = self.world.channel(str(args["channel"]))
-        if channel is None or channel.team_id != ws.team_id:
-            raise SlackError("channel_not_found")
+    @api("conversations.join", "channels:join")
+    def conversations_join(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, args, member=False)
         if channel.is_private or channel.is_im:
             raise SlackError("method_not_supported_for_channel_type")
+        if channel.is_archived:
+            raise SlackError("is_archived")
         if ws.bot_user_id not in channel.members:
             channel.members.append(ws.bot_user_id)
-        return {"channel": {"id": channel.id, "name": channel.name}}
+        return {"channel": {"id": channel.id, "name": channel.name, "is_member": True}}
 
-    def conversations_open(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "users")
-        user_id = str(args["users"]).split(",")[0]
-        self._user(ws, user_id)
-        return {"channel": {"id": self.world.dm_channel(ws.team_id, user_id).id}}
+    @api("conversations.open", "im:write", "mpim:write")
+    def conversations_open(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        users = [u for u in str(require(args, "users", "users_list_not_supplied")).split(",") if u]
+        if len(users) != 1:
+            raise SlackError("not_supported")  # group DMs (mpim) aren't simulated
+        self.world.user_json(ws.team_id, users[0], locale=False)  # user_not_found
+        return {"channel": {"id": self.world.dm_channel(ws.team_id, users[0]).id}}
 
     # -- chat ---------------------------------------------------------------------------
-    def chat_post_message(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "channel")
-        channel = self._channel(ws, args["channel"])
+    @api("chat.postMessage", "chat:write")
+    def chat_post_message(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, args)
         if channel.is_archived:
             raise SlackError("is_archived")
         validate_message(args)
         metadata = decode_json_arg(args.get("metadata"), "invalid_metadata_format")
+        thread_ts = str(args["thread_ts"]) if args.get("thread_ts") else None
+        if thread_ts and self.world.find_message(channel.id, thread_ts) is None:
+            # Slack still answers ok; tests can find these in `unknown_thread_posts`.
+            self.world.unknown_thread_posts.append((channel.id, thread_ts))
         message = Message(
             ts=self.world.next_ts(),
             user=ws.bot_user_id,
             text=str(args.get("text") or ""),
-            thread_ts=args.get("thread_ts"),
+            thread_ts=thread_ts,
             bot_id=ws.bot_id,
             blocks=args.get("blocks"),
             metadata=metadata,
         )
         channel.messages.append(message)
-        return {"channel": channel.id, "ts": message.ts, "message": self._message_json(message)}
+        shown = self.world.message_json(channel, message, metadata=True)
+        return {"channel": channel.id, "ts": message.ts, "message": shown}
 
-    def chat_post_ephemeral(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "channel", "user")
-        channel = self._channel(ws, args["channel"])
-        if str(args["user"]) not in channel.members:
+    @api("chat.postEphemeral", "chat:write")
+    def chat_post_ephemeral(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, args)
+        user = str(require(args, "user", "user_not_found"))
+        if user not in channel.members:
             raise SlackError("user_not_in_channel")
         validate_message(args)
-        self.ephemeral.append(dict(args))
+        self.ephemeral.append({**args, "channel": channel.id})
         return {"message_ts": self.world.next_ts()}
 
-    def chat_update(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "channel", "ts")
-        channel = self._channel(ws, args["channel"])
-        message = self.world.find_message(channel.id, str(args["ts"]))
-        if message is None:
-            raise SlackError("message_not_found")
+    @api("chat.update", "chat:write")
+    def chat_update(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, args)
+        message = self._message(channel, require(args, "ts", "message_not_found"))
         if message.user != ws.bot_user_id:
             raise SlackError("cant_update_message")
         validate_message(args)
-        message.text = str(args.get("text") or message.text)
+        # What the update leaves out stays as it was (Slack keeps the old blocks, too).
+        message.text = str(args["text"]) if "text" in args else message.text
         message.blocks = args.get("blocks", message.blocks)
-        return {"channel": channel.id, "ts": message.ts, "text": message.text}
+        shown = self.world.message_json(channel, message, metadata=False)
+        return {"channel": channel.id, "ts": message.ts, "text": message.text, "message": shown}
 
-    def chat_delete(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "channel", "ts")
-        channel = self._channel(ws, args["channel"])
-        message = self.world.find_message(channel.id, str(args["ts"]))
-        if message is None:
-            raise SlackError("message_not_found")
+    @api("chat.delete", "chat:write")
+    def chat_delete(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, args)
+        message = self._message(channel, require(args, "ts", "message_not_found"))
         if message.user != ws.bot_user_id:
             raise SlackError("cant_delete_message")
         channel.messages.remove(message)
         return {"channel": channel.id, "ts": message.ts}
 
-    def chat_get_permalink(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "channel", "message_ts")
-        channel = self.world.channel(str(args["channel"]))
-        if channel is None or channel.team_id != ws.team_id:
-            raise SlackError("channel_not_found")
-        ts = str(args["message_ts"])
-        if self.world.find_message(channel.id, ts) is None:
-            raise SlackError("message_not_found")
-        return {
-            "channel": channel.id,
-            "permalink": (
-                f"https://{ws.domain}.slack.com/archives/{channel.id}/p{ts.replace('.', '')}"
-            ),
-        }
+    @api("chat.getPermalink")
+    def chat_get_permalink(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(ws, args, member=False)
+        message = self._message(channel, require(args, "message_ts", "message_not_found"))
+        link = f"https://{ws.domain}.slack.com/archives/{channel.id}/p{message.ts.replace('.', '')}"
+        if message.thread_ts and message.thread_ts != message.ts:
+            link += f"?thread_ts={message.thread_ts}&cid={channel.id}"
+        return {"channel": channel.id, "permalink": link}
 
     # -- reactions ----------------------------------------------------------------------
-    def _reaction_target(self, ws: Workspace, args: dict[str, Any]) -> Message:
-        require(args, "channel", "timestamp")
-        channel = self._channel(ws, args["channel"], read=True)
-        message = self.world.find_message(channel.id, str(args["timestamp"]))
-        if message is None:
-            raise SlackError("message_not_found")
-        return message
+    def _reacted(self, ws: Workspace, args: dict[str, Any]) -> tuple[Channel, Message]:
+        if not args.get("channel") or not args.get("timestamp"):
+            raise SlackError("no_item_specified")
+        channel = self._channel(ws, args)
+        return channel, self._message(channel, args["timestamp"])
 
-    def reactions_add(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "name")
-        message = self._reaction_target(ws, args)
-        users = message.reactions.setdefault(str(args["name"]), [])
+    @api("reactions.add", "reactions:write")
+    def reactions_add(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        name = str(require(args, "name", "invalid_name")).strip(":")
+        _channel, message = self._reacted(ws, args)
+        users = message.reactions.setdefault(name, [])
         if ws.bot_user_id in users:
             raise SlackError("already_reacted")
         users.append(ws.bot_user_id)
         return {}
 
-    def reactions_remove(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "name")
-        message = self._reaction_target(ws, args)
-        users = message.reactions.get(str(args["name"]), [])
-        if ws.bot_user_id not in users:
+    @api("reactions.remove", "reactions:write")
+    def reactions_remove(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        name = str(require(args, "name", "invalid_name")).strip(":")
+        _channel, message = self._reacted(ws, args)
+        if ws.bot_user_id not in message.reactions.get(name, []):
             raise SlackError("no_reaction")
-        users.remove(ws.bot_user_id)
+        message.reactions[name].remove(ws.bot_user_id)
         return {}
 
-    def reactions_get(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        message = self._reaction_target(ws, args)
-        return {
-            "type": "message",
-            "channel": args["channel"],
-            "message": self._message_json(message),
-        }
+    @api("reactions.get", "reactions:read")
+    def reactions_get(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        channel, message = self._reacted(ws, args)
+        shown = self.world.message_json(channel, message, metadata=False)
+        return {"type": "message", "channel": channel.id, "message": shown}
 
     # -- views --------------------------------------------------------------------------
-    def _store_view(
-        self, ws: Workspace, view: dict[str, Any], root_id: str | None
-    ) -> dict[str, Any]:
-        view_id = self.world.next_id("V")
-        opened = OpenView(
-            view_id,
-            ws.team_id,
-            root_id or view_id,
-            view,
-            uuid.uuid4().hex[:12],
-            view.get("external_id"),
-        )
-        self.world.views[view_id] = opened
-        return self._view_json(opened)
-
-    @staticmethod
-    def _view_json(opened: OpenView) -> dict[str, Any]:
-        return {
-            **opened.view,
-            "id": opened.id,
-            "team_id": opened.team_id,
-            "hash": opened.hash,
-            "root_view_id": opened.root_id,
-            "state": {"values": {}},
-        }
-
-    def _trigger(self, ws: Workspace, args: dict[str, Any]) -> None:
+    def _trigger_parent(self, ws: Workspace, args: dict[str, Any]) -> OpenView | None:
         trigger_id = args.get("trigger_id") or args.get("interactivity_pointer")
         if not trigger_id:
-            raise SlackError("missing_argument", arg="trigger_id")
-        try:
-            team_id = self.world.use_trigger(str(trigger_id))
-        except LookupError as error:
-            raise SlackError(str(error.args[0])) from None
-        if team_id != ws.team_id:
-            raise SlackError("invalid_trigger_id")
+            raise invalid_arguments("missing required field: trigger_id")
+        trigger = self.world.use_trigger(str(trigger_id), ws.team_id)
+        return self.world.views.get(trigger.view_id or "")
 
-    def views_open(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "view")
-        view = validate_view(args["view"])
-        self._trigger(ws, args)
+    def _check_external_id(self, ws: Workspace, view: dict[str, Any]) -> None:
         external_id = view.get("external_id")
-        if external_id and any(v.external_id == external_id for v in self.world.views.values()):
+        if external_id and any(
+            v.team_id == ws.team_id and v.external_id == external_id
+            for v in self.world.views.values()
+        ):
             raise SlackError("duplicate_external_id")
-        return {"view": self._store_view(ws, view, None)}
 
-    def views_push(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "view")
-        view = validate_view(args["view"])
-        self._trigger(ws, args)
-        root = args.get("root_view_id")
-        stack = [v for v in self.world.views.values() if root and v.root_id == root]
-        if root is None:
-            # The stand-in can't know which modal a trigger came from; tests pass root_view_id.
-            stack = []
+    @api("views.open")
+    def views_open(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        view = validate_view(require(args, "view"), "modal")
+        self._trigger_parent(ws, args)
+        self._check_external_id(ws, view)
+        return {"view": self.world.view_json(self.world.open_view(ws, view, None))}
+
+    @api("views.push")
+    def views_push(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        view = validate_view(require(args, "view"), "modal")
+        parent = self._trigger_parent(ws, args)
+        if parent is None or parent.closed:
+            # Slack only pushes from an interaction inside an open modal (python-slack-sdk#804).
+            raise SlackError("invalid_trigger_id")
+        stack = self.world.stack(parent.root_id)
         if len(stack) >= MAX_VIEW_STACK:
             raise SlackError("push_limit_reached")
-        return {"view": self._store_view(ws, view, root)}
+        self._check_external_id(ws, view)
+        return {"view": self.world.view_json(self.world.open_view(ws, view, stack[-1]))}
 
-    def views_update(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "view")
-        if bool(args.get("view_id")) == bool(args.get("external_id")):
-            raise SlackError("invalid_arguments")
-        view = validate_view(args["view"])
-        opened = next(
-            (
-                v
-                for v in self.world.views.values()
-                if v.team_id == ws.team_id
-                and (
-                    v.id == args.get("view_id")
-                    or (v.external_id and v.external_id == args.get("external_id"))
-                )
-            ),
-            None,
-        )
+    @api("views.update")
+    def views_update(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        view_id, external_id = args.get("view_id"), args.get("external_id")
+        if bool(view_id) == bool(external_id):
+            raise invalid_arguments("exactly one of view_id or external_id is required")
+        view = validate_view(require(args, "view"), "modal")
+        ours = [v for v in self.world.views.values() if v.team_id == ws.team_id]
+        named = [
+            v for v in ours if v.id == view_id or (external_id and v.external_id == external_id)
+        ]
+        opened = named[0] if named else None
         if opened is None:
             raise SlackError("not_found")
         if args.get("hash") and args["hash"] != opened.hash:
             raise SlackError("hash_conflict")
-        opened.view, opened.hash = view, uuid.uuid4().hex[:12]
-        return {"view": self._view_json(opened)}
+        opened.view, opened.hash = view, self.world.new_hash()
+        opened.external_id = view.get("external_id") or opened.external_id
+        return {"view": self.world.view_json(opened)}
 
-    def views_publish(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "user_id", "view")
-        view = validate_view(args["view"])
-        if view.get("type") != "home":
-            raise SlackError("invalid_arguments")
-        self._user(ws, args["user_id"])
-        self.home_views[(ws.team_id, str(args["user_id"]))] = view
-        return {"view": {**view, "id": self.world.next_id("V"), "team_id": ws.team_id}}
+    @api("views.publish")
+    def views_publish(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        user_id = str(require(args, "user_id"))
+        view = validate_view(require(args, "view"), "home")
+        self.world.user_json(ws.team_id, user_id, locale=False)  # user_not_found
+        current = self.world.home_views.get((ws.team_id, user_id))
+        if current is not None and args.get("hash") and args["hash"] != current.hash:
+            raise SlackError("hash_conflict")
+        if current is None:
+            current = self.world.open_view(ws, view, None)
+            self.world.home_views[(ws.team_id, user_id)] = current
+        current.view, current.hash = view, self.world.new_hash()
+        return {"view": self.world.view_json(current)}
 
     # -- files (upload v2) --------------------------------------------------------------
-    def files_get_upload_url(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "filename", "length")
+    @api("files.getUploadURLExternal", "files:write")
+    def files_get_upload_url(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        filename = str(require(args, "filename", "missing_argument"))
+        try:
+            length = int(require(args, "length", "missing_argument"))
+        except ValueError:
+            raise SlackError("invalid_arguments") from None
+        if length < 1:
+            raise SlackError("invalid_arguments")
         file_id = self.world.next_id("F")
-        self.world.files[file_id] = UploadedFile(
-            file_id, ws.team_id, str(args["filename"]), int(args["length"])
-        )
+        self.world.files[file_id] = UploadedFile(file_id, ws.team_id, filename, length)
         return {"upload_url": f"{self._base_url()}/upload/{file_id}", "file_id": file_id}
 
-    def files_complete_upload(self, ws: Workspace | None, args: dict[str, Any]) -> dict[str, Any]:
-        ws = self._ws(ws)
-        require(args, "files")
-        entries = decode_json_arg(args["files"], "invalid_arguments")
+    @api("files.completeUploadExternal", "files:write")
+    def files_complete_upload(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        entries = decode_json_arg(require(args, "files"), "invalid_arguments")
+        if not isinstance(entries, list) or not entries:
+            raise SlackError("invalid_arguments")
         channel_id = args.get("channel_id") or args.get("channels")
-        channel = self._channel(ws, channel_id) if channel_id else None
-        completed = []
+        channel = self._channel(ws, {"channel": channel_id}) if channel_id else None
+        uploads: list[UploadedFile] = []
         for entry in entries:
-            uploaded = self.world.files.get(str(entry.get("id")))
-            if (
-                uploaded is None
-                or uploaded.team_id != ws.team_id
-                or len(uploaded.content) != uploaded.length
-            ):
-                raise SlackError("file_not_found")
-            uploaded.title = entry.get("title") or uploaded.filename
+            uploaded = self.world.files.get(str(entry.get("id") if isinstance(entry, dict) else ""))
+            if uploaded is None or uploaded.team_id != ws.team_id or uploaded.content is None:
+                raise SlackError("file_not_found")  # unknown, or its bytes were never posted
+            uploaded.title = str(entry.get("title") or uploaded.filename)
+            uploads.append(uploaded)
+        thread_ts = str(args["thread_ts"]) if args.get("thread_ts") else None
+        for uploaded in uploads:
             uploaded.channel = channel.id if channel else None
-            uploaded.initial_comment = args.get("initial_comment")
+            uploaded.thread_ts, uploaded.initial_comment = thread_ts, args.get("initial_comment")
             uploaded.completed = True
-            completed.append(
-                {"id": uploaded.id, "title": uploaded.title, "name": uploaded.filename}
+        if channel is not None:  # sharing posts one message carrying the files
+            channel.messages.append(
+                Message(
+                    ts=self.world.next_ts(),
+                    user=ws.bot_user_id,
+                    text=str(args.get("initial_comment") or ""),
+                    thread_ts=thread_ts,
+                    bot_id=ws.bot_id,
+                    files=[u.id for u in uploads],
+                )
             )
-        return {"files": completed}
-
-
-def json_arg(value: Any) -> Any:
-    """JSON strings in form bodies become objects for assertions."""
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
+        return {"files": [{"id": u.id, "title": u.title, "name": u.filename} for u in uploads]}

@@ -1,9 +1,15 @@
-"""`SlackStandIn`: a real HTTP (and WebSocket) server on loopback that answers like Slack."""
+"""`SlackStandIn`: a real HTTP and WebSocket server on loopback that answers like Slack.
+
+It runs its own event loop in a daemon thread, so a test (or a bot under test, in-process or
+as a subprocess) talks to it over real sockets exactly as it would talk to slack.com. World
+building (`add_workspace`, `post_message`…) is inherited from `World`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import threading
 import time
@@ -14,44 +20,55 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
-from tests.slack_standin.methods import Methods, json_arg
+from tests.slack_standin.methods import AppConfig, Methods, granted_scopes
 from tests.slack_standin.validation import SlackError, validate_message
-from tests.slack_standin.world import (
-    Channel,
-    Message,
-    OAuthCode,
-    UploadedFile,
-    User,
-    Workspace,
-    World,
-)
+from tests.slack_standin.world import APP_ID, World
 
-MAX_RESPONSE_URL_USES = 5
+# Args Slack takes as JSON strings in form bodies; recorded decoded so tests can assert on them.
+JSON_ARGS = ("blocks", "attachments", "view", "metadata", "files")
+HOOK_ERRORS = ("no_service", "expired_url")  # a response_url's own failures: HTTP 404
 
 
 @dataclass
 class Call:
-    method: str
+    """One request the stand-in received (injected failures included)."""
+
+    method: str  # "chat.postMessage"…, "response_url", or "upload" (the file bytes)
     team_id: str | None
     token: str | None
     args: dict[str, Any]
     http_status: int
     response: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    url: str | None = None  # for "response_url": which one was posted to
+
+    @property
+    def ok(self) -> bool:
+        return self.http_status == 200 and bool(self.response.get("ok"))
 
 
 @dataclass
 class Fault:
-    status: int = 429
-    retry_after: int = 1
-    error: str | None = None
-    times: int = 1
+    status: int
+    retry_after: int
+    error: str | None
+    times: int
+    extra: dict[str, Any]
 
 
-class SlackStandIn:
-    """Start with `with SlackStandIn() as slack:`; point the bot at `slack.api_url`."""
+def _decoded(args: dict[str, Any]) -> dict[str, Any]:
+    recorded = dict(args)
+    for name in JSON_ARGS:
+        if isinstance(recorded.get(name), str):
+            with contextlib.suppress(ValueError):  # kept as sent; the method says invalid_*
+                recorded[name] = json.loads(recorded[name])
+    return recorded
+
+
+class SlackStandIn(World):
+    """`with SlackStandIn() as slack:` then point the bot at `slack.api_url`."""
 
     def __init__(
         self,
@@ -61,20 +78,20 @@ class SlackStandIn:
         app_token: str | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.world = World(clock)
-        self.methods = Methods(self.world, lambda: self.base_url)
-        self.client_id, self.client_secret, self.app_token = client_id, client_secret, app_token
+        super().__init__(clock)
+        config = AppConfig(client_id, client_secret, app_token)
+        self.methods = Methods(self, lambda: self.base_url, config)
         self._calls: list[Call] = []
         self._faults: dict[str, list[Fault]] = {}
-        self._response_urls: dict[str, int] = {}
-        self._lock = threading.RLock()
+        self._calls_lock = threading.RLock()
         self._loop = asyncio.new_event_loop()
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
         self._port = 0
-        self._sockets: list[web.WebSocketResponse] = []
+        self._sockets: list[web.WebSocketResponse] = []  # touched on the server loop only
         self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self._connected = threading.Event()
+        self._connections = 0  # ever opened: reconnections count too
+        self._closing: asyncio.Future[None] | None = None  # keeps the delayed close alive
 
     # -- lifecycle ----------------------------------------------------------------------
     def __enter__(self) -> SlackStandIn:
@@ -82,7 +99,10 @@ class SlackStandIn:
         return self
 
     def __exit__(
-        self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
     ) -> None:
         self.stop()
 
@@ -91,7 +111,7 @@ class SlackStandIn:
 
         def run() -> None:
             asyncio.set_event_loop(self._loop)
-            self._loop.run_until_complete(self._start())
+            self._loop.run_until_complete(self._serve())
             ready.set()
             self._loop.run_forever()
 
@@ -100,31 +120,33 @@ class SlackStandIn:
         if not ready.wait(10):
             raise RuntimeError("the Slack stand-in did not start")
 
-    async def _start(self) -> None:
-        app = web.Application(client_max_size=10 * 1024 * 1024)
+    async def _serve(self) -> None:
+        app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/hooks/respond/{id}", self._respond)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/link", self._link)
-        self._runner = web.AppRunner(app, access_log=None)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self._port = self._runner.addresses[0][1]
 
     def stop(self) -> None:
+        if self._thread is None:
+            return
+
         async def shutdown() -> None:
             for socket in list(self._sockets):
                 await socket.close()
             if self._runner is not None:
                 await self._runner.cleanup()
 
-        if self._thread is None:
-            return
-        asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(10)
+        asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(15)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
         self._thread = None
+        self._loop.close()
 
     @property
     def base_url(self) -> str:
@@ -132,138 +154,20 @@ class SlackStandIn:
 
     @property
     def api_url(self) -> str:
+        """What the bot gets as SLACK_API_URL / WebClient(base_url=…)."""
         return f"{self.base_url}/api/"
 
-    # -- world building (delegates) -----------------------------------------------------
-    def add_workspace(
-        self,
-        team_id: str,
-        *,
-        name: str,
-        bot_token: str,
-        bot_user_id: str,
-        bot_id: str,
-        enterprise_id: str | None = None,
-        domain: str | None = None,
-    ) -> None:
-        self.world.add_workspace(
-            Workspace(
-                team_id,
-                name,
-                domain or team_id.lower(),
-                bot_token,
-                bot_user_id,
-                bot_id,
-                enterprise_id,
-            )
-        )
-        self.add_user(team_id, bot_user_id, name="journeybot", is_bot=True)
-
-    def add_user(
-        self,
-        team_id: str,
-        user_id: str,
-        *,
-        name: str,
-        tz: str = "Europe/Paris",
-        locale: str = "en-US",
-        is_bot: bool = False,
-        is_admin: bool = False,
-        deleted: bool = False,
-    ) -> None:
-        with self.world.lock:
-            self.world.users[(team_id, user_id)] = User(
-                team_id, user_id, name, tz, locale, is_bot, is_admin, deleted
-            )
-
-    def add_channel(
-        self,
-        team_id: str,
-        channel_id: str,
-        *,
-        name: str,
-        members: list[str],
-        is_private: bool = False,
-        is_archived: bool = False,
-    ) -> None:
-        with self.world.lock:
-            self.world.channels[channel_id] = Channel(
-                team_id, channel_id, name, list(members), is_private, is_archived
-            )
-
-    def post_message(
-        self,
-        channel_id: str,
-        *,
-        user: str,
-        text: str,
-        thread_ts: str | None = None,
-        bot_id: str | None = None,
-    ) -> str:
-        """A message written by someone (not the bot under test); returns its ts."""
-        with self.world.lock:
-            ts = self.world.next_ts()
-            self.world.channels[channel_id].messages.append(
-                Message(ts, user, text, thread_ts, bot_id)
-            )
-            return ts
-
-    def delete_message(self, channel_id: str, ts: str) -> None:
-        with self.world.lock:
-            channel = self.world.channels[channel_id]
-            channel.messages = [m for m in channel.messages if m.ts != ts]
-
-    def messages(self, channel_id: str) -> list[Message]:
-        return list(self.world.channels[channel_id].messages)
-
-    def new_trigger_id(self, team_id: str) -> str:
-        return self.world.new_trigger(team_id)
-
-    def expire_trigger(self, trigger_id: str) -> None:
-        self.world.expire_trigger(trigger_id)
+    @property
+    def world(self) -> World:
+        return self
 
     def new_response_url(self) -> str:
-        response_id = uuid.uuid4().hex
-        with self._lock:
-            self._response_urls[response_id] = 0
-        return f"{self.base_url}/hooks/respond/{response_id}"
-
-    def add_oauth_code(
-        self,
-        code: str,
-        *,
-        team_id: str,
-        team_name: str,
-        bot_token: str,
-        bot_user_id: str,
-        bot_id: str,
-        scopes: list[str],
-        authed_user_id: str,
-        enterprise_id: str | None = None,
-    ) -> None:
-        self.world.oauth_codes[code] = OAuthCode(
-            team_id,
-            team_name,
-            bot_token,
-            bot_user_id,
-            bot_id,
-            scopes,
-            authed_user_id,
-            enterprise_id,
-        )
-
-    def revoke_token(self, token: str) -> None:
-        self.world.revoked.add(token)
-
-    def uploaded_files(self) -> list[UploadedFile]:
-        return [f for f in self.world.files.values() if f.completed]
-
-    def home_view(self, team_id: str, user_id: str) -> dict[str, Any] | None:
-        return self.methods.home_views.get((team_id, user_id))
+        """A response_url pointing back at the stand-in: 5 posts within 30 minutes."""
+        return f"{self.base_url}/hooks/respond/{self.issue_response_url()}"
 
     # -- recording and faults -----------------------------------------------------------
     def calls(self, method: str | None = None, team_id: str | None = None) -> list[Call]:
-        with self._lock:
+        with self._calls_lock:
             return [
                 c
                 for c in self._calls
@@ -272,7 +176,7 @@ class SlackStandIn:
             ]
 
     def clear_calls(self) -> None:
-        with self._lock:
+        with self._calls_lock:
             self._calls.clear()
 
     def wait_for(
@@ -282,21 +186,24 @@ class SlackStandIn:
         timeout: float = 5.0,
         predicate: Callable[[Call], bool] | None = None,
     ) -> list[Call]:
+        """Wait until `count` matching calls arrived; return all the matching calls."""
         deadline = time.monotonic() + timeout
         while True:
             matching = [c for c in self.calls(method) if predicate is None or predicate(c)]
             if len(matching) >= count:
                 return matching
-            if time.monotonic() > deadline:
-                seen = (
-                    ", ".join(f"{c.method}({c.response.get('error', 'ok')})" for c in self.calls())
-                    or "nothing"
-                )
+            if time.monotonic() >= deadline:
+                received = [
+                    f"  {c.method} -> HTTP {c.http_status} {c.response.get('error') or 'ok'}"
+                    for c in self.calls()
+                ]
                 raise AssertionError(
-                    f"expected {count} {method} call(s) within {timeout}s, "
-                    f"got {len(matching)}; received: {seen}"
+                    f"expected {count} {method} call(s)"
+                    f"{' matching the predicate' if predicate else ''} within {timeout}s, "
+                    f"got {len(matching)}; the stand-in received:\n"
+                    + ("\n".join(received) or "  nothing at all")
                 )
-            time.sleep(0.01)
+            time.sleep(0.005)
 
     def inject(
         self,
@@ -306,225 +213,182 @@ class SlackStandIn:
         retry_after: int = 1,
         error: str | None = None,
         times: int = 1,
+        extra: dict[str, Any] | None = None,
     ) -> None:
-        with self._lock:
-            self._faults.setdefault(method, []).append(Fault(status, retry_after, error, times))
+        """Fail the next `times` calls of `method` ("response_url" and "upload" too).
 
-    def _take_fault(self, method: str) -> Fault | None:
-        with self._lock:
-            faults = self._faults.get(method) or []
+        `error="x"` answers HTTP 200 `{"ok": false, "error": "x", **extra}`; otherwise HTTP
+        `status`: 429 carries `Retry-After` and error `ratelimited`, others `internal_error`.
+        """
+        with self._calls_lock:
+            fault = Fault(status, retry_after, error, times, dict(extra or {}))
+            self._faults.setdefault(method, []).append(fault)
+
+    def _record(self, call: Call) -> Call:
+        with self._calls_lock:
+            self._calls.append(call)
+        return call
+
+    def _faulted(self, call: Call) -> web.Response | None:
+        with self._calls_lock:
+            faults = self._faults.get(call.method)
             if not faults:
                 return None
             fault = faults[0]
             fault.times -= 1
             if fault.times <= 0:
                 faults.pop(0)
-            return fault
+        if fault.error:
+            self._record(call).response = {"ok": False, "error": fault.error, **fault.extra}
+            return web.json_response(call.response)
+        error = "ratelimited" if fault.status == 429 else "internal_error"
+        call.http_status, call.response = fault.status, {"ok": False, "error": error}
+        self._record(call)
+        headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
+        return web.json_response(call.response, status=fault.status, headers=headers)
 
-    def _record(self, call: Call) -> None:
-        with self._lock:
-            self._calls.append(call)
-
-    # -- HTTP handlers ------------------------------------------------------------------
+    # -- HTTP ---------------------------------------------------------------------------
     @staticmethod
     async def _args(request: web.Request) -> dict[str, Any]:
+        """Query string, then a JSON or form body: slack_sdk uses all three."""
         args: dict[str, Any] = dict(request.query)
         raw = await request.read()
-        if raw:
-            if request.content_type == "application/json":
-                args.update(json.loads(raw))
-            else:
-                args.update(parse_qsl(raw.decode(), keep_blank_values=True))
+        if raw and request.content_type == "application/json":
+            body = json.loads(raw)
+            if not isinstance(body, dict):
+                raise ValueError("not an object")
+            args.update(body)
+        elif raw:
+            args.update(parse_qsl(raw.decode(), keep_blank_values=True))
         return args
-
-    def _workspace(self, token: str | None) -> Workspace:
-        if not token or token in self.world.revoked:
-            raise SlackError("token_revoked" if token in self.world.revoked else "not_authed")
-        team_id = self.world.tokens.get(token)
-        if team_id is None:
-            raise SlackError("invalid_auth")
-        return self.world.workspaces[team_id]
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         try:
             args = await self._args(request)
-        except ValueError:
+        except (ValueError, UnicodeDecodeError):
             return web.json_response({"ok": False, "error": "invalid_json"})
         header = request.headers.get("Authorization", "")
-        if header.startswith("Basic "):  # oauth.v2.access sends the client credentials so
-            client_id, _colon, client_secret = base64.b64decode(header[6:]).decode().partition(":")
-            args.update(client_id=client_id, client_secret=client_secret)
-        token = header[7:] if header.startswith("Bearer ") else args.pop("token", None)
+        if header.startswith("Basic "):  # oauth.v2.access sends client credentials this way
+            client_id, _colon, secret = base64.b64decode(header[6:]).decode().partition(":")
+            args.update(client_id=client_id, client_secret=secret)
+        token = header[7:] if header.startswith("Bearer ") else args.get("token")
         args.pop("token", None)
-        team_id = self.world.tokens.get(token or "")
-        recorded = {key: json_arg(value) for key, value in args.items()}
-        fault = self._take_fault(method)
-        if fault is not None:
-            if fault.error:
-                body: dict[str, Any] = {"ok": False, "error": fault.error}
-                self._record(Call(method, team_id, token, recorded, 200, body))
-                return web.json_response(body)
-            body = {
-                "ok": False,
-                "error": "ratelimited" if fault.status == 429 else "internal_error",
-            }
-            self._record(Call(method, team_id, token, recorded, fault.status, body))
-            headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
-            return web.json_response(body, status=fault.status, headers=headers)
+        team_id = self.tokens.get(token or "")
+        call = Call(method, team_id, token, _decoded(args), 200, {})
+        faulted = self._faulted(call)
+        if faulted is not None:
+            return faulted
         try:
-            with self.world.lock:
-                body = {"ok": True, **self._dispatch(method, token, args)}
+            call.response = {"ok": True, **self.methods.dispatch(method, token, args)}
         except SlackError as error:
-            body = {"ok": False, "error": error.error, **error.extra}
-        self._record(Call(method, team_id, token, recorded, 200, body))
-        headers = (
-            {"x-oauth-scopes": ",".join(self._scopes(team_id))} if method == "auth.test" else {}
-        )
-        return web.json_response(body, headers=headers)
-
-    def _scopes(self, team_id: str | None) -> list[str]:
-        workspace = self.world.workspaces.get(team_id or "")
-        return list(workspace.scopes) if workspace else []
-
-    def _dispatch(self, method: str, token: str | None, args: dict[str, Any]) -> dict[str, Any]:
-        if method == "oauth.v2.access":
-            return self._oauth_access(args)
-        if method == "apps.connections.open":
-            if not token or token != self.app_token:
-                raise SlackError("invalid_auth")
-            return {"url": f"ws://127.0.0.1:{self._port}/link?ticket={uuid.uuid4().hex}"}
-        handler = self.methods.handlers.get(method)
-        if handler is None:
-            raise SlackError("unknown_method")
-        return handler(self._workspace(token), args)
-
-    def _oauth_access(self, args: dict[str, Any]) -> dict[str, Any]:
-        if (
-            args.get("client_id") != self.client_id
-            or args.get("client_secret") != self.client_secret
-        ):
-            raise SlackError("invalid_client_id")
-        code = self.world.oauth_codes.get(str(args.get("code", "")))
-        if code is None or code.used:
-            raise SlackError("invalid_code")
-        code.used = True
-        self.world.add_workspace(
-            Workspace(
-                code.team_id,
-                code.team_name,
-                code.team_name,
-                code.bot_token,
-                code.bot_user_id,
-                code.bot_id,
-                code.enterprise_id,
-                tuple(code.scopes),
-            )
-        )
-        self.world.users.setdefault(
-            (code.team_id, code.bot_user_id),
-            User(code.team_id, code.bot_user_id, "journeybot", "UTC", "en-US", True),
-        )
-        return {
-            "access_token": code.bot_token,
-            "token_type": "bot",
-            "scope": ",".join(code.scopes),
-            "bot_user_id": code.bot_user_id,
-            "app_id": "A0JOURNEY",
-            "team": {"id": code.team_id, "name": code.team_name},
-            "enterprise": {"id": code.enterprise_id, "name": code.enterprise_id}
-            if code.enterprise_id
-            else None,
-            "is_enterprise_install": False,
-            "authed_user": {"id": code.authed_user_id},
-        }
+            call.response = error.body()
+        self._record(call)
+        workspace = self.workspaces.get(team_id or "")
+        headers = {}
+        if workspace is not None:  # Slack tells every bot-token call what it was granted
+            headers["x-oauth-scopes"] = ",".join(granted_scopes(workspace))
+        return web.json_response(call.response, headers=headers)
 
     async def _respond(self, request: web.Request) -> web.Response:
-        response_id = request.match_info["id"]
+        """A response_url: a JSON message; errors come back as text, like Slack's hooks."""
+        url = f"{self.base_url}/hooks/respond/{request.match_info['id']}"
+        raw = await request.read()
         try:
-            args = json.loads(await request.read() or b"{}")
+            args = json.loads(raw or b"{}")
         except ValueError:
-            return web.Response(status=400, text="invalid_payload")
-        url = f"{self.base_url}/hooks/respond/{response_id}"
-        with self._lock:
-            uses = self._response_urls.get(response_id)
-            if uses is None or uses >= MAX_RESPONSE_URL_USES:
-                self._record(
-                    Call(
-                        "response_url",
-                        None,
-                        None,
-                        {**args, "_url": url},
-                        404,
-                        {"error": "expired_url"},
-                    )
-                )
-                return web.Response(status=404, text="expired_url")
-            self._response_urls[response_id] = uses + 1
+            args = None
+        # `_url` duplicates `Call.url` inside args: the scenario tests filter on it.
+        recorded = {**args, "_url": url} if isinstance(args, dict) else {"_url": url}
+        call = Call("response_url", None, None, recorded, 200, {"ok": True}, url=url)
+        faulted = self._faulted(call)
+        if faulted is not None:
+            return faulted
         try:
-            validate_message(args, require_content=not args.get("delete_original"))
+            if not isinstance(args, dict):
+                raise SlackError("invalid_payload")
+            self.use_response_url(request.match_info["id"])
+            validate_message(dict(args), require_content=not args.get("delete_original"))
         except SlackError as error:
-            self._record(
-                Call(
-                    "response_url",
-                    None,
-                    None,
-                    {**args, "_url": url},
-                    400,
-                    {"error": error.error, **error.extra},
-                )
-            )
-            return web.Response(status=400, text=error.error)
-        self._record(Call("response_url", None, None, {**args, "_url": url}, 200, {"ok": True}))
+            call.http_status = 404 if error.error in HOOK_ERRORS else 400
+            call.response = error.body()
+        self._record(call)
+        if call.http_status != 200:
+            return web.Response(status=call.http_status, text=str(call.response["error"]))
         return web.Response(text="ok")
 
     async def _upload(self, request: web.Request) -> web.Response:
-        uploaded = self.world.files.get(request.match_info["file_id"])
-        if uploaded is None:
-            return web.Response(status=404, text="file_not_found")
-        content = await request.read()  # slack_sdk posts the raw bytes
-        if len(content) != uploaded.length:
-            return web.Response(status=400, text="length_mismatch")
-        uploaded.content = content
-        self._record(
-            Call(
-                "upload",
-                uploaded.team_id,
-                None,
-                {"file_id": uploaded.id, "bytes": len(content)},
-                200,
-                {"ok": True},
-            )
-        )
+        """files_upload_v2's second step: the raw bytes (or one multipart file) of a file id."""
+        if request.content_type.startswith("multipart/"):
+            part = await (await request.multipart()).next()
+            content = await part.read() if isinstance(part, BodyPartReader) else b""
+        else:
+            content = await request.read()
+        with self.lock:
+            uploaded = self.files.get(request.match_info["file_id"])
+        args = {"file_id": request.match_info["file_id"], "bytes": len(content)}
+        team_id = uploaded.team_id if uploaded else None
+        call = Call("upload", team_id, None, args, 200, {"ok": True})
+        faulted = self._faulted(call)
+        if faulted is not None:
+            return faulted
+        if uploaded is None or len(content) != uploaded.length:
+            error = "file_not_found" if uploaded is None else "length_mismatch"
+            call.http_status, call.response = 404 if uploaded is None else 400, {"error": error}
+            self._record(call)
+            return web.Response(status=call.http_status, text=error)
+        with self.lock:
+            uploaded.content = content
+        self._record(call)
         return web.Response(text=f"OK - {len(content)}")
 
-    # -- Socket Mode ---------------------------------------------------------------------
-    async def _link(self, request: web.Request) -> web.WebSocketResponse:
-        socket = web.WebSocketResponse()
+    # -- Socket Mode --------------------------------------------------------------------
+    async def _link(self, request: web.Request) -> web.StreamResponse:
+        """The WebSocket apps.connections.open points at; each ticket opens one connection."""
+        with self.lock:
+            ticket = request.query.get("ticket", "")
+            valid = ticket in self.tickets
+            self.tickets.discard(ticket)
+        if not valid:
+            return web.Response(status=401, text="invalid_ticket")
+        socket = web.WebSocketResponse()  # autoping: answers the clients' pings with pongs
         await socket.prepare(request)
         self._sockets.append(socket)
-        await socket.send_json(
-            {
-                "type": "hello",
-                "num_connections": len(self._sockets),
-                "connection_info": {"app_id": "A0JOURNEY"},
-                "debug_info": {"host": "standin"},
-            }
-        )
-        self._connected.set()
+        self._connections += 1
+        hello = {
+            "type": "hello",
+            "num_connections": len(self._sockets),
+            "debug_info": {"host": "applink-standin", "approximate_connection_time": 18060},
+            "connection_info": {"app_id": APP_ID},
+        }
+        await socket.send_json(hello)
         async for message in socket:
-            if message.type != WSMsgType.TEXT:
-                continue
-            data = json.loads(message.data)
-            future = self._acks.pop(str(data.get("envelope_id")), None)
-            if future is not None and not future.done():
-                future.set_result(data)
+            if message.type == WSMsgType.TEXT:
+                with contextlib.suppress(ValueError, AttributeError):
+                    ack = json.loads(message.data)
+                    future = self._acks.pop(str(ack.get("envelope_id")), None)
+                    if future is not None and not future.done():
+                        future.set_result(ack)
         self._sockets.remove(socket)
         return socket
 
-    def socket_connected(self, timeout: float = 10.0) -> None:
-        if not self._connected.wait(timeout):
-            raise AssertionError("no Socket Mode client connected")
+    def socket_connected(self, timeout: float = 5.0, *, count: int = 1) -> None:
+        """Wait until `count` Socket Mode connections were opened in all (each got hello)."""
+        deadline = time.monotonic() + timeout
+        while self._connections < count:
+            if time.monotonic() >= deadline:
+                raise AssertionError(
+                    f"expected {count} Socket Mode connection(s) within {timeout}s, "
+                    f"got {self._connections}"
+                )
+            time.sleep(0.01)
+
+    def socket_count(self) -> int:
+        """How many Socket Mode connections are open now."""
+        return sum(1 for socket in list(self._sockets) if not socket.closed)
+
+    def _on_loop(self, coroutine: Any, timeout: float) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
 
     def send_envelope(
         self,
@@ -536,25 +400,57 @@ class SlackStandIn:
         retry_reason: str = "",
         timeout: float = 3.0,
     ) -> dict[str, Any]:
-        """Deliver an envelope and wait for its ack (Slack's 3-second deadline by default)."""
-        envelope_id = str(uuid.uuid4())
+        """Deliver an envelope to the newest connection and return the app's ack.
 
-        async def deliver() -> dict[str, Any]:
+        AssertionError if no ack with its envelope_id comes back within `timeout` (Slack's
+        3-second deadline by default) or if no client is connected.
+        """
+        envelope_id = str(uuid.uuid4())
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": type_,
+            "payload": payload,
+            "accepts_response_payload": accepts_response_payload,
+            "retry_attempt": retry_attempt,
+            "retry_reason": retry_reason,
+        }
+
+        async def deliver() -> dict[str, Any] | None:
+            sockets = [s for s in self._sockets if not s.closed]
+            if not sockets:
+                return None
             future: asyncio.Future[dict[str, Any]] = self._loop.create_future()
             self._acks[envelope_id] = future
-            await self._sockets[-1].send_json(
-                {
-                    "envelope_id": envelope_id,
-                    "type": type_,
-                    "payload": payload,
-                    "accepts_response_payload": accepts_response_payload,
-                    "retry_attempt": retry_attempt,
-                    "retry_reason": retry_reason,
-                }
-            )
-            return await asyncio.wait_for(future, timeout)
+            await sockets[-1].send_json(envelope)
+            try:
+                return await asyncio.wait_for(future, timeout)
+            finally:
+                self._acks.pop(envelope_id, None)
 
         try:
-            return asyncio.run_coroutine_threadsafe(deliver(), self._loop).result(timeout + 1)
+            ack: dict[str, Any] | None = self._on_loop(deliver(), timeout + 5)
         except TimeoutError:
-            raise AssertionError(f"no ack for {type_} envelope within {timeout}s") from None
+            raise AssertionError(f"no ack for the {type_} envelope within {timeout}s") from None
+        if ack is None:
+            raise AssertionError("no Socket Mode client is connected")
+        return ack
+
+    def disconnect_sockets(self, reason: str = "refresh_requested", *, grace: float = 0.5) -> int:
+        """Send Slack's `disconnect` message to every open connection; close them `grace`
+        seconds later, as Slack does, once the client had time to open a new one."""
+
+        async def disconnect() -> int:
+            sockets = [s for s in self._sockets if not s.closed]
+            for socket in sockets:
+                await socket.send_json({"type": "disconnect", "reason": reason})
+
+            async def close_later() -> None:
+                await asyncio.sleep(grace)
+                for socket in sockets:
+                    await socket.close()
+
+            self._closing = asyncio.ensure_future(close_later())
+            return len(sockets)
+
+        closed: int = self._on_loop(disconnect(), 10)
+        return closed

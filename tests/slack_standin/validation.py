@@ -1,16 +1,22 @@
-"""Block Kit and view validation, the way Slack's API refuses bad payloads.
+"""Block Kit and view validation, refusing what Slack's API refuses, in Slack's words.
 
-slack_sdk.models checks each object's own limits; the rules below it doesn't check are
-added here (SLACK_CONTRACT.md §4): block and view counts, unique block_ids and action_ids,
-`submit` for views with inputs, the 250 kB view limit, non-empty texts.
+slack_sdk.models checks each object's own limits when `to_dict()` runs; what it doesn't check is
+added here (SLACK_CONTRACT.md §4): block counts, unique block_ids and action_ids, `submit` for
+modals with inputs, the 250 kB view limit, empty texts, and unknown element types (slack_sdk
+drops those silently, Slack refuses them).
+
+Error shapes, as Slack sends them:
+- messages (chat.*, response_url): `invalid_blocks` with `errors` and `response_metadata.messages`;
+- views (views.*): `invalid_arguments` with `response_metadata.messages` only (seen in the wild:
+  "[ERROR] must define `submit` to use `input` block [json-pointer:/view/blocks/0/input]").
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
-from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
@@ -18,26 +24,30 @@ MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 MAX_VIEW_BYTES = 250_000
 MAX_MESSAGE_TEXT = 40_000
+VIEW_TYPES = ("modal", "home")
+_ELEMENT_KEYS = ("accessory", "element")  # a single interactive element in a block
 
 
 class SlackError(Exception):
-    """An `ok: false` answer: `error` plus optional extra fields (Slack's `errors`…)."""
+    """An `ok: false` answer: `error` plus optional extra fields (`errors`, `needed`…)."""
 
     def __init__(self, error: str, **extra: Any) -> None:
         super().__init__(error)
         self.error = error
         self.extra = extra
 
+    def body(self) -> dict[str, Any]:
+        return {"ok": False, "error": self.error, **self.extra}
 
-def _invalid(reason: str, pointer: str) -> SlackError:
-    detail = f"{reason} [json-pointer:{pointer}]"
-    return SlackError(
-        "invalid_blocks", errors=[detail], response_metadata={"messages": [f"[ERROR] {detail}"]}
-    )
+
+def invalid_arguments(*problems: str) -> SlackError:
+    """Slack's generic refusal of an argument, reasons in `response_metadata.messages`."""
+    messages = [f"[ERROR] {problem}" for problem in problems]
+    return SlackError("invalid_arguments", response_metadata={"messages": messages})
 
 
 def decode_json_arg(value: Any, error: str) -> Any:
-    """Slack accepts JSON strings in form bodies; a string that doesn't parse is `error`."""
+    """Form bodies carry JSON as strings; a string that doesn't parse is `error`."""
     if isinstance(value, str):
         try:
             return json.loads(value)
@@ -46,114 +56,190 @@ def decode_json_arg(value: Any, error: str) -> Any:
     return value
 
 
-def _empty_texts(node: Any, pointer: str) -> str | None:
+def _at(reason: str, pointer: str) -> str:
+    return f"{reason} [json-pointer:{pointer}]"
+
+
+def _empty_texts(node: Any, pointer: str) -> list[str]:
+    """Text objects must hold at least one character (slack_sdk misses it in headers)."""
+    found: list[str] = []
     if isinstance(node, dict):
-        if node.get("type") in ("plain_text", "mrkdwn") and not str(node.get("text", "")).strip():
-            return pointer + "/text"
+        if node.get("type") in ("plain_text", "mrkdwn") and not node.get("text"):
+            found.append(_at("must be more than 0 characters", pointer + "/text"))
         for key, child in node.items():
-            found = _empty_texts(child, f"{pointer}/{key}")
-            if found:
-                return found
+            found += _empty_texts(child, f"{pointer}/{key}")
     elif isinstance(node, list):
         for index, child in enumerate(node):
-            found = _empty_texts(child, f"{pointer}/{index}")
-            if found:
-                return found
-    return None
+            found += _empty_texts(child, f"{pointer}/{index}")
+    return found
 
 
-def _check_blocks(blocks: Any, limit: int, root: str) -> None:
+def _action_ids(block: dict[str, Any]) -> list[str]:
+    elements = [block.get(key) for key in _ELEMENT_KEYS]
+    if block.get("type") == "actions" and isinstance(block.get("elements"), list):
+        elements += block["elements"]
+    return [e["action_id"] for e in elements if isinstance(e, dict) and e.get("action_id")]
+
+
+def _dropped_elements(block: dict[str, Any], rendered: dict[str, Any], pointer: str) -> list[str]:
+    """slack_sdk turns unknown element types into None (or drops them); Slack refuses them."""
+    found: list[str] = []
+    for key in _ELEMENT_KEYS:
+        if isinstance(block.get(key), dict) and not rendered.get(key):
+            found.append(_at(f"unsupported type: {block[key].get('type')}", f"{pointer}/{key}"))
+    elements = block.get("elements")
+    if isinstance(elements, list):
+        out = rendered.get("elements") or []
+        for index, element in enumerate(elements):
+            if index >= len(out) or out[index] is None:
+                kind = element.get("type") if isinstance(element, dict) else element
+                found.append(_at(f"unsupported type: {kind}", f"{pointer}/elements/{index}"))
+    return found
+
+
+def _one_block(block: Any, pointer: str) -> list[str]:
+    if not isinstance(block, dict) or not isinstance(block.get("type"), str):
+        return [_at("must provide an object with a string type", pointer)]
+    problems = _empty_texts(block, pointer)
+    duplicates = [a for a, n in Counter(_action_ids(block)).items() if n > 1]
+    problems += [_at(f"duplicate action_id: {a}", pointer) for a in duplicates]
+    try:
+        [parsed] = Block.parse_all([block])
+    except Exception as error:  # a missing required field makes the constructor raise
+        return [*problems, _at(f"invalid block: {error}", pointer)]
+    if parsed is None or type(parsed) is Block:
+        return [*problems, _at(f"unsupported type: {block['type']}", pointer + "/type")]
+    try:
+        rendered = parsed.to_dict()  # runs every JsonValidator of the tree
+    except Exception as error:
+        return [*problems, _at(str(error), pointer)]
+    return problems + _dropped_elements(block, rendered, pointer)
+
+
+def block_problems(blocks: Any, *, limit: int, root: str) -> list[str]:
+    """Every problem Slack would report for a `blocks` array, json-pointers included."""
     if not isinstance(blocks, list):
         raise SlackError("invalid_blocks_format")
+    problems: list[str] = []
     if len(blocks) > limit:
-        raise _invalid(f"no more than {limit} items allowed", root)
-    seen_block_ids: set[str] = set()
+        problems.append(_at(f"no more than {limit} items allowed", root))
+    seen: set[str] = set()
     for index, block in enumerate(blocks):
         pointer = f"{root}/{index}"
-        if not isinstance(block, dict) or "type" not in block:
-            raise _invalid("must provide an object with a type", pointer)
-        parsed = Block.parse(block)
-        if parsed is None or type(parsed) is Block:
-            raise _invalid(f"unsupported type: {block.get('type')}", pointer + "/type")
-        try:
-            parsed.to_dict()
-        except (SlackObjectFormationError, ValueError, TypeError, KeyError) as error:
-            raise _invalid(str(error), pointer) from None
-        block_id = block.get("block_id")
+        problems += _one_block(block, pointer)
+        block_id = block.get("block_id") if isinstance(block, dict) else None
         if block_id is not None:
-            if block_id in seen_block_ids:
-                raise _invalid(f"duplicate block_id {block_id}", pointer + "/block_id")
-            seen_block_ids.add(block_id)
-        elements = block.get("elements") if block.get("type") == "actions" else None
-        if isinstance(elements, list):
-            action_ids = [
-                e.get("action_id") for e in elements if isinstance(e, dict) and e.get("action_id")
-            ]
-            if len(action_ids) != len(set(action_ids)):
-                raise _invalid("duplicate action_id in block", pointer + "/elements")
-        empty = _empty_texts(block, pointer)
-        if empty:
-            raise _invalid("must be more than 0 characters", empty)
+            if block_id in seen:
+                problems.append(_at(f"duplicate block_id: {block_id}", pointer + "/block_id"))
+            seen.add(block_id)
+    return problems
+
+
+def _invalid_blocks(problems: list[str]) -> SlackError:
+    return SlackError(
+        "invalid_blocks",
+        errors=problems,
+        response_metadata={"messages": [f"[ERROR] {p}" for p in problems]},
+    )
 
 
 def validate_message_blocks(blocks: Any) -> None:
-    """Raise SlackError (`invalid_blocks`…) as chat.postMessage would."""
-    _check_blocks(blocks, MAX_MESSAGE_BLOCKS, "/blocks")
+    """Raise SlackError (`invalid_blocks`, `invalid_blocks_format`) as chat.postMessage would."""
+    problems = block_problems(blocks, limit=MAX_MESSAGE_BLOCKS, root="/blocks")
+    if problems:
+        raise _invalid_blocks(problems)
 
 
 def validate_message(args: dict[str, Any], *, require_content: bool = True) -> None:
-    blocks = (
-        decode_json_arg(args.get("blocks"), "invalid_blocks_format") if "blocks" in args else None
-    )
+    """Check a message's content args in place (decoding `blocks`/`attachments` strings)."""
+    if "blocks" in args:
+        args["blocks"] = decode_json_arg(args["blocks"], "invalid_blocks_format")
+    if "attachments" in args:
+        args["attachments"] = decode_json_arg(args["attachments"], "invalid_attachments")
     text = args.get("text")
-    if require_content and not text and not blocks and not args.get("attachments"):
+    content = text or args.get("blocks") or args.get("attachments") or args.get("markdown_text")
+    if require_content and not content:
         raise SlackError("no_text")
     if text is not None and len(str(text)) > MAX_MESSAGE_TEXT:
         raise SlackError("msg_too_long")
-    if blocks is not None:
-        validate_message_blocks(blocks)
-        args["blocks"] = blocks
+    if args.get("blocks") is not None:
+        validate_message_blocks(args["blocks"])
 
 
-def validate_view(view: Any) -> dict[str, Any]:
-    """Raise SlackError as views.open/update/push/publish would; returns the parsed view."""
+def view_problems(view: dict[str, Any], expected_type: str | None = None) -> list[str]:
+    kind = view.get("type")
+    if kind not in VIEW_TYPES or (expected_type and kind != expected_type):
+        wanted = expected_type or " or ".join(VIEW_TYPES)
+        return [_at(f"must be {wanted}", "/view/type")]
+    blocks = view.get("blocks", [])
+    if not isinstance(blocks, list):
+        return [_at("must be an array", "/view/blocks")]
+    problems = block_problems(blocks, limit=MAX_VIEW_BLOCKS, root="/view/blocks")
+    if kind == "modal":
+        if not isinstance(view.get("title"), dict):
+            problems.append(_at("missing required field: title", "/view"))
+        inputs = [
+            i for i, b in enumerate(blocks) if isinstance(b, dict) and b.get("type") == "input"
+        ]
+        if inputs and not view.get("submit"):
+            problems.append(
+                _at("must define `submit` to use `input` block", f"/view/blocks/{inputs[0]}/input")
+            )
+    problems += _empty_texts({k: view.get(k) for k in ("title", "submit", "close")}, "/view")
+    if not problems:
+        try:
+            View(**view).to_dict()  # title/submit/close lengths, metadata, callback_id…
+        except Exception as error:
+            problems.append(_at(str(error), "/view"))
+    return problems
+
+
+def validate_view(view: Any, expected_type: str | None = None) -> dict[str, Any]:
+    """Raise SlackError as views.open/push/update/publish would; return the decoded view."""
     view = decode_json_arg(view, "invalid_arguments")
     if not isinstance(view, dict):
-        raise SlackError("invalid_arguments")
+        raise invalid_arguments("must be an object [json-pointer:/view]")
     if len(json.dumps(view).encode()) > MAX_VIEW_BYTES:
         raise SlackError("view_too_large")
-    blocks = view.get("blocks", [])
-    _check_blocks(blocks, MAX_VIEW_BLOCKS, "/view/blocks")
-    has_input = any(isinstance(b, dict) and b.get("type") == "input" for b in blocks)
-    if view.get("type") == "modal" and has_input and not view.get("submit"):
-        raise _invalid("must define submit to use input block", "/view/submit")
-    try:
-        View(**view).to_dict()
-    except (SlackObjectFormationError, ValueError, TypeError) as error:
-        raise SlackError(
-            "invalid_arguments", response_metadata={"messages": [f"[ERROR] {error}"]}
-        ) from None
+    problems = view_problems(view, expected_type)
+    if problems:
+        raise invalid_arguments(*problems)
     return view
 
 
-def check_view_submission_response(body: dict[str, Any], view: dict[str, Any]) -> list[str]:
-    """Problems Slack would find in the bot's answer to a view_submission (empty: fine)."""
-    problems: list[str] = []
+def check_view_submission_response(
+    body: dict[str, Any] | None, view: dict[str, Any], *, stack_depth: int = 1
+) -> list[str]:
+    """Problems Slack would find in the bot's ack to a view_submission (empty list: fine).
+
+    `view` is the submitted view (its input blocks decide which `errors` keys are allowed);
+    `stack_depth` is how many views the modal holds, for `push`'s limit of 3.
+    """
+    if not body:
+        return []  # an empty 200 closes the current view
+    if not isinstance(body, dict):
+        return [f"the ack must be a JSON object, got {type(body).__name__}"]
     action = body.get("response_action")
-    if action is None:
-        return problems
+    allowed = {"response_action"} | ({"view"} if action in ("update", "push") else set())
+    allowed |= {"errors"} if action == "errors" else set()
+    problems = [f"unexpected key {key!r} for {action!r}" for key in body if key not in allowed]
     if action == "errors":
         errors = body.get("errors")
         inputs = {b.get("block_id") for b in view.get("blocks", []) if b.get("type") == "input"}
         if not isinstance(errors, dict) or not errors:
-            problems.append("errors must be a non-empty object")
-        else:
-            problems += [f"{key} is not an input block_id" for key in errors if key not in inputs]
+            return [*problems, "errors must be a non-empty object of block_id: message"]
+        for key, message in errors.items():
+            if key not in inputs:
+                problems.append(f"errors key {key!r} is not the block_id of an input block")
+            if not isinstance(message, str) or not message:
+                problems.append(f"errors[{key!r}] must be a non-empty string")
     elif action in ("update", "push"):
         try:
-            validate_view(body.get("view"))
+            validate_view(body.get("view"), "modal")
         except SlackError as error:
             problems.append(f"invalid view: {error.error} {error.extra}")
+        if action == "push" and stack_depth >= 3:
+            problems.append("push_limit_reached: a modal holds at most 3 views")
     elif action != "clear":
-        problems.append(f"unknown response_action {action}")
+        problems.append(f"unknown response_action {action!r}")
     return problems

@@ -1,17 +1,31 @@
-"""The small world the stand-in keeps: workspaces, users, channels, messages, views, files."""
+"""The small world the stand-in keeps: workspaces, users, channels, messages, triggers, views.
+
+`World` holds the state and its rules and is the world-building half of `SlackStandIn` (which
+inherits it). Everything sits behind one re-entrant lock, since the server thread and the test
+thread both touch it. Time-limited things (trigger ids, response URLs) read `World.clock`: the
+real monotonic clock plus an offset that `advance_clock()` moves, so tests never sleep to expire.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-TRIGGER_LIFETIME_SECONDS = 3.0
-MAX_VIEW_STACK = 3
+from tests.slack_standin.validation import SlackError
+
+TRIGGER_LIFETIME_SECONDS = 3.0  # a trigger_id is usable for 3 s, once
+MAX_VIEW_STACK = 3  # a modal holds at most 3 views
+RESPONSE_URL_USES = 5  # a response_url takes up to 5 posts…
+RESPONSE_URL_LIFETIME_SECONDS = 30 * 60  # …within 30 minutes
+APP_ID = "A0JOURNEY"
 
 
 @dataclass
@@ -23,7 +37,7 @@ class Workspace:
     bot_user_id: str
     bot_id: str
     enterprise_id: str | None = None
-    scopes: tuple[str, ...] = ()
+    scopes: tuple[str, ...] | None = None  # None: every scope granted (no missing_scope)
 
 
 @dataclass
@@ -31,8 +45,8 @@ class User:
     team_id: str
     id: str
     name: str
-    tz: str
-    locale: str
+    tz: str = "Europe/Paris"
+    locale: str = "en-US"
     is_bot: bool = False
     is_admin: bool = False
     deleted: bool = False
@@ -48,6 +62,7 @@ class Message:
     blocks: list[Any] | None = None
     metadata: dict[str, Any] | None = None
     reactions: dict[str, list[str]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -63,13 +78,24 @@ class Channel:
 
 
 @dataclass
+class Trigger:
+    team_id: str
+    issued_at: float
+    view_id: str | None = None  # set when the interaction happened inside a modal
+    used: bool = False
+
+
+@dataclass
 class OpenView:
     id: str
     team_id: str
     root_id: str
+    previous_id: str | None
     view: dict[str, Any]
     hash: str
+    bot_id: str
     external_id: str | None = None
+    closed: bool = False
 
 
 @dataclass
@@ -78,100 +104,366 @@ class UploadedFile:
     team_id: str
     filename: str
     length: int
-    content: bytes = b""
+    content: bytes | None = None  # None until the bytes are posted to the upload URL
     title: str | None = None
     channel: str | None = None
+    thread_ts: str | None = None
     initial_comment: str | None = None
     completed: bool = False
 
 
 @dataclass
 class OAuthCode:
-    team_id: str
-    team_name: str
-    bot_token: str
-    bot_user_id: str
-    bot_id: str
-    scopes: list[str]
+    workspace: Workspace
     authed_user_id: str
-    enterprise_id: str | None = None
+    user_scopes: list[str]
+    user_token: str | None
     used: bool = False
 
 
 class World:
-    """All state behind one lock; the clock is injectable so tests can expire triggers."""
-
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.lock = threading.RLock()
-        self.clock = clock
+        self._base_clock = clock
+        self._offset = 0.0
         self.workspaces: dict[str, Workspace] = {}
-        self.tokens: dict[str, str] = {}  # token -> team_id
+        self.tokens: dict[str, str] = {}  # bot token -> team_id
         self.revoked: set[str] = set()
         self.users: dict[tuple[str, str], User] = {}
         self.channels: dict[str, Channel] = {}
-        self.triggers: dict[str, tuple[str, float, bool]] = {}  # id -> (team, issued, used)
+        self.triggers: dict[str, Trigger] = {}
         self.views: dict[str, OpenView] = {}
+        self.home_views: dict[tuple[str, str], OpenView] = {}
         self.files: dict[str, UploadedFile] = {}
         self.oauth_codes: dict[str, OAuthCode] = {}
-        self._ts = itertools.count(1)
+        self.response_urls: dict[str, list[float]] = {}  # id -> [issued_at, uses]
+        self.tickets: set[str] = set()  # Socket Mode tickets from apps.connections.open
+        self.unknown_thread_posts: list[tuple[str, str]] = []  # (channel, thread_ts)
         self._ids = itertools.count(1)
-        self._base_ts = int(time.time())
+        self._last_ts_micros = 0
 
-    # -- identifiers ------------------------------------------------------------------
-    def next_ts(self) -> str:
-        """Strictly increasing message timestamps near real time, like Slack's."""
-        return f"{self._base_ts}.{next(self._ts):06d}"
+    # -- world building (public) --------------------------------------------------------
+    def add_workspace(
+        self,
+        team_id: str,
+        *,
+        name: str,
+        bot_token: str,
+        bot_user_id: str,
+        bot_id: str,
+        enterprise_id: str | None = None,
+        domain: str | None = None,
+        scopes: list[str] | None = None,
+    ) -> None:
+        """`scopes=None` grants every scope; a list makes methods answer `missing_scope`."""
+        granted = None if scopes is None else tuple(scopes)
+        domain = domain or team_id.lower()
+        self.install(
+            Workspace(team_id, name, domain, bot_token, bot_user_id, bot_id, enterprise_id, granted)
+        )
 
-    def next_id(self, prefix: str) -> str:
-        return f"{prefix}{next(self._ids):08d}"
-
-    # -- world building ---------------------------------------------------------------
-    def add_workspace(self, workspace: Workspace) -> None:
+    def add_user(
+        self,
+        team_id: str,
+        user_id: str,
+        *,
+        name: str,
+        tz: str = "Europe/Paris",
+        locale: str = "en-US",
+        is_bot: bool = False,
+        is_admin: bool = False,
+        deleted: bool = False,
+    ) -> None:
+        user = User(team_id, user_id, name, tz, locale, is_bot, is_admin, deleted)
         with self.lock:
-            self.workspaces[workspace.team_id] = workspace
-            self.tokens[workspace.bot_token] = workspace.team_id
+            self.users[(team_id, user_id)] = user
 
-    def channel(self, channel_id: str) -> Channel | None:
-        return self.channels.get(channel_id)
-
-    def find_message(self, channel_id: str, ts: str) -> Message | None:
-        channel = self.channels.get(channel_id)
-        if channel is None:
-            return None
-        return next((m for m in channel.messages if m.ts == ts), None)
-
-    def dm_channel(self, team_id: str, user_id: str) -> Channel:
-        channel_id = "D" + user_id.lstrip("UW")
+    def add_channel(
+        self,
+        team_id: str,
+        channel_id: str,
+        *,
+        name: str,
+        members: list[str],
+        is_private: bool = False,
+        is_archived: bool = False,
+    ) -> None:
+        """The bot is in the channel exactly when its bot_user_id is in `members`."""
+        channel = Channel(team_id, channel_id, name, list(members), is_private, is_archived)
         with self.lock:
-            if channel_id not in self.channels:
-                bot = self.workspaces[team_id].bot_user_id
-                self.channels[channel_id] = Channel(
-                    team_id, channel_id, user_id, [bot, user_id], is_im=True
-                )
-        return self.channels[channel_id]
+            self.channels[channel_id] = channel
 
-    # -- triggers ---------------------------------------------------------------------
-    def new_trigger(self, team_id: str) -> str:
-        trigger_id = f"{next(self._ids)}.{uuid.uuid4().hex[:8]}"
+    def post_message(
+        self,
+        channel_id: str,
+        *,
+        user: str,
+        text: str,
+        thread_ts: str | None = None,
+        bot_id: str | None = None,
+    ) -> str:
+        """A message written by someone other than the bot under test; returns its ts."""
         with self.lock:
-            self.triggers[trigger_id] = (team_id, self.clock(), False)
+            ts = self.next_ts()
+            self.channels[channel_id].messages.append(Message(ts, user, text, thread_ts, bot_id))
+            return ts
+
+    def delete_message(self, channel_id: str, ts: str) -> None:
+        with self.lock:
+            channel = self.channels[channel_id]
+            channel.messages = [m for m in channel.messages if m.ts != ts]
+
+    def messages(self, channel_id: str) -> list[Message]:
+        """Every message of the channel (thread replies included), oldest first."""
+        with self.lock:
+            return list(self.channels[channel_id].messages)
+
+    def add_oauth_code(
+        self,
+        code: str,
+        *,
+        team_id: str,
+        team_name: str,
+        bot_token: str,
+        bot_user_id: str,
+        bot_id: str,
+        scopes: list[str],
+        authed_user_id: str,
+        enterprise_id: str | None = None,
+        user_scopes: list[str] | None = None,
+        user_token: str | None = None,
+    ) -> None:
+        """A code oauth.v2.access exchanges (once) for an install with exactly `scopes`."""
+        domain = team_name.lower().replace(" ", "-")
+        workspace = Workspace(
+            team_id, team_name, domain, bot_token, bot_user_id, bot_id, enterprise_id, tuple(scopes)
+        )
+        with self.lock:
+            self.oauth_codes[code] = OAuthCode(
+                workspace, authed_user_id, list(user_scopes or []), user_token
+            )
+
+    def revoke_token(self, token: str) -> None:
+        with self.lock:
+            self.revoked.add(token)
+
+    def new_trigger_id(self, team_id: str, *, view_id: str | None = None) -> str:
+        """A trigger_id valid 3 s, once; `view_id`: the interaction happened in that modal."""
+        # Slack's look like "1234567890123.1234567890123.0123456789abcdef0123456789abcdef".
+        trigger_id = f"{next(self._ids):013d}.{int(time.time() * 1000):013d}.{uuid.uuid4().hex}"
+        with self.lock:
+            self.triggers[trigger_id] = Trigger(team_id, self.clock(), view_id)
         return trigger_id
-
-    def use_trigger(self, trigger_id: str) -> str:
-        """The trigger's team; raises the error name Slack would answer."""
-        with self.lock:
-            entry = self.triggers.get(trigger_id)
-            if entry is None:
-                raise LookupError("invalid_trigger_id")
-            team_id, issued, used = entry
-            if used:
-                raise LookupError("exchanged_trigger_id")
-            if self.clock() - issued > TRIGGER_LIFETIME_SECONDS:
-                raise LookupError("expired_trigger_id")
-            self.triggers[trigger_id] = (team_id, issued, True)
-            return team_id
 
     def expire_trigger(self, trigger_id: str) -> None:
         with self.lock:
-            team_id, _issued, used = self.triggers[trigger_id]
-            self.triggers[trigger_id] = (team_id, self.clock() - TRIGGER_LIFETIME_SECONDS - 1, used)
+            self.triggers[trigger_id].issued_at = self.clock() - TRIGGER_LIFETIME_SECONDS - 1
+
+    def advance_clock(self, seconds: float) -> None:
+        """Age trigger ids and response URLs by `seconds` without sleeping."""
+        with self.lock:
+            self._offset += seconds
+
+    def uploaded_files(self) -> list[UploadedFile]:
+        """Files completed with files.completeUploadExternal, in upload order."""
+        with self.lock:
+            return [f for f in self.files.values() if f.completed]
+
+    def view(self, view_id: str) -> dict[str, Any]:
+        """A view as Slack holds it now (to build view_submission payloads from)."""
+        with self.lock:
+            return self.view_json(self.views[view_id])
+
+    def close_view(self, view_id: str, *, clear: bool = False) -> None:
+        """The user closed (or submitted) a view; `clear` closes its whole modal."""
+        with self.lock:
+            view = self.views[view_id]
+            for other in self.stack(view.root_id):
+                if clear or other.id == view_id:
+                    other.closed = True
+
+    def home_view(self, team_id: str, user_id: str) -> dict[str, Any] | None:
+        with self.lock:
+            opened = self.home_views.get((team_id, user_id))
+            return dict(opened.view) if opened else None
+
+    # -- time, identifiers, lookups -----------------------------------------------------
+    def clock(self) -> float:
+        return self._base_clock() + self._offset
+
+    def next_ts(self) -> str:
+        """Slack-style "seconds.micros" near real time, strictly increasing."""
+        with self.lock:
+            micros = max(int(time.time() * 1_000_000), self._last_ts_micros + 1)
+            self._last_ts_micros = micros
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def next_id(self, prefix: str) -> str:
+        return f"{prefix}0{next(self._ids):08X}"
+
+    def new_hash(self) -> str:
+        return f"{int(time.time())}.{uuid.uuid4().hex[:8]}"
+
+    def install(self, workspace: Workspace) -> None:
+        with self.lock:
+            self.workspaces[workspace.team_id] = workspace
+            self.tokens[workspace.bot_token] = workspace.team_id
+            self.revoked.discard(workspace.bot_token)
+            key = (workspace.team_id, workspace.bot_user_id)
+            self.users.setdefault(key, User(*key, name="journeybot", is_bot=True))
+
+    def workspace_for(self, token: str | None) -> Workspace:
+        if not token:
+            raise SlackError("not_authed")
+        if token in self.revoked:
+            raise SlackError("token_revoked")
+        if token not in self.tokens:
+            raise SlackError("invalid_auth")
+        return self.workspaces[self.tokens[token]]
+
+    def find_message(self, channel_id: str, ts: str) -> Message | None:
+        channel = self.channels.get(channel_id)
+        return next((m for m in channel.messages if m.ts == ts), None) if channel else None
+
+    def dm_channel(self, team_id: str, user_id: str) -> Channel:
+        """The bot's DM with a user: one stable D… id per (team, user), as Slack keeps."""
+        channel_id = "D" + hashlib.sha1(f"{team_id}:{user_id}".encode()).hexdigest()[:9].upper()
+        with self.lock:
+            if channel_id not in self.channels:
+                members = [self.workspaces[team_id].bot_user_id, user_id]
+                self.channels[channel_id] = Channel(
+                    team_id, channel_id, user_id, members, is_private=True, is_im=True
+                )
+            return self.channels[channel_id]
+
+    # -- rules: triggers, response URLs, modal stacks -----------------------------------
+    def use_trigger(self, trigger_id: str, team_id: str) -> Trigger:
+        with self.lock:
+            trigger = self.triggers.get(trigger_id)
+            if trigger is None or trigger.team_id != team_id:
+                raise SlackError("invalid_trigger_id")
+            if trigger.used:
+                raise SlackError("exchanged_trigger_id")
+            if self.clock() - trigger.issued_at > TRIGGER_LIFETIME_SECONDS:
+                raise SlackError("expired_trigger_id")
+            trigger.used = True
+            return trigger
+
+    def issue_response_url(self) -> str:
+        response_id = uuid.uuid4().hex
+        with self.lock:
+            self.response_urls[response_id] = [self.clock(), 0]
+        return response_id
+
+    def use_response_url(self, response_id: str) -> None:
+        with self.lock:
+            entry = self.response_urls.get(response_id)
+            if entry is None:
+                raise SlackError("no_service")  # Slack's webhook answer for an unknown hook
+            issued_at, uses = entry
+            if (
+                self.clock() - issued_at > RESPONSE_URL_LIFETIME_SECONDS
+                or uses >= RESPONSE_URL_USES
+            ):
+                raise SlackError("expired_url")
+            entry[1] = uses + 1
+
+    def stack(self, root_id: str) -> list[OpenView]:
+        return [v for v in self.views.values() if v.root_id == root_id and not v.closed]
+
+    def open_view(self, ws: Workspace, view: dict[str, Any], parent: OpenView | None) -> OpenView:
+        view_id = self.next_id("V")
+        opened = OpenView(
+            id=view_id,
+            team_id=ws.team_id,
+            root_id=parent.root_id if parent else view_id,
+            previous_id=parent.id if parent else None,
+            view=view,
+            hash=self.new_hash(),
+            bot_id=ws.bot_id,
+            external_id=view.get("external_id") or None,
+        )
+        with self.lock:
+            self.views[view_id] = opened
+        return opened
+
+    # -- rendering, as Slack's JSON -----------------------------------------------------
+    @staticmethod
+    def view_json(opened: OpenView) -> dict[str, Any]:
+        """A view as views.* return it (and as interaction payloads carry it)."""
+        view = opened.view
+        return {
+            "id": opened.id,
+            "team_id": opened.team_id,
+            "type": view.get("type", "modal"),
+            "blocks": view.get("blocks", []),
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "state": {"values": {}},
+            "hash": opened.hash,
+            "title": view.get("title"),
+            "clear_on_close": bool(view.get("clear_on_close", False)),
+            "notify_on_close": bool(view.get("notify_on_close", False)),
+            "close": view.get("close"),
+            "submit": view.get("submit"),
+            "previous_view_id": opened.previous_id,
+            "root_view_id": opened.root_id,
+            "app_id": APP_ID,
+            "external_id": opened.external_id or "",
+            "app_installed_team_id": opened.team_id,
+            "bot_id": opened.bot_id,
+        }
+
+    def user_json(self, team_id: str, user_id: str, *, locale: bool) -> dict[str, Any]:
+        user = self.users.get((team_id, user_id))
+        if user is None:
+            raise SlackError("user_not_found")
+        now = datetime.now(ZoneInfo(user.tz))
+        offset = now.utcoffset()
+        data: dict[str, Any] = {
+            "id": user.id,
+            "team_id": user.team_id,
+            "name": user.name,
+            "real_name": user.name.title(),
+            "deleted": user.deleted,
+            "is_bot": user.is_bot,
+            "is_app_user": False,
+            "is_admin": user.is_admin,
+            "is_owner": False,
+            "tz": user.tz,
+            "tz_label": now.tzname(),
+            "tz_offset": int(offset.total_seconds()) if offset else 0,
+            "profile": {"real_name": user.name.title(), "display_name": user.name},
+        }
+        if locale:  # Slack sends `locale` only when the caller passes include_locale=true
+            data["locale"] = user.locale
+        return data
+
+    @staticmethod
+    def message_json(channel: Channel, message: Message, *, metadata: bool) -> dict[str, Any]:
+        data: dict[str, Any] = {"type": "message", "ts": message.ts, "text": message.text}
+        data["team"] = channel.team_id
+        if message.user:
+            data["user"] = message.user
+        if message.bot_id:
+            data.update(bot_id=message.bot_id, app_id=APP_ID)
+        if message.blocks:
+            data["blocks"] = message.blocks
+        if message.thread_ts:
+            data["thread_ts"] = message.thread_ts
+        replies = [m for m in channel.messages if m.thread_ts == message.ts and m is not message]
+        if replies:  # a thread's parent tells how many replies it has
+            data.update(
+                thread_ts=message.ts,
+                reply_count=len(replies),
+                reply_users=sorted({m.user for m in replies if m.user}),
+                latest_reply=replies[-1].ts,
+            )
+        if message.metadata and metadata:  # only with include_all_metadata=true
+            data["metadata"] = message.metadata
+        if message.files:
+            data.update(subtype="file_share", files=[{"id": f} for f in message.files])
+        reactions = [(n, u) for n, u in message.reactions.items() if u]
+        if reactions:
+            data["reactions"] = [{"name": n, "users": u, "count": len(u)} for n, u in reactions]
+        return data
