@@ -148,6 +148,9 @@ def test_a_reaction_acknowledged_with_200_survives_a_kill(
         )
         assert sender.post(body, content_type="application/json").status == 200
         standin.wait_for("chat.postEphemeral", timeout=10)
+        # Kill once the failed attempt is settled (its lease released), as in a crash
+        # between two deliveries; a kill inside the attempt would wait out the 60 s lease.
+        _wait_for_retry_scheduled(tmp_path / "e2e.db")
         bot.process.send_signal(signal.SIGKILL)
         bot.process.wait(10)
     with journeybot_process(env, tmp_path) as bot:
@@ -165,3 +168,20 @@ def test_a_reaction_acknowledged_with_200_survives_a_kill(
         assert bot.stop() == 0
     successful = [c for c in standin.calls("chat.postEphemeral") if c.http_status == 200]
     assert len(successful) == 1
+
+
+def _wait_for_retry_scheduled(database: Path, timeout: float = 10.0) -> None:
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with sqlite3.connect(database) as connection:
+            row = connection.execute(
+                "SELECT count(*) FROM outbox WHERE kind = 'confirm_report' "
+                "AND last_error IS NOT NULL AND claimed_until IS NULL"
+            ).fetchone()
+        if row[0]:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the failed confirmation was never rescheduled")
