@@ -11,8 +11,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.orm import Session
 
 from bot import irritants, workspace_settings
-from bot.i18n import N_, Translator
-from bot.irritants import Details, IrritantError, Workspace
+from bot.i18n import N_
+from bot.irritants import IrritantError, Workspace
 from handlers.blocks.modals import details_modal
 from handlers.ids import IrritantField, IrritantView
 from handlers.irritants.common import workspace_of
@@ -219,13 +219,3 @@ async def on_details_submitted(
         return
     await ack()
     services.wake_outbox()
-
-
-__all__ = [
-    "Details",
-    "Translator",
-    "on_details_button",
-    "on_details_submitted",
-    "on_report_shortcut",
-    "on_undo_button",
-]

@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import OutboxMessage
@@ -102,9 +102,13 @@ def mark_failed(session: Session, *, message_id: int, now: datetime, error: str)
 
 
 def pending_count(session: Session, *, team_id: str) -> int:
-    statement = select(OutboxMessage.id).where(
-        OutboxMessage.team_id == team_id,
-        OutboxMessage.sent_at.is_(None),
-        OutboxMessage.failed_at.is_(None),
+    statement = (
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.team_id == team_id,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+        )
     )
-    return len(list(session.scalars(statement)))
+    return session.scalar(statement) or 0
