@@ -79,31 +79,3 @@ HELP = Subcommand(
     description=N_("Show every subcommand with what it does."),
     aliases=("?",),
 )
-
-
-IRRITANTS = Subcommand(
-    key="irritants",
-    names={"en": "irritants", "fr": "irritants"},
-    usage={"en": "[open|all] [category]", "fr": "[ouverts|tous] [catégorie]"},
-    description=N_("List irritants, most reported first, with buttons to triage them."),
-)
-EXPORT = Subcommand(
-    key="export",
-    names={"en": "export", "fr": "exporter"},
-    usage={"en": "irritants csv|json|md", "fr": "irritants csv|json|md"},
-    description=N_("Get the irritants as a file in this conversation."),
-)
-SETTINGS = Subcommand(
-    key="settings",
-    names={"en": "settings", "fr": "réglages"},
-    usage={"en": "", "fr": ""},
-    description=N_("Irritant emojis, categories and retention (workspace admins)."),
-    aliases=("reglages", "parametres", "paramètres"),
-)
-
-
-def default_catalog() -> CommandCatalog:
-    catalog = CommandCatalog()
-    for subcommand in (HELP, IRRITANTS, EXPORT, SETTINGS):
-        catalog.register(subcommand)
-    return catalog

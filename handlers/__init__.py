@@ -2,13 +2,19 @@
 
 from slack_bolt.async_app import AsyncApp
 
+from handlers.feature import SlackFeature
 
-def register_all(app: AsyncApp) -> None:
-    """Attach every listener of every surface."""
-    from handlers import commands, errors, home, irritants, lifecycle
+
+def register_all(app: AsyncApp, features: tuple[SlackFeature, ...]) -> None:
+    """Attach the shared listeners, then each feature's own."""
+    from handlers import commands, errors, events, home, lifecycle
 
     errors.register(app)
-    commands.register(app)
-    irritants.register(app)
+    events.register(app)
+    commands.register(
+        app, {key: handler for f in features for key, handler in f.subcommands.items()}
+    )
     lifecycle.register(app)
     home.register(app)
+    for feature in features:
+        feature.register(app)

@@ -9,15 +9,15 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
-from handlers.services import Services
-from storage.repositories.workspaces import purge_workspace
+from bot.platform import forget_workspace
+from handlers.slack_services import SlackServices
 
 log = logging.getLogger(__name__)
 
 
 async def on_app_uninstalled(
     context: AsyncBoltContext,
-    services: Services,
+    services: SlackServices,
     installation_store: AsyncInstallationStore | None,
 ) -> None:
     team_id = context.team_id or ""
@@ -25,8 +25,11 @@ async def on_app_uninstalled(
         await installation_store.async_delete_all(
             enterprise_id=context.enterprise_id, team_id=team_id
         )
-    if services.runtime.settings.delete_data_on_uninstall and team_id:
-        counts = await services.runtime.run(purge_workspace, team_id=team_id)
+    core = services.core
+    if core.settings.delete_data_on_uninstall and team_id:
+        counts = await core.run(
+            forget_workspace, team_id=team_id, tables=core.features.tenant_tables
+        )
         log.info("workspace %s uninstalled: deleted %s", team_id, counts)
 
 

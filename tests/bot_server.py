@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from sqlalchemy import Engine, func, select
 
-from bot.runtime import Runtime
+from bot.core import Core
 from bot.wiring.app import BotApp, create_bolt_app
 from bot.wiring.web import create_web_app
 from storage.models import OutboxMessage
@@ -25,7 +25,7 @@ from storage.models import OutboxMessage
 @dataclass
 class RunningBot:
     url: str  # http://127.0.0.1:PORT
-    runtime: Runtime
+    runtime: Core
     app: BotApp
     loop: asyncio.AbstractEventLoop
 
@@ -44,10 +44,10 @@ class RunningBot:
         The bot's own relay is woken by each commit and may be mid-send; this also drains
         from the bot's loop and then waits for the table to settle.
         """
-        assert self.app.services.dispatcher is not None
+        assert self.app.relay is not None
         deadline = time.monotonic() + timeout
         while True:
-            self.call(self.app.services.dispatcher.drain())
+            self.call(self.app.relay.drain())
             with self.runtime.session_factory() as session:
                 pending = session.scalar(
                     select(func.count())
@@ -63,7 +63,7 @@ class RunningBot:
 
 
 @contextmanager
-def running_bot(runtime: Runtime, engine: Engine) -> Iterator[RunningBot]:
+def running_bot(runtime: Core, engine: Engine) -> Iterator[RunningBot]:
     loop = asyncio.new_event_loop()
     started = threading.Event()
     holder: dict[str, object] = {}

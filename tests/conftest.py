@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.clock import FrozenClock
-from bot.runtime import Runtime
+from bot.core import Core
 from bot.settings import Settings, load_settings
+from bot.wiring.app import make_core
 from storage.db import make_session_factory
 from tests.db import empty_all_tables, migrated_engine, scratch_database
 
@@ -71,5 +72,5 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-def runtime(db: Engine, settings: Settings, clock: FrozenClock) -> Runtime:
-    return Runtime(settings=settings, session_factory=make_session_factory(db), clock=clock)
+def runtime(db: Engine, settings: Settings, clock: FrozenClock) -> Core:
+    return make_core(settings, make_session_factory(db), clock)

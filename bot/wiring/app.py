@@ -2,32 +2,35 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
-from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
-from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot.runtime import Runtime
+from bot.clock import Clock, SystemClock
+from bot.core import Core
+from bot.settings import Settings
+from bot.wiring.oauth_store import DatabaseStateStore, EncryptedInstallationStore
+from bot.wiring.relay import OutboxRelay
 from handlers import register_all
-from handlers.gateway import ClientProvider
+from handlers.caller import ProvideCaller
+from handlers.clients import ClientProvider
+from handlers.feature import SlackFeature
+from handlers.features import SLACK_FEATURES, feature_set
+from handlers.forms import MetadataSeal
 from handlers.locale import LocaleResolver
-from handlers.oauth_store import DatabaseStateStore, EncryptedInstallationStore
-from handlers.outbox.dispatcher import OutboxDispatcher
-from handlers.outbox.senders import build_senders
 from handlers.scopes import BOT_SCOPES
-from handlers.services import Services
+from handlers.slack_services import SlackServices
 from storage.crypto import TokenCipher
 
 log = logging.getLogger(__name__)
@@ -45,14 +48,42 @@ BOLT_LOGGER = logging.getLogger("journeybot.bolt")
 BOLT_LOGGER.addFilter(_DropClientTokenWarning())
 
 
-def make_async_client(runtime: Runtime, token: str | None = None) -> AsyncWebClient:
+def make_core(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    clock: Clock | None = None,
+    features: tuple[SlackFeature, ...] = SLACK_FEATURES,
+) -> Core:
+    """The core with every feature of this build."""
+    return Core(
+        settings=settings,
+        session_factory=session_factory,
+        features=feature_set(features),
+        clock=clock or SystemClock(),
+    )
+
+
+def metadata_key(settings: Settings) -> bytes:
+    """The key that seals modal metadata: derived from a secret the deployment already has.
+
+    Without one (Socket Mode with no signing secret), a key made at start-up: forms opened
+    before a restart then ask to be opened again, which is the safe failure.
+    """
+    for secret in (settings.slack_signing_secret, settings.slack_state_secret):
+        if secret is not None:
+            material = b"journeybot-modal-metadata:" + secret.get_secret_value().encode()
+            return hashlib.sha256(material).digest()
+    return secrets.token_bytes(32)
+
+
+def make_async_client(core: Core, token: str | None = None) -> AsyncWebClient:
     """Every Web API client the bot makes: our base URL, and retries on 429 and lost connections.
 
     5xx are not retried: a chat.postMessage that failed with 500 may still have posted.
     """
     return AsyncWebClient(
         token=token,
-        base_url=runtime.settings.slack_api_url,
+        base_url=core.settings.slack_api_url,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=1),
             AsyncRateLimitErrorRetryHandler(max_retry_count=2),
@@ -60,49 +91,30 @@ def make_async_client(runtime: Runtime, token: str | None = None) -> AsyncWebCli
     )
 
 
-class InjectServices(AsyncMiddleware):
-    """Puts our services in every request's context (listeners take them by name).
-
-    A middleware class, not a function: Bolt calls it directly instead of inspecting
-    its signature on each request.
-    """
-
-    def __init__(self, services: Services, store: AsyncInstallationStore | None) -> None:
-        self._services = services
-        self._store = store
-
-    async def async_process(
-        self,
-        *,
-        req: AsyncBoltRequest,
-        resp: BoltResponse,
-        next: Callable[[], Awaitable[BoltResponse]],
-    ) -> BoltResponse | None:
-        req.context["services"] = self._services
-        req.context["installation_store"] = self._store
-        return await next()
-
-
 @dataclass
 class BotApp:
     bolt: AsyncApp
-    services: Services
+    services: SlackServices
+    relay: OutboxRelay
 
     async def start_background(self) -> None:
         """Start what must run beside request handling (the outbox relay)."""
-        assert self.services.dispatcher is not None
-        self.services.dispatcher.start()
+        self.relay.start()
 
     async def stop_background(self) -> None:
-        assert self.services.dispatcher is not None
-        await self.services.dispatcher.stop()
+        await self.relay.stop()
 
 
-def create_bolt_app(runtime: Runtime, *, client: AsyncWebClient | None = None) -> BotApp:
-    settings = runtime.settings
+def create_bolt_app(
+    core: Core,
+    *,
+    client: AsyncWebClient | None = None,
+    features: tuple[SlackFeature, ...] = SLACK_FEATURES,
+) -> BotApp:
+    settings = core.settings
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     # In OAuth mode the client has no token: Bolt hands each request its workspace's own.
-    client = client or make_async_client(runtime, None if settings.oauth else bot_token)
+    client = client or make_async_client(core, None if settings.oauth else bot_token)
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
@@ -126,7 +138,7 @@ def create_bolt_app(runtime: Runtime, *, client: AsyncWebClient | None = None) -
         assert settings.token_encryption_key is not None
         assert settings.slack_state_secret is not None
         cipher = TokenCipher(settings.token_encryption_key.get_secret_value())
-        installation_store = EncryptedInstallationStore(runtime, cipher, settings.slack_client_id)
+        installation_store = EncryptedInstallationStore(core, cipher, settings.slack_client_id)
         options["installation_store"] = installation_store
         options["oauth_settings"] = AsyncOAuthSettings(
             client_id=settings.slack_client_id,
@@ -134,7 +146,7 @@ def create_bolt_app(runtime: Runtime, *, client: AsyncWebClient | None = None) -
             scopes=list(BOT_SCOPES),
             user_scopes=[],
             installation_store=installation_store,
-            state_store=DatabaseStateStore(runtime, settings.slack_state_secret.get_secret_value()),
+            state_store=DatabaseStateStore(core, settings.slack_state_secret.get_secret_value()),
             install_path="/slack/install",
             redirect_uri_path="/slack/oauth_redirect",
         )
@@ -142,13 +154,15 @@ def create_bolt_app(runtime: Runtime, *, client: AsyncWebClient | None = None) -
         options["token"] = bot_token
     app = AsyncApp(**options)
     store = options.get("installation_store")
-    services = Services(
-        runtime=runtime,
+    services = SlackServices(
+        core=core,
         locales=LocaleResolver(settings.default_locale),
-        clients=ClientProvider(client, lambda token: make_async_client(runtime, token), store),
+        clients=ClientProvider(client, lambda token: make_async_client(core, token), store),
+        seal=MetadataSeal(metadata_key(settings)),
     )
-    services.dispatcher = OutboxDispatcher(runtime, build_senders(services))
+    relay = OutboxRelay(core, [sender for f in features for sender in f.senders(services)])
+    services.wake_outbox = relay.wake
 
-    app.use(InjectServices(services, store))
-    register_all(app)
-    return BotApp(app, services)
+    app.use(ProvideCaller(services, {"installation_store": store}))
+    register_all(app, features)
+    return BotApp(app, services, relay)

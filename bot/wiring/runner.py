@@ -9,10 +9,9 @@ import signal
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from bot.runtime import Runtime
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
-from bot.wiring.app import create_bolt_app
+from bot.wiring.app import create_bolt_app, make_core
 from bot.wiring.web import create_web_app
 from storage.db import make_engine, make_session_factory
 from storage.migrate import is_up_to_date, upgrade
@@ -35,10 +34,10 @@ async def serve(settings: Settings) -> None:
         raise NotMigratedError(
             "the database is not migrated to this version: run `journeybot migrate` first"
         )
-    runtime = Runtime(settings=settings, session_factory=make_session_factory(engine))
-    bolt_app = create_bolt_app(runtime)
+    core = make_core(settings, make_session_factory(engine))
+    bolt_app = create_bolt_app(core)
     socket_handler: AsyncSocketModeHandler | None = None
-    web_app = create_web_app(bolt_app, runtime, engine, serve_slack=not settings.socket_mode)
+    web_app = create_web_app(bolt_app, core, engine, serve_slack=not settings.socket_mode)
     runner = web.AppRunner(web_app, shutdown_timeout=SHUTDOWN_GRACE_SECONDS, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
@@ -52,7 +51,7 @@ async def serve(settings: Settings) -> None:
         log.info("journeybot connected in Socket Mode (health on port %s)", settings.port)
     else:
         log.info("journeybot listening on %s:%s (HTTP mode)", settings.host, settings.port)
-    scheduler = build_scheduler(runtime)
+    scheduler = build_scheduler(core)
     scheduler.start()
 
     stop = asyncio.Event()

@@ -12,7 +12,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, text
 
-from bot.runtime import Runtime
+from bot.core import Core
 from bot.wiring.app import BotApp
 from storage.migrate import is_up_to_date
 
@@ -27,8 +27,8 @@ HEALTH_CACHE_SECONDS = 2.0
 class HealthCheck:
     """200 once the database answers and carries the newest migration."""
 
-    def __init__(self, runtime: Runtime, engine: Engine) -> None:
-        self._runtime = runtime
+    def __init__(self, core: Core, engine: Engine) -> None:
+        self._core = core
         self._engine = engine
         self._migrated = False
         self._last_ok = 0.0
@@ -51,7 +51,7 @@ class HealthCheck:
 
 
 def create_web_app(
-    bot_app: BotApp, runtime: Runtime, engine: Engine, *, serve_slack: bool = True
+    bot_app: BotApp, core: Core, engine: Engine, *, serve_slack: bool = True
 ) -> web.Application:
     """The aiohttp application: /healthz always, Slack's routes unless in Socket Mode.
 
@@ -59,7 +59,7 @@ def create_web_app(
     that runs this app in-process runs exactly what `journeybot run` runs.
     """
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
-    health = HealthCheck(runtime, engine)
+    health = HealthCheck(core, engine)
 
     async def background(_app: web.Application) -> AsyncIterator[None]:
         await bot_app.start_background()
@@ -77,7 +77,7 @@ def create_web_app(
         return web_app
     bolt_app = bot_app.bolt
 
-    secret = runtime.settings.slack_signing_secret
+    secret = core.settings.slack_signing_secret
     assert secret is not None, "HTTP mode needs a signing secret"
     verifier = SignatureVerifier(secret.get_secret_value())
 

@@ -15,8 +15,9 @@ from slack_sdk.models.views import View
 
 from bot.commands import CommandCatalog
 from bot.i18n import Translator
+from bot.irritants.usecases import IrritantCard
 from handlers.blocks.help import help_text
-from handlers.blocks.irritants import IrritantCard, excerpt
+from handlers.blocks.irritants import excerpt
 from handlers.blocks.text import clip
 
 

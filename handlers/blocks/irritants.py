@@ -18,24 +18,10 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.i18n import Translator
-from bot.irritants import STATUS_LABELS, Status
+from bot.irritants.rules import STATUS_LABELS, Status
+from bot.irritants.usecases import IrritantCard
 from handlers.blocks.text import clip, escape, quote
 from handlers.ids import IrritantAction
-
-
-@dataclass(frozen=True)
-class IrritantCard:
-    """What the list shows of one irritant (built by the handler from a row)."""
-
-    id: int
-    channel_id: str
-    text: str | None
-    text_status: str
-    permalink: str | None
-    status: str
-    category: str | None
-    severity: int | None
-    reporters: int
 
 
 @dataclass(frozen=True)
@@ -52,14 +38,21 @@ class ListState:
 
     @staticmethod
     def decode(value: str) -> tuple[ListState, int | None]:
-        data = json.loads(value)
+        """The list a button belongs to; a value the client mangled reads as page one."""
+        try:
+            data = json.loads(value)
+        except (ValueError, RecursionError):
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
         scope = "all" if data.get("s") == "all" else "open"
         category = data.get("c") if isinstance(data.get("c"), str) else None
-        page = max(0, int(data.get("p", 0)))
+        page = data.get("p")
+        page = min(max(0, page), 10_000) if isinstance(page, int) else 0
         irritant_id = data.get("id")
-        return ListState(scope, category, page), int(
-            irritant_id
-        ) if irritant_id is not None else None
+        return ListState(scope, category, page), (
+            irritant_id if isinstance(irritant_id, int) and 0 < irritant_id < 2**62 else None
+        )
 
 
 def excerpt(card_text: str | None, text_status: str, _: Translator) -> str:

@@ -16,8 +16,8 @@ from slack_sdk.models.blocks.basic_components import PlainTextObject
 from slack_sdk.models.views import View
 
 from bot.i18n import N_, Translator
-from bot.irritants import MAX_NOTE_LENGTH, MAX_RESOLUTION_LENGTH
-from bot.workspace_settings import RESOLVED_MARKS, IrritantConfig
+from bot.irritants.config import RESOLVED_MARKS, IrritantConfig
+from bot.irritants.rules import MAX_NOTE_LENGTH, MAX_RESOLUTION_LENGTH
 from handlers.blocks.text import clip, quote
 from handlers.ids import IrritantField, IrritantView
 

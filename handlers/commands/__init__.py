@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from slack_bolt.async_app import AsyncApp
 
-from handlers.commands.journey import SubcommandHandler, handle_journey
+from handlers.commands.journey import SubcommandHandler, journey_listener
 from handlers.ids import Command
 
 
-def register(app: AsyncApp) -> None:
-    app.command(Command.journey)(handle_journey)
-
-
-__all__ = ["SubcommandHandler", "register"]
+def register(app: AsyncApp, handlers: Mapping[str, SubcommandHandler]) -> None:
+    app.command(Command.journey)(journey_listener(handlers))

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import ParsedCommand
+from bot.commands import CommandCatalog, ParsedCommand
+from bot.core import Core
 from bot.i18n import Translator
-from bot.runtime import Runtime
+from bot.tenancy import Workspace
 from handlers.blocks.help import help_blocks, rendered_help
-from handlers.services import Services
+from handlers.caller import Caller
+from handlers.slack_services import SlackServices
 
 
 @dataclass
@@ -23,19 +25,20 @@ class CommandCall:
     body: dict[str, Any]
     parsed: ParsedCommand
     translator: Translator
-    services: Services
+    caller: Caller
+    services: SlackServices
     ack: AsyncAck
     respond: AsyncRespond
     client: AsyncWebClient
     context: AsyncBoltContext
 
     @property
-    def runtime(self) -> Runtime:
-        return self.services.runtime
+    def core(self) -> Core:
+        return self.services.core
 
     @property
-    def team_id(self) -> str:
-        return str(self.context.team_id or self.body.get("team_id") or "")
+    def workspace(self) -> Workspace:
+        return self.caller.workspace
 
     @property
     def user_id(self) -> str:
@@ -47,38 +50,46 @@ class CommandCall:
 
 
 SubcommandHandler = Callable[[CommandCall], Awaitable[None]]
-# Features add their subcommand handlers here at registration (key -> handler).
-SUBCOMMAND_HANDLERS: dict[str, SubcommandHandler] = {}
 
 
-async def handle_journey(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    respond: AsyncRespond,
-    client: AsyncWebClient,
-    context: AsyncBoltContext,
-    services: Services,
-) -> None:
-    runtime = services.runtime
-    parsed = runtime.catalog.parse(str(body.get("text", "")))
-    _ = await services.translator(client, context.team_id, body.get("user_id"))
-    command = str(body.get("command") or "/journey")
-    if parsed.subcommand is None:
-        await _answer_unknown(ack, command, parsed.word, runtime, _)
-        return
-    handler = SUBCOMMAND_HANDLERS.get(parsed.subcommand.key)
-    if handler is None:  # help, and anything whose feature registered no handler
-        text, blocks = rendered_help(command, runtime.catalog, _)
-        await ack(text=text, blocks=blocks, response_type="ephemeral")
-        return
-    call = CommandCall(body, parsed, _, services, ack, respond, client, context)
-    await handler(call)
+def journey_listener(
+    handlers: Mapping[str, SubcommandHandler],
+) -> Callable[..., Awaitable[None]]:
+    """The `/journey` listener, routing to the features' subcommand handlers by key."""
+
+    async def handle_journey(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        services: SlackServices,
+        caller: Caller,
+    ) -> None:
+        catalog = services.core.features.catalog
+        parsed = catalog.parse(str(body.get("text", "")))
+        # Help and unknown words answer inside the ack, in the person's language: the
+        # locale is cached, and the help text is rendered once per language.
+        _ = await caller.translator()
+        command = str(body.get("command") or "/journey")
+        if parsed.subcommand is None:
+            await _answer_unknown(ack, command, parsed.word, catalog, _)
+            return
+        handler = handlers.get(parsed.subcommand.key)
+        if handler is None:  # help, and anything whose feature registered no handler
+            text, blocks = rendered_help(command, catalog, _)
+            await ack(text=text, blocks=blocks, response_type="ephemeral")
+            return
+        call = CommandCall(body, parsed, _, caller, services, ack, respond, client, context)
+        await handler(call)
+
+    return handle_journey
 
 
 async def _answer_unknown(
-    ack: AsyncAck, command: str, word: str, runtime: Runtime, _: Translator
+    ack: AsyncAck, command: str, word: str, catalog: CommandCatalog, _: Translator
 ) -> None:
-    guess = runtime.catalog.suggest(word)
+    guess = catalog.suggest(word)
     if guess is not None:
         intro = _(
             "I don't know `{word}`. Did you mean `{command} {guess}`? Here is what I can do:",
@@ -88,5 +99,5 @@ async def _answer_unknown(
         )
     else:
         intro = _("I don't know `{word}`. Here is what I can do:", word=word[:50])
-    blocks = help_blocks(command, runtime.catalog, _, intro=intro)
+    blocks = help_blocks(command, catalog, _, intro=intro)
     await ack(text=intro, blocks=blocks, response_type="ephemeral")

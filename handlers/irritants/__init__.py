@@ -1,4 +1,4 @@
-"""Irritant listeners: capture (reactions, shortcut), details, triage, export, settings."""
+"""Irritants' Slack face: the shortcut, buttons, modals, subcommands and outbox senders."""
 
 from __future__ import annotations
 
@@ -6,15 +6,13 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers.commands.journey import SUBCOMMAND_HANDLERS
+from bot.irritants.feature import FEATURE
+from handlers.feature import SlackFeature
 from handlers.ids import IrritantAction, IrritantView, Shortcut
-from handlers.irritants import capture, details, export, settings, triage
+from handlers.irritants import config_modal, details, export, senders, triage
 
 
 def register(app: AsyncApp) -> None:
-    app.event("reaction_added")(capture.on_reaction_added)
-    app.event("reaction_removed")(capture.on_reaction_removed)
-    app.event("message")(capture.on_message_event)
     app.shortcut(Shortcut.report_irritant)(details.on_report_shortcut)
     app.action(IrritantAction.details)(details.on_details_button)
     app.action(IrritantAction.undo)(details.on_undo_button)
@@ -24,7 +22,16 @@ def register(app: AsyncApp) -> None:
     app.action(IrritantAction.reopen)(triage.on_reopen)
     app.action(IrritantAction.resolve)(triage.on_resolve_button)
     app.view(IrritantView.resolve)(triage.on_resolve_submitted)
-    app.view(IrritantView.settings)(settings.on_settings_submitted)
-    SUBCOMMAND_HANDLERS["irritants"] = triage.irritants_command
-    SUBCOMMAND_HANDLERS["export"] = export.export_command
-    SUBCOMMAND_HANDLERS["settings"] = settings.settings_command
+    app.view(IrritantView.settings)(config_modal.on_settings_submitted)
+
+
+SLACK_FEATURE = SlackFeature(
+    core=FEATURE,
+    register=register,
+    subcommands={
+        "irritants": triage.irritants_command,
+        "export": export.export_command,
+        "settings": config_modal.settings_command,
+    },
+    senders=senders.build_senders,
+)

@@ -2,37 +2,39 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import BaseModel
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.orm import Session
 
-from bot import irritants, workspace_settings
 from bot.i18n import N_
-from bot.irritants import IrritantError, Workspace
+from bot.irritants import usecases
+from bot.irritants.rules import IrritantError
+from bot.irritants.usecases import DetailsInput, ReportedMessage
 from handlers.blocks.modals import details_modal
+from handlers.caller import Caller
+from handlers.forms import answer_submission, selected_value, text_value
 from handlers.ids import IrritantField, IrritantView
-from handlers.irritants.common import workspace_of
-from handlers.irritants.forms import selected_value, text_value, translated_errors
-from handlers.services import Services
+from handlers.slack_services import SlackServices
 
-# Keep private_metadata (3000 chars max) well inside its limit, JSON escaping included.
-METADATA_TEXT_LIMIT = 1200
+# Keep private_metadata (3000 chars max) well inside its limit, JSON escaping and seal included.
+METADATA_TEXT_LIMIT = 1000
+GONE = N_("This irritant no longer exists.")
+EXPIRED = N_("This form is out of date; close it and open it again.")
 
 
-def _edit_context(session: Session, *, ws: Workspace, irritant_id: int) -> dict[str, Any]:
-    irritant = irritants.get(session, ws=ws, irritant_id=irritant_id)
-    config = workspace_settings.load(session, team_id=ws.team_id)
-    return {
-        "categories": config.categories,
-        "excerpt": irritant.message_text,
-        "category": irritant.category,
-        "severity": irritant.severity,
-        "note": irritant.note,
-    }
+class DetailsMetadata(BaseModel):
+    """What the details modal remembers: a new report (with its message) or an edit."""
+
+    mode: Literal["report", "edit"]
+    irritant_id: int | None = None
+    channel_id: str | None = None
+    message_ts: str | None = None
+    thread_ts: str | None = None
+    author_id: str | None = None
+    text: str | None = None  # None when too long to carry: the outbox fetches it
 
 
 async def on_report_shortcut(
@@ -41,12 +43,12 @@ async def on_report_shortcut(
     client: AsyncWebClient,
     context: AsyncBoltContext,
     respond: AsyncRespond,
-    services: Services,
+    services: SlackServices,
+    caller: Caller,
 ) -> None:
     await ack()
-    ws = workspace_of(context, body)
     message = body.get("message") or {}
-    _ = await services.translator(client, ws.team_id, body["user"]["id"])
+    _ = await caller.translator()
     if message.get("bot_id") or (
         message.get("user") and message.get("user") == context.bot_user_id
     ):
@@ -55,20 +57,19 @@ async def on_report_shortcut(
             response_type="ephemeral",
         )
         return
-    config = await services.runtime.run(workspace_settings.load, team_id=ws.team_id)
+    config = await services.core.run(usecases.workspace_config, ws=caller.workspace)
     text = str(message.get("text") or "")
-    metadata = {
-        "m": "report",
-        "ch": (body.get("channel") or {}).get("id"),
-        "ts": body.get("message_ts") or message.get("ts"),
-        "th": message.get("thread_ts"),
-        "au": message.get("user"),
-        "tx": text[:METADATA_TEXT_LIMIT],
-        "full": len(text) <= METADATA_TEXT_LIMIT,
-    }
+    metadata = DetailsMetadata(
+        mode="report",
+        channel_id=(body.get("channel") or {}).get("id"),
+        message_ts=body.get("message_ts") or message.get("ts"),
+        thread_ts=message.get("thread_ts"),
+        author_id=message.get("user"),
+        text=text if len(text) <= METADATA_TEXT_LIMIT else None,
+    )
     view = details_modal(
         callback_id=IrritantView.details,
-        private_metadata=json.dumps(metadata, separators=(",", ":")),
+        private_metadata=services.seal.seal(metadata),
         categories=config.categories,
         excerpt=text or None,
         category=None,
@@ -84,55 +85,53 @@ async def on_details_button(
     body: dict[str, Any],
     action: dict[str, Any],
     client: AsyncWebClient,
-    context: AsyncBoltContext,
     respond: AsyncRespond,
-    services: Services,
+    services: SlackServices,
+    caller: Caller,
 ) -> None:
     await ack()
-    ws = workspace_of(context, body)
-    _ = await services.translator(client, ws.team_id, body["user"]["id"])
+    _ = await caller.translator()
     try:
         irritant_id = int(action["value"])
-        current = await services.runtime.run(_edit_context, ws=ws, irritant_id=irritant_id)
-    except (ValueError, IrritantError) as error:
-        message = (
-            error.message
-            if isinstance(error, IrritantError)
-            else N_("This irritant no longer exists.")
+        form = await services.core.run(
+            usecases.details_form, ws=caller.workspace, irritant_id=irritant_id
         )
+    except (ValueError, IrritantError) as error:
+        message = error.message if isinstance(error, IrritantError) else GONE
         await respond(text=_(message), response_type="ephemeral", replace_original=False)
         return
     view = details_modal(
         callback_id=IrritantView.details,
-        private_metadata=json.dumps({"m": "edit", "id": irritant_id}),
+        private_metadata=services.seal.seal(DetailsMetadata(mode="edit", irritant_id=irritant_id)),
+        categories=form.categories,
+        excerpt=form.excerpt,
+        category=form.category,
+        severity=form.severity,
+        note=form.note,
         _=_,
-        **current,
     )
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 async def on_undo_button(
     ack: AsyncAck,
-    body: dict[str, Any],
     action: dict[str, Any],
-    client: AsyncWebClient,
-    context: AsyncBoltContext,
     respond: AsyncRespond,
-    services: Services,
+    services: SlackServices,
+    caller: Caller,
 ) -> None:
     await ack()
-    ws = workspace_of(context, body)
-    _ = await services.translator(client, ws.team_id, body["user"]["id"])
+    _ = await caller.translator()
     try:
-        await services.runtime.run(
-            irritants.retract,
-            ws=ws,
+        await services.core.run(
+            usecases.retract,
+            ws=caller.workspace,
             irritant_id=int(action["value"]),
-            reporter_id=body["user"]["id"],
-            now=services.runtime.clock.now(),
+            reporter_id=caller.user_id,
+            now=caller.now,
         )
     except (ValueError, IrritantError):
-        await respond(text=_("This irritant no longer exists."), replace_original=True)
+        await respond(text=_(GONE), replace_original=True)
         return
     await respond(
         text=_(
@@ -142,80 +141,51 @@ async def on_undo_button(
     )
 
 
-def _save_details(
-    session: Session,
-    *,
-    ws: Workspace,
-    metadata: dict[str, Any],
-    values: dict[str, Any],
-    user_id: str,
-    now: Any,
-) -> dict[str, str]:
-    """Validate and write in one go; {block_id: msgid} and nothing written on error."""
-    config = workspace_settings.load(session, team_id=ws.team_id)
-    details, errors = irritants.validate_details(
-        selected_value(values, IrritantField.category),
-        selected_value(values, IrritantField.severity),
-        text_value(values, IrritantField.note),
-        config.categories,
-    )
-    if details is None:
-        return errors
-    if metadata.get("m") == "edit":
-        irritants.update_details(
-            session,
-            ws=ws,
-            irritant_id=int(metadata["id"]),
-            details=details,
-            actor_id=user_id,
-            now=now,
-        )
-        return {}
-    channel_id, message_ts = metadata.get("ch"), metadata.get("ts")
-    if not channel_id or not message_ts:
-        return {IrritantField.note: N_("Slack did not say which message this is; try again.")}
-    irritants.report(
-        session,
-        ws=ws,
-        channel_id=str(channel_id),
-        message_ts=str(message_ts),
-        reporter_id=user_id,
-        via=irritants.SHORTCUT,
-        now=now,
-        thread_ts=metadata.get("th"),
-        author_id=metadata.get("au"),
-        text=metadata.get("tx") if metadata.get("full") else None,
-        details=details,
-        confirm=False,
-    )
-    return {}
-
-
 async def on_details_submitted(
     ack: AsyncAck,
-    body: dict[str, Any],
     view: dict[str, Any],
-    client: AsyncWebClient,
-    context: AsyncBoltContext,
-    services: Services,
+    services: SlackServices,
+    caller: Caller,
 ) -> None:
-    ws = workspace_of(context, body)
-    user_id = body["user"]["id"]
+    values = view["state"]["values"]
+    given = DetailsInput(
+        category=selected_value(values, IrritantField.category),
+        severity=selected_value(values, IrritantField.severity),
+        note=text_value(values, IrritantField.note),
+    )
+    metadata = services.seal.open(view.get("private_metadata"), DetailsMetadata)
+    errors: dict[str, str]
     try:
-        metadata = json.loads(view.get("private_metadata") or "{}")
-        errors = await services.runtime.run(
-            _save_details,
-            ws=ws,
-            metadata=metadata,
-            values=view["state"]["values"],
-            user_id=user_id,
-            now=services.runtime.clock.now(),
-        )
+        if metadata is None:
+            errors = {IrritantField.note: EXPIRED}
+        elif metadata.mode == "edit" and metadata.irritant_id is not None:
+            errors = await services.core.run(
+                usecases.edit_details,
+                ws=caller.workspace,
+                irritant_id=metadata.irritant_id,
+                given=given,
+                actor_id=caller.user_id,
+                now=caller.now,
+            )
+        elif metadata.mode == "report" and metadata.channel_id and metadata.message_ts:
+            message = ReportedMessage(
+                channel_id=metadata.channel_id,
+                message_ts=metadata.message_ts,
+                thread_ts=metadata.thread_ts,
+                author_id=metadata.author_id,
+                text=metadata.text,
+            )
+            errors = await services.core.run(
+                usecases.report_with_details,
+                ws=caller.workspace,
+                message=message,
+                given=given,
+                reporter_id=caller.user_id,
+                now=caller.now,
+            )
+        else:
+            errors = {IrritantField.note: N_("Slack did not say which message this is; try again.")}
     except IrritantError as error:
         errors = {IrritantField.note: error.message}
-    if errors:
-        _ = await services.translator(client, ws.team_id, user_id)
-        await ack(response_action="errors", errors=translated_errors(errors, _))
-        return
-    await ack()
-    services.wake_outbox()
+    if await answer_submission(ack, errors, caller):
+        services.wake_outbox()

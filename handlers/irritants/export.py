@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from slack_sdk.errors import SlackApiError
 
-from bot import exports
 from bot.i18n import N_
+from bot.irritants import exports
 from handlers.commands.journey import CommandCall
-from handlers.irritants.common import workspace_of
 
 WHAT_WORDS = {"irritants": "irritants", "irritant": "irritants"}
 FORMAT_WORDS = {"csv": "csv", "json": "json", "md": "md", "markdown": "md"}
@@ -30,9 +29,8 @@ async def export_command(call: CommandCall) -> None:
         )
         return
     await call.ack(text=_("Preparing your export…"), response_type="ephemeral")
-    ws = workspace_of(call.context, call.body)
-    export = await call.runtime.run(
-        exports.export_irritants, ws=ws, fmt=fmt, now=call.runtime.clock.now()
+    export = await call.core.run(
+        exports.export_irritants, ws=call.workspace, fmt=fmt, now=call.caller.now
     )
     comment = _("Here is the irritants export you asked for.")
     try:

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from typing import Any
 
+from pydantic import BaseModel
 from slack_bolt.async_app import AsyncAck, AsyncRespond
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
-from sqlalchemy.orm import Session
 
-from bot import irritants
 from bot.i18n import N_, Translator
-from bot.irritants import IrritantError, Workspace
-from handlers.blocks.irritants import IrritantCard, ListState, list_blocks, notice_block
+from bot.irritants import usecases
+from bot.irritants.rules import IrritantError
+from bot.tenancy import Workspace
+from handlers.blocks.irritants import ListState, list_blocks, notice_block
 from handlers.blocks.modals import resolve_modal
+from handlers.caller import Caller
 from handlers.commands.journey import CommandCall
+from handlers.forms import answer_submission, text_value
 from handlers.ids import IrritantField
-from handlers.irritants.common import workspace_of
-from handlers.irritants.forms import text_value, translated_errors
-from handlers.services import Services
-from storage.repositories import irritants as repo
+from handlers.slack_services import SlackServices
 
 PAGE_SIZE = 5
 SCOPE_WORDS = {"open": "open", "ouverts": "open", "all": "all", "tous": "all"}
+GONE = N_("This irritant no longer exists.")
+EXPIRED = N_("This form is out of date; close it and open it again.")
+
+Transition = Callable[..., None]  # a use case: (session, *, ws, irritant_id, actor_id, now)
 
 
 def parse_list_args(args: list[str]) -> ListState:
@@ -36,59 +39,34 @@ def parse_list_args(args: list[str]) -> ListState:
     return ListState(scope, category, 0)
 
 
-def load_page(
-    session: Session, *, ws: Workspace, state: ListState
-) -> tuple[list[IrritantCard], int, ListState]:
-    page = repo.ranked_page(
-        session,
-        team_id=ws.team_id,
+async def render(
+    services: SlackServices, ws: Workspace, state: ListState, _: Translator
+) -> tuple[str, list[Any]]:
+    page = await services.core.run(
+        usecases.list_page,
+        ws=ws,
         open_only=state.scope == "open",
         category=state.category,
-        offset=state.page * PAGE_SIZE,
-        limit=PAGE_SIZE,
+        page=state.page,
+        page_size=PAGE_SIZE,
     )
-    if not page.irritants and state.page > 0 and page.total:
-        # The page emptied under us (items resolved): show the last page that has items.
-        last = ListState(state.scope, state.category, (page.total - 1) // PAGE_SIZE)
-        return load_page(session, ws=ws, state=last)
-    cards = [
-        IrritantCard(
-            id=irritant.id,
-            channel_id=irritant.channel_id,
-            text=irritant.message_text,
-            text_status=irritant.text_status,
-            permalink=irritant.permalink,
-            status=irritant.status,
-            category=irritant.category,
-            severity=irritant.severity,
-            reporters=count,
-        )
-        for irritant, count in page.irritants
-    ]
-    return cards, page.total, state
-
-
-async def render(
-    services: Services, ws: Workspace, state: ListState, _: Translator
-) -> tuple[str, list[Any]]:
-    cards, total, state = await services.runtime.run(load_page, ws=ws, state=state)
-    blocks = list_blocks(cards, state=state, total=total, page_size=PAGE_SIZE, _=_)
-    fallback = _("{total} irritant(s)", total=total)
+    shown = ListState(state.scope, state.category, page.number)
+    blocks = list_blocks(page.items, state=shown, total=page.total, page_size=PAGE_SIZE, _=_)
+    fallback = _("{total} irritant(s)", total=page.total)
     return fallback, blocks
 
 
 async def irritants_command(call: CommandCall) -> None:
     await call.ack()
-    ws = workspace_of(call.context, call.body)
     text, blocks = await render(
-        call.services, ws, parse_list_args(call.parsed.args), call.translator
+        call.services, call.workspace, parse_list_args(call.parsed.args), call.translator
     )
     await call.respond(text=text, blocks=blocks, response_type="ephemeral")
 
 
-async def _after_change(
+async def _show_list(
     respond: AsyncRespond,
-    services: Services,
+    services: SlackServices,
     ws: Workspace,
     state: ListState,
     _: Translator,
@@ -102,99 +80,80 @@ async def _after_change(
 
 async def on_page(
     ack: AsyncAck,
-    body: dict[str, Any],
     action: dict[str, Any],
-    client: AsyncWebClient,
-    context: AsyncBoltContext,
     respond: AsyncRespond,
-    services: Services,
+    services: SlackServices,
+    caller: Caller,
 ) -> None:
     await ack()
-    ws = workspace_of(context, body)
-    _ = await services.translator(client, ws.team_id, body["user"]["id"])
-    state, _unused = ListState.decode(action["value"])
-    await _after_change(respond, services, ws, state, _, None)
+    state, _unused = ListState.decode(str(action.get("value", "")))
+    await _show_list(respond, services, caller.workspace, state, await caller.translator(), None)
 
 
 async def _transition(
-    body: dict[str, Any],
     action: dict[str, Any],
-    client: AsyncWebClient,
-    context: AsyncBoltContext,
     respond: AsyncRespond,
-    services: Services,
-    change: Any,
+    services: SlackServices,
+    caller: Caller,
+    change: Transition,
     done: str,
 ) -> None:
-    ws = workspace_of(context, body)
-    user_id = body["user"]["id"]
-    _ = await services.translator(client, ws.team_id, user_id)
-    state, irritant_id = ListState.decode(action["value"])
+    _ = await caller.translator()
+    state, irritant_id = ListState.decode(str(action.get("value", "")))
     notice = _(done, id=irritant_id)
     try:
-        await services.runtime.run(
+        if irritant_id is None:
+            raise IrritantError(GONE)
+        await services.core.run(
             change,
-            ws=ws,
+            ws=caller.workspace,
             irritant_id=irritant_id,
-            actor_id=user_id,
-            now=services.runtime.clock.now(),
+            actor_id=caller.user_id,
+            now=caller.now,
         )
     except IrritantError as error:
+        # Shown in the list itself: the person sees why, next to the item that didn't change.
         notice = _(error.message)
-    await _after_change(respond, services, ws, state, _, notice)
+    await _show_list(respond, services, caller.workspace, state, _, notice)
 
 
 async def on_acknowledge(
     ack: AsyncAck,
-    body: dict[str, Any],
     action: dict[str, Any],
-    client: AsyncWebClient,
-    context: AsyncBoltContext,
     respond: AsyncRespond,
-    services: Services,
+    services: SlackServices,
+    caller: Caller,
 ) -> None:
     await ack()
     await _transition(
-        body,
         action,
-        client,
-        context,
         respond,
         services,
-        irritants.acknowledge,
+        caller,
+        usecases.acknowledge,
         N_("Irritant #{id} acknowledged."),
     )
 
 
 async def on_reopen(
     ack: AsyncAck,
-    body: dict[str, Any],
     action: dict[str, Any],
-    client: AsyncWebClient,
-    context: AsyncBoltContext,
     respond: AsyncRespond,
-    services: Services,
+    services: SlackServices,
+    caller: Caller,
 ) -> None:
     await ack()
     await _transition(
-        body,
-        action,
-        client,
-        context,
-        respond,
-        services,
-        irritants.reopen,
-        N_("Irritant #{id} reopened."),
+        action, respond, services, caller, usecases.reopen, N_("Irritant #{id} reopened.")
     )
 
 
-def _resolve_context(
-    session: Session, *, ws: Workspace, irritant_id: int
-) -> tuple[str | None, int]:
-    irritant = irritants.get(session, ws=ws, irritant_id=irritant_id)
-    return irritant.message_text, len(
-        repo.reporters(session, team_id=ws.team_id, irritant_id=irritant_id)
-    )
+class ResolveMetadata(BaseModel):
+    """What the resolve modal remembers, sealed: the irritant, the list to refresh and where."""
+
+    irritant_id: int
+    list_state: str
+    response_url: str | None
 
 
 async def on_resolve_button(
@@ -202,76 +161,66 @@ async def on_resolve_button(
     body: dict[str, Any],
     action: dict[str, Any],
     client: AsyncWebClient,
-    context: AsyncBoltContext,
     respond: AsyncRespond,
-    services: Services,
+    services: SlackServices,
+    caller: Caller,
 ) -> None:
     await ack()
-    ws = workspace_of(context, body)
-    _ = await services.translator(client, ws.team_id, body["user"]["id"])
-    state, irritant_id = ListState.decode(action["value"])
+    _ = await caller.translator()
+    state, irritant_id = ListState.decode(str(action.get("value", "")))
     try:
-        excerpt, reporters = await services.runtime.run(
-            _resolve_context, ws=ws, irritant_id=irritant_id
+        if irritant_id is None:
+            raise IrritantError(GONE)
+        form = await services.core.run(
+            usecases.resolve_form, ws=caller.workspace, irritant_id=irritant_id
         )
     except IrritantError as error:
-        await _after_change(respond, services, ws, state, _, _(error.message))
+        await _show_list(respond, services, caller.workspace, state, _, _(error.message))
         return
-    metadata = {"id": irritant_id, "list": state.encode(), "url": body.get("response_url")}
+    # The response URL comes from this click's signed body, and the seal keeps it so.
+    metadata = ResolveMetadata(
+        irritant_id=irritant_id, list_state=state.encode(), response_url=body.get("response_url")
+    )
     view = resolve_modal(
-        private_metadata=json.dumps(metadata), excerpt=excerpt, reporters=reporters, _=_
+        private_metadata=services.seal.seal(metadata),
+        excerpt=form.excerpt,
+        reporters=form.reporters,
+        _=_,
     )
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def _resolve(
-    session: Session, *, ws: Workspace, irritant_id: int, note: str | None, actor_id: str, now: Any
-) -> dict[str, str]:
-    cleaned, errors = irritants.validate_resolution(note)
-    if cleaned is None:
-        return errors
-    irritants.resolve(
-        session, ws=ws, irritant_id=irritant_id, actor_id=actor_id, note=cleaned, now=now
-    )
-    return {}
-
-
 async def on_resolve_submitted(
     ack: AsyncAck,
-    body: dict[str, Any],
     view: dict[str, Any],
-    client: AsyncWebClient,
-    context: AsyncBoltContext,
-    services: Services,
+    services: SlackServices,
+    caller: Caller,
 ) -> None:
-    ws = workspace_of(context, body)
-    user_id = body["user"]["id"]
-    metadata = json.loads(view.get("private_metadata") or "{}")
-    try:
-        errors = await services.runtime.run(
-            _resolve,
-            ws=ws,
-            irritant_id=int(metadata["id"]),
+    metadata = services.seal.open(view.get("private_metadata"), ResolveMetadata)
+    errors: dict[str, str]
+    if metadata is None:
+        errors = {IrritantField.resolution: EXPIRED}
+    else:
+        errors = await services.core.run(
+            usecases.resolve,
+            ws=caller.workspace,
+            irritant_id=metadata.irritant_id,
             note=text_value(view["state"]["values"], IrritantField.resolution),
-            actor_id=user_id,
-            now=services.runtime.clock.now(),
+            actor_id=caller.user_id,
+            now=caller.now,
         )
-    except IrritantError as error:
-        errors = {IrritantField.resolution: error.message}
-    _ = await services.translator(client, ws.team_id, user_id)
-    if errors:
-        await ack(response_action="errors", errors=translated_errors(errors, _))
+    if not await answer_submission(ack, errors, caller):
         return
-    await ack()
     services.wake_outbox()
-    response_url = metadata.get("url")
-    if response_url:
-        state, _unused = ListState.decode(metadata["list"])
-        text, blocks = await render(services, ws, state, _)
-        blocks.insert(
-            1,
-            notice_block(
-                _("Irritant #{id} resolved; its reporters are being told.", id=metadata["id"])
-            ),
+    assert metadata is not None
+    if metadata.response_url:
+        _ = await caller.translator()
+        state, _unused = ListState.decode(metadata.list_state)
+        text, blocks = await render(services, caller.workspace, state, _)
+        notice = _(
+            "Irritant #{id} resolved; its reporters are being told.", id=metadata.irritant_id
         )
-        await AsyncWebhookClient(response_url).send(text=text, blocks=blocks, replace_original=True)
+        blocks.insert(1, notice_block(notice))
+        await AsyncWebhookClient(metadata.response_url).send(
+            text=text, blocks=blocks, replace_original=True
+        )

@@ -17,14 +17,3 @@ __all__ = [
     "OutboxMessage",
     "WorkspaceSettings",
 ]
-
-# Tables holding a workspace's data: uninstall purges them, tenant tests cover them.
-TENANT_TABLES = (
-    IrritantEvent,
-    IrritantVote,
-    Irritant,
-    OutboxMessage,
-    InboundEvent,
-    WorkspaceSettings,
-    Installation,
-)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from storage.models import TENANT_TABLES, WorkspaceSettings
+from storage.base import Base
+from storage.models import WorkspaceSettings
 
 
 def get_settings(session: Session, *, team_id: str) -> WorkspaceSettings | None:
@@ -27,13 +30,18 @@ def save_settings(session: Session, row: WorkspaceSettings) -> None:
 
 
 def purge_workspace(
-    session: Session, *, team_id: str, keep_installations: bool = False
+    session: Session,
+    *,
+    team_id: str,
+    tables: Iterable[type[Base]],
+    keep_installations: bool = False,
 ) -> dict[str, int]:
-    """Delete every row the workspace owns, child tables first; returns counts per table."""
+    """Delete the workspace's rows in `tables` (children first); returns counts per table."""
     counts: dict[str, int] = {}
-    for model in TENANT_TABLES:
+    for model in tables:
         if keep_installations and model.__tablename__ == "installations":
             continue
-        result = session.execute(delete(model).where(model.team_id == team_id))
+        column = model.__table__.c.team_id
+        result = session.execute(delete(model).where(column == team_id))
         counts[model.__tablename__] = result.rowcount  # type: ignore[attr-defined]
     return counts

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.clock import FrozenClock
-from bot.runtime import Runtime
+from bot.core import Core
+from bot.wiring.app import make_core
 from storage.db import make_session_factory
 from tests.bot_server import RunningBot, running_bot
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
@@ -37,7 +38,7 @@ class Slack:
     sender: SlackSender
 
     @property
-    def runtime(self) -> Runtime:
+    def runtime(self) -> Core:
         return self.bot.runtime
 
 
@@ -68,6 +69,6 @@ def slack(
     # Slack's message timestamps are real time: the frozen clock starts there too.
     clock.set(datetime.now(UTC))
     settings = make_settings(database_url, slack_api_url=standin.api_url)
-    runtime = Runtime(settings=settings, session_factory=make_session_factory(db), clock=clock)
+    runtime = make_core(settings, make_session_factory(db), clock)
     with running_bot(runtime, db) as bot:
         yield Slack(standin, bot, SlackSender(bot.events_url, SIGNING_SECRET))

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.clock import FrozenClock
-from bot.scheduler import JOBS, run_job
+from bot.scheduler import run_job
 from storage.models import Irritant
 from tests.handlers.conftest import ANNA, BRUNO, CHLOE, CLIENTS, OTHER_TEAM, PRIVATE, TEAM, Slack
 from tests.handlers.payloads import (
@@ -223,7 +223,7 @@ def test_retention_redacts_old_text_but_keeps_counts(slack: Slack) -> None:
     irritant_id = _report(slack, "an old pain", [ANNA, BRUNO])
     clock = slack.runtime.clock
     assert isinstance(clock, FrozenClock)
-    retention = next(job for job in JOBS if job.id == "irritant-retention")
+    retention = next(job for job in slack.runtime.features.jobs if job.id == "irritant-retention")
     clock.advance(timedelta(days=179))
     run_job(slack.runtime, retention)
     with slack.runtime.session_factory() as session:
@@ -258,8 +258,8 @@ def test_export_where_the_bot_cannot_post_goes_to_a_dm(slack: Slack) -> None:
 
 
 def test_resolved_mark_can_be_a_thread_reply(slack: Slack) -> None:
-    from bot import workspace_settings
-    from bot.workspace_settings import IrritantConfig
+    from bot.irritants import config as workspace_settings
+    from bot.irritants.config import IrritantConfig
 
     slack.runtime.in_transaction(
         workspace_settings.save,
@@ -270,8 +270,8 @@ def test_resolved_mark_can_be_a_thread_reply(slack: Slack) -> None:
         now=slack.runtime.clock.now(),
     )
     irritant_id = _report(slack, "Wrong address on the parcel", [ANNA])
-    from bot import irritants
-    from bot.irritants import Workspace
+    from bot.irritants import rules as irritants
+    from bot.tenancy import Workspace
 
     slack.runtime.in_transaction(
         irritants.resolve,

@@ -8,7 +8,8 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from storage.models import TENANT_TABLES, Irritant
+from handlers.features import feature_set
+from storage.models import Irritant
 from tests.conftest import BOT_TOKEN
 from tests.handlers.conftest import ANNA, BOT_USER, BRUNO, CHLOE, CLIENTS, TEAM, Slack
 from tests.handlers.payloads import (
@@ -90,7 +91,7 @@ def test_uninstall_deletes_the_workspace_data(slack: Slack) -> None:
     for _ in range(2):  # a second delivery is a harmless no-op
         assert send_event(slack, {"type": "app_uninstalled", "event_ts": "1.3"}) == 200
     with slack.runtime.session_factory() as session:
-        for model in TENANT_TABLES:
+        for model in feature_set().tenant_tables:
             count = session.scalar(
                 select(func.count()).select_from(model).where(model.team_id == TEAM)
             )  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from bot.clock import FrozenClock
-from bot.runtime import Runtime
+from bot.wiring.app import make_core
 from storage.crypto import TokenCipher, TokenCipherError
 from storage.db import make_session_factory
 from storage.models import Installation
@@ -62,7 +62,7 @@ def oauth_bot(
             token_encryption_key=KEY,
             slack_api_url=standin.api_url,
         )
-        runtime = Runtime(settings=settings, session_factory=make_session_factory(db), clock=clock)
+        runtime = make_core(settings, make_session_factory(db), clock)
         with running_bot(runtime, db) as bot:
             yield standin, bot
 

@@ -8,7 +8,7 @@ from collections import Counter
 from sqlalchemy import Engine, func, select
 
 from bot.clock import FrozenClock
-from bot.runtime import Runtime
+from bot.wiring.app import make_core
 from storage.db import make_session_factory
 from storage.models import OutboxMessage
 from tests.bot_server import running_bot
@@ -30,7 +30,7 @@ def test_three_replicas_share_the_outbox_without_duplicates(
     replicas = [slack.bot]
     contexts = []
     for _ in range(2):
-        runtime = Runtime(settings=settings, session_factory=make_session_factory(db), clock=clock)
+        runtime = make_core(settings, make_session_factory(db), clock)
         context = running_bot(runtime, db)
         replicas.append(context.__enter__())
         contexts.append(context)

@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import irritants
-from bot.irritants import ReportResult, Workspace
-from bot.runtime import Runtime
+from bot.core import Core
+from bot.irritants import rules as irritants
+from bot.irritants.rules import ReportResult
+from bot.tenancy import Workspace
 from storage.models import Irritant, IrritantEvent, IrritantVote, OutboxMessage
 from storage.repositories import irritants as repo
 
@@ -29,7 +30,7 @@ TS = "1700000000.000100"
 
 
 def report(
-    runtime: Runtime,
+    runtime: Core,
     *,
     ws: Workspace = T1,
     user: str = "U0ANNA",
@@ -51,7 +52,7 @@ def report(
 
 
 def unreport(
-    runtime: Runtime,
+    runtime: Core,
     *,
     ws: Workspace = T1,
     user: str = "U0ANNA",
@@ -70,28 +71,28 @@ def unreport(
     )
 
 
-def read(runtime: Runtime, work: Callable[[Session], T]) -> T:
+def read(runtime: Core, work: Callable[[Session], T]) -> T:
     return runtime.in_transaction(work)
 
 
-def irritant(runtime: Runtime, irritant_id: int, ws: Workspace = T1) -> Irritant:
+def irritant(runtime: Core, irritant_id: int, ws: Workspace = T1) -> Irritant:
     found = read(runtime, lambda s: repo.by_id(s, team_id=ws.team_id, irritant_id=irritant_id))
     assert found is not None
     return found
 
 
-def reporters(runtime: Runtime, irritant_id: int, ws: Workspace = T1) -> list[str]:
+def reporters(runtime: Core, irritant_id: int, ws: Workspace = T1) -> list[str]:
     return read(runtime, lambda s: repo.reporters(s, team_id=ws.team_id, irritant_id=irritant_id))
 
 
-def event_kinds(runtime: Runtime, irritant_id: int, ws: Workspace = T1) -> list[str]:
+def event_kinds(runtime: Core, irritant_id: int, ws: Workspace = T1) -> list[str]:
     events = read(
         runtime, lambda s: repo.history(s, team_id=ws.team_id, irritant_ids=[irritant_id])
     )
     return [event.kind for event in events]
 
 
-def outbox(runtime: Runtime, kind: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
+def outbox(runtime: Core, kind: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
     """(team_id, kind, payload) of every outbox row, oldest first."""
 
     def work(session: Session) -> list[tuple[str, str, dict[str, Any]]]:
@@ -102,7 +103,7 @@ def outbox(runtime: Runtime, kind: str | None = None) -> list[tuple[str, str, di
     return [row for row in rows if kind is None or row[1] == kind]
 
 
-def count(runtime: Runtime, model: type[Any], **where: object) -> int:
+def count(runtime: Core, model: type[Any], **where: object) -> int:
     def work(session: Session) -> int:
         statement = select(func.count()).select_from(model)
         for column, value in where.items():
@@ -112,7 +113,7 @@ def count(runtime: Runtime, model: type[Any], **where: object) -> int:
     return read(runtime, work)
 
 
-def totals(runtime: Runtime) -> tuple[int, int, int, int]:
+def totals(runtime: Core) -> tuple[int, int, int, int]:
     """(irritants, votes, events, outbox rows): a snapshot to prove nothing changed."""
     return (
         count(runtime, Irritant),

@@ -10,16 +10,17 @@ from typing import Any
 
 import pytest
 
-from bot import exports, irritants
 from bot.clock import FrozenClock
-from bot.irritants import Details
-from bot.runtime import Runtime
+from bot.core import Core
+from bot.irritants import exports
+from bot.irritants import rules as irritants
+from bot.irritants.rules import Details
 from tests.storage import CHANNEL, T1, report
 
 PERMALINK = "https://acme.slack.com/archives/C0CLIENTS/p1700000000000100"
 
 
-def _export(runtime: Runtime, fmt: str) -> exports.Export:
+def _export(runtime: Core, fmt: str) -> exports.Export:
     return runtime.in_transaction(exports.export_irritants, ws=T1, fmt=fmt, now=runtime.clock.now())
 
 
@@ -27,7 +28,7 @@ def _csv_rows(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
 
 
-def _capture(runtime: Runtime, ts: str, text: str, **extra: Any) -> int:
+def _capture(runtime: Core, ts: str, text: str, **extra: Any) -> int:
     result = report(runtime, ts=ts, text=text, **extra)
     runtime.in_transaction(
         irritants.record_message,
@@ -42,7 +43,7 @@ def _capture(runtime: Runtime, ts: str, text: str, **extra: Any) -> int:
 
 
 @pytest.fixture
-def lifecycle(runtime: Runtime, clock: FrozenClock) -> dict[str, Any]:
+def lifecycle(runtime: Core, clock: FrozenClock) -> dict[str, Any]:
     """One irritant reported by two people, acknowledged, then resolved; one left new."""
     created = clock.now()
     first = _capture(runtime, "1.0", "Délai — 3 semaines ✅", details=Details("delay", 2, None))
@@ -78,7 +79,7 @@ def _iso(moment: Any) -> str:
 
 
 def test_csv_has_a_bom_the_header_and_one_row_per_irritant(
-    runtime: Runtime, lifecycle: dict[str, Any]
+    runtime: Core, lifecycle: dict[str, Any]
 ) -> None:
     export = _export(runtime, "csv")
 
@@ -101,7 +102,7 @@ def test_csv_has_a_bom_the_header_and_one_row_per_irritant(
     assert first["resolution_note"] == "New carrier"
 
 
-def test_csv_on_an_empty_workspace_is_just_the_header(runtime: Runtime) -> None:
+def test_csv_on_an_empty_workspace_is_just_the_header(runtime: Core) -> None:
     assert _csv_rows(_export(runtime, "csv").content) == [list(exports.CSV_COLUMNS)]
 
 
@@ -109,7 +110,7 @@ def test_csv_on_an_empty_workspace_is_just_the_header(runtime: Runtime) -> None:
     "text",
     ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"],
 )
-def test_csv_defuses_formula_cells(runtime: Runtime, text: str) -> None:
+def test_csv_defuses_formula_cells(runtime: Core, text: str) -> None:
     _capture(runtime, "1.0", text, details=Details(None, None, None))
 
     _header, row = _csv_rows(_export(runtime, "csv").content)
@@ -118,7 +119,7 @@ def test_csv_defuses_formula_cells(runtime: Runtime, text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["one\rtwo", "one\r\ntwo", "one\ntwo", 'say "hi", then go'])
-def test_csv_keeps_a_multiline_cell_in_one_row(runtime: Runtime, text: str) -> None:
+def test_csv_keeps_a_multiline_cell_in_one_row(runtime: Core, text: str) -> None:
     _capture(runtime, "1.0", text)
     _capture(runtime, "2.0", "next")
 
@@ -129,7 +130,7 @@ def test_csv_keeps_a_multiline_cell_in_one_row(runtime: Runtime, text: str) -> N
     assert rows[0][exports.CSV_COLUMNS.index("text")] == expected
 
 
-def test_csv_defuses_formulas_in_every_text_cell(runtime: Runtime) -> None:
+def test_csv_defuses_formulas_in_every_text_cell(runtime: Core) -> None:
     irritant_id = _capture(runtime, "1.0", "fine")
     runtime.in_transaction(
         irritants.resolve,
@@ -147,7 +148,7 @@ def test_csv_defuses_formulas_in_every_text_cell(runtime: Runtime) -> None:
 
 
 def test_json_follows_the_documented_schema(
-    runtime: Runtime, clock: FrozenClock, lifecycle: dict[str, Any]
+    runtime: Core, clock: FrozenClock, lifecycle: dict[str, Any]
 ) -> None:
     document = json.loads(_export(runtime, "json").content)
 
@@ -191,7 +192,7 @@ def test_json_follows_the_documented_schema(
     assert set(first) == documented
 
 
-def test_json_shows_withdrawal_and_reopening(runtime: Runtime, clock: FrozenClock) -> None:
+def test_json_shows_withdrawal_and_reopening(runtime: Core, clock: FrozenClock) -> None:
     result = report(runtime)
     clock.advance(timedelta(minutes=1))
     withdrawn = clock.now()
@@ -222,7 +223,7 @@ def test_json_shows_withdrawal_and_reopening(runtime: Runtime, clock: FrozenCloc
     ]
 
 
-def test_markdown_escapes_pipes_and_keeps_one_line_per_irritant(runtime: Runtime) -> None:
+def test_markdown_escapes_pipes_and_keeps_one_line_per_irritant(runtime: Core) -> None:
     _capture(runtime, "1.0", "a | b\nc", details=Details("billing", 3, None))
     _capture(runtime, "2.0", "x" * 300)
 
@@ -235,7 +236,7 @@ def test_markdown_escapes_pipes_and_keeps_one_line_per_irritant(runtime: Runtime
     assert unescaped == [7, 7, 7, 7]
 
 
-def test_markdown_escapes_pipes_in_categories(runtime: Runtime) -> None:
+def test_markdown_escapes_pipes_in_categories(runtime: Core) -> None:
     _capture(runtime, "1.0", "text", details=Details("pay|ment", None, None))
 
     lines = _export(runtime, "md").content.decode("utf-8").splitlines()
@@ -243,6 +244,6 @@ def test_markdown_escapes_pipes_in_categories(runtime: Runtime) -> None:
     assert lines[2].replace("\\|", "").count("|") == 7
 
 
-def test_unknown_format_is_refused(runtime: Runtime) -> None:
+def test_unknown_format_is_refused(runtime: Core) -> None:
     with pytest.raises(ValueError, match="xlsx"):
         _export(runtime, "xlsx")

@@ -8,10 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import irritants
 from bot.clock import FrozenClock
-from bot.irritants import Details, IrritantError, Outbox, Status
-from bot.runtime import Runtime
+from bot.core import Core
+from bot.irritants import rules as irritants
+from bot.irritants.outbox import CONFIRM_REPORT, FETCH_MESSAGE, MARK_RESOLVED, NOTIFY_RESOLVED
+from bot.irritants.rules import Details, IrritantError, Status
 from storage.models import Irritant, IrritantEvent, IrritantVote
 from storage.repositories import irritants as repo
 from tests.storage import (
@@ -33,14 +34,14 @@ from tests.storage import (
 CATEGORIES = ("delay", "billing", "other")
 
 
-def _now(runtime: Runtime) -> datetime:
+def _now(runtime: Core) -> datetime:
     return runtime.clock.now()
 
 
 # --- report / unreport ------------------------------------------------------------------
 
 
-def test_same_message_by_two_users_is_one_irritant_with_two_reporters(runtime: Runtime) -> None:
+def test_same_message_by_two_users_is_one_irritant_with_two_reporters(runtime: Core) -> None:
     first = report(runtime, user="U0ANNA")
     second = report(runtime, user="U0BRUNO")
 
@@ -52,7 +53,7 @@ def test_same_message_by_two_users_is_one_irritant_with_two_reporters(runtime: R
     assert event_kinds(runtime, first.irritant_id) == ["reported", "reported"]
 
 
-def test_same_gesture_twice_changes_nothing(runtime: Runtime) -> None:
+def test_same_gesture_twice_changes_nothing(runtime: Core) -> None:
     first = report(runtime)
     before = totals(runtime)
 
@@ -63,11 +64,11 @@ def test_same_gesture_twice_changes_nothing(runtime: Runtime) -> None:
     assert totals(runtime) == before
     assert count(runtime, IrritantVote) == 1
     assert event_kinds(runtime, first.irritant_id) == ["reported"]
-    assert len(outbox(runtime, Outbox.confirm_report)) == 1
-    assert len(outbox(runtime, Outbox.fetch_message)) == 1
+    assert len(outbox(runtime, CONFIRM_REPORT.name)) == 1
+    assert len(outbox(runtime, FETCH_MESSAGE.name)) == 1
 
 
-def test_two_emojis_by_one_user_are_one_reporter(runtime: Runtime) -> None:
+def test_two_emojis_by_one_user_are_one_reporter(runtime: Core) -> None:
     first = report(runtime, emoji="irritant")
     second = report(runtime, emoji="rage")
 
@@ -75,10 +76,10 @@ def test_two_emojis_by_one_user_are_one_reporter(runtime: Runtime) -> None:
     assert count(runtime, IrritantVote) == 2
     assert reporters(runtime, first.irritant_id) == ["U0ANNA"]
     assert event_kinds(runtime, first.irritant_id) == ["reported"]
-    assert len(outbox(runtime, Outbox.confirm_report)) == 1
+    assert len(outbox(runtime, CONFIRM_REPORT.name)) == 1
 
 
-def test_shortcut_after_reaction_is_the_same_reporter(runtime: Runtime) -> None:
+def test_shortcut_after_reaction_is_the_same_reporter(runtime: Core) -> None:
     first = report(runtime, emoji="rage")
     second = report(runtime, emoji=irritants.SHORTCUT)
 
@@ -86,7 +87,7 @@ def test_shortcut_after_reaction_is_the_same_reporter(runtime: Runtime) -> None:
     assert reporters(runtime, first.irritant_id) == ["U0ANNA"]
 
 
-def test_unreporting_one_of_two_emojis_keeps_the_reporter(runtime: Runtime) -> None:
+def test_unreporting_one_of_two_emojis_keeps_the_reporter(runtime: Core) -> None:
     result = report(runtime, emoji="irritant")
     report(runtime, emoji="rage")
 
@@ -97,7 +98,7 @@ def test_unreporting_one_of_two_emojis_keeps_the_reporter(runtime: Runtime) -> N
     assert event_kinds(runtime, result.irritant_id) == ["reported"]
 
 
-def test_last_reporter_leaving_withdraws(runtime: Runtime, clock: FrozenClock) -> None:
+def test_last_reporter_leaving_withdraws(runtime: Core, clock: FrozenClock) -> None:
     result = report(runtime, user="U0ANNA")
     report(runtime, user="U0BRUNO")
 
@@ -118,7 +119,7 @@ def test_last_reporter_leaving_withdraws(runtime: Runtime, clock: FrozenClock) -
     ]
 
 
-def test_acknowledged_irritant_is_withdrawn_too(runtime: Runtime) -> None:
+def test_acknowledged_irritant_is_withdrawn_too(runtime: Core) -> None:
     result = report(runtime)
     runtime.in_transaction(
         irritants.acknowledge,
@@ -133,7 +134,7 @@ def test_acknowledged_irritant_is_withdrawn_too(runtime: Runtime) -> None:
     assert irritant(runtime, result.irritant_id).status == Status.withdrawn
 
 
-def test_resolved_irritant_stays_resolved_when_its_reporters_leave(runtime: Runtime) -> None:
+def test_resolved_irritant_stays_resolved_when_its_reporters_leave(runtime: Core) -> None:
     result = report(runtime)
     _resolve(runtime, result.irritant_id)
 
@@ -142,7 +143,7 @@ def test_resolved_irritant_stays_resolved_when_its_reporters_leave(runtime: Runt
     assert irritant(runtime, result.irritant_id).status == Status.resolved
 
 
-def test_unreport_of_something_never_reported_changes_nothing(runtime: Runtime) -> None:
+def test_unreport_of_something_never_reported_changes_nothing(runtime: Core) -> None:
     assert unreport(runtime) is None  # no irritant for that message
     result = report(runtime, user="U0ANNA")
     before = totals(runtime)
@@ -155,7 +156,7 @@ def test_unreport_of_something_never_reported_changes_nothing(runtime: Runtime) 
 
 
 def test_new_report_on_withdrawn_irritant_makes_it_new_again(
-    runtime: Runtime, clock: FrozenClock
+    runtime: Core, clock: FrozenClock
 ) -> None:
     result = report(runtime, user="U0ANNA")
     unreport(runtime, user="U0ANNA")
@@ -174,29 +175,29 @@ def test_new_report_on_withdrawn_irritant_makes_it_new_again(
     assert event_kinds(runtime, result.irritant_id)[-2:] == ["reopened", "reported"]
 
 
-def test_outbox_fetch_once_and_confirm_once_per_new_reporter(runtime: Runtime) -> None:
+def test_outbox_fetch_once_and_confirm_once_per_new_reporter(runtime: Core) -> None:
     result = report(runtime, user="U0ANNA")
     report(runtime, user="U0ANNA", emoji="rage")
     report(runtime, user="U0BRUNO")
     report(runtime, user="U0BRUNO")
 
-    fetches = outbox(runtime, Outbox.fetch_message)
-    confirms = outbox(runtime, Outbox.confirm_report)
+    fetches = outbox(runtime, FETCH_MESSAGE.name)
+    confirms = outbox(runtime, CONFIRM_REPORT.name)
     assert fetches == [(T1.team_id, "fetch_message", {"irritant_id": result.irritant_id})]
     assert [payload["user_id"] for _team, _kind, payload in confirms] == ["U0ANNA", "U0BRUNO"]
     assert all(payload["channel_id"] == CHANNEL for _team, _kind, payload in confirms)
     assert len(outbox(runtime)) == 3
 
 
-def test_confirm_false_enqueues_no_confirmation(runtime: Runtime) -> None:
+def test_confirm_false_enqueues_no_confirmation(runtime: Core) -> None:
     report(runtime, user="U0ANNA", confirm=False)
     report(runtime, user="U0BRUNO", confirm=False)
 
-    assert outbox(runtime, Outbox.confirm_report) == []
-    assert len(outbox(runtime, Outbox.fetch_message)) == 1
+    assert outbox(runtime, CONFIRM_REPORT.name) == []
+    assert len(outbox(runtime, FETCH_MESSAGE.name)) == 1
 
 
-def test_report_with_text_author_thread_and_details(runtime: Runtime) -> None:
+def test_report_with_text_author_thread_and_details(runtime: Core) -> None:
     details = Details("billing", 2, "twice charged")
     result = report(
         runtime,
@@ -212,10 +213,10 @@ def test_report_with_text_author_thread_and_details(runtime: Runtime) -> None:
     assert row.thread_ts == "1699999999.000001"
     assert (row.category, row.severity, row.note) == ("billing", 2, "twice charged")
     # The text is known but the permalink is not: the message is still fetched once.
-    assert len(outbox(runtime, Outbox.fetch_message)) == 1
+    assert len(outbox(runtime, FETCH_MESSAGE.name)) == 1
 
 
-def test_record_message_fills_pending_text_only(runtime: Runtime) -> None:
+def test_record_message_fills_pending_text_only(runtime: Core) -> None:
     first = report(runtime, ts="1.1")
     second = report(runtime, ts="2.2")
     posted = _now(runtime) - timedelta(days=1)
@@ -243,7 +244,7 @@ def test_record_message_fills_pending_text_only(runtime: Runtime) -> None:
     assert (two.message_text, two.text_status) == (None, "unavailable")
 
 
-def test_retract_takes_back_every_gesture_of_the_reporter(runtime: Runtime) -> None:
+def test_retract_takes_back_every_gesture_of_the_reporter(runtime: Core) -> None:
     result = report(runtime, emoji="irritant")
     report(runtime, emoji="rage")
     report(runtime, emoji=irritants.SHORTCUT)
@@ -264,7 +265,7 @@ def test_retract_takes_back_every_gesture_of_the_reporter(runtime: Runtime) -> N
 # --- concurrency ----------------------------------------------------------------------
 
 
-def test_twenty_concurrent_identical_reports_count_once(runtime: Runtime) -> None:
+def test_twenty_concurrent_identical_reports_count_once(runtime: Core) -> None:
     results = all_at_once(20, lambda: report(runtime))
 
     assert len(results) == 20
@@ -274,22 +275,22 @@ def test_twenty_concurrent_identical_reports_count_once(runtime: Runtime) -> Non
     assert count(runtime, Irritant) == 1
     assert count(runtime, IrritantVote) == 1
     assert count(runtime, IrritantEvent, kind="reported") == 1
-    assert len(outbox(runtime, Outbox.fetch_message)) == 1
-    assert len(outbox(runtime, Outbox.confirm_report)) == 1
+    assert len(outbox(runtime, FETCH_MESSAGE.name)) == 1
+    assert len(outbox(runtime, CONFIRM_REPORT.name)) == 1
 
 
-def test_twenty_concurrent_reporters_are_all_counted(runtime: Runtime) -> None:
+def test_twenty_concurrent_reporters_are_all_counted(runtime: Core) -> None:
     users = iter(f"U{n:04d}" for n in range(20))
     results = all_at_once(20, lambda: report(runtime, user=next(users)))
 
     assert len({result.irritant_id for result in results}) == 1
     assert sum(result.new_irritant for result in results) == 1
     assert len(reporters(runtime, results[0].irritant_id)) == 20
-    assert len(outbox(runtime, Outbox.fetch_message)) == 1
-    assert len(outbox(runtime, Outbox.confirm_report)) == 20
+    assert len(outbox(runtime, FETCH_MESSAGE.name)) == 1
+    assert len(outbox(runtime, CONFIRM_REPORT.name)) == 20
 
 
-def test_one_user_two_emojis_at_once_is_one_report(runtime: Runtime) -> None:
+def test_one_user_two_emojis_at_once_is_one_report(runtime: Core) -> None:
     report(runtime, user="U0BRUNO")  # the irritant exists: nothing else serializes the race
     emojis = iter(["irritant", "rage"] * 5)
     results = all_at_once(10, lambda: report(runtime, user="U0ANNA", emoji=next(emojis)))
@@ -297,10 +298,10 @@ def test_one_user_two_emojis_at_once_is_one_report(runtime: Runtime) -> None:
     assert sum(result.new_reporter for result in results) == 1
     assert count(runtime, IrritantVote, user_id="U0ANNA") == 2
     assert count(runtime, IrritantEvent, kind="reported", actor_id="U0ANNA") == 1
-    assert len(outbox(runtime, Outbox.confirm_report)) == 2
+    assert len(outbox(runtime, CONFIRM_REPORT.name)) == 2
 
 
-def test_every_reporter_leaving_at_once_withdraws(runtime: Runtime) -> None:
+def test_every_reporter_leaving_at_once_withdraws(runtime: Core) -> None:
     users = [f"U{n:04d}" for n in range(10)]
     for user in users:
         result = report(runtime, user=user)
@@ -313,7 +314,7 @@ def test_every_reporter_leaving_at_once_withdraws(runtime: Runtime) -> None:
     assert count(runtime, IrritantEvent, kind="withdrawn") == 1
 
 
-def test_concurrent_resolves_notify_once(runtime: Runtime) -> None:
+def test_concurrent_resolves_notify_once(runtime: Core) -> None:
     result = report(runtime, user="U0ANNA")
     report(runtime, user="U0BRUNO")
 
@@ -325,21 +326,21 @@ def test_concurrent_resolves_notify_once(runtime: Runtime) -> None:
         return True
 
     assert sum(all_at_once(10, attempt)) == 1
-    assert len(outbox(runtime, Outbox.notify_resolved)) == 2
-    assert len(outbox(runtime, Outbox.mark_resolved)) == 1
+    assert len(outbox(runtime, NOTIFY_RESOLVED.name)) == 2
+    assert len(outbox(runtime, MARK_RESOLVED.name)) == 1
     assert count(runtime, IrritantEvent, kind="resolved") == 1
 
 
 # --- triage ---------------------------------------------------------------------------
 
 
-def _acknowledge(runtime: Runtime, irritant_id: int) -> Irritant:
+def _acknowledge(runtime: Core, irritant_id: int) -> Irritant:
     return runtime.in_transaction(
         irritants.acknowledge, ws=T1, irritant_id=irritant_id, actor_id="U0CHLOE", now=_now(runtime)
     )
 
 
-def _resolve(runtime: Runtime, irritant_id: int, note: str = "Fixed the invoice run") -> Irritant:
+def _resolve(runtime: Core, irritant_id: int, note: str = "Fixed the invoice run") -> Irritant:
     return runtime.in_transaction(
         irritants.resolve,
         ws=T1,
@@ -350,19 +351,19 @@ def _resolve(runtime: Runtime, irritant_id: int, note: str = "Fixed the invoice 
     )
 
 
-def _reopen(runtime: Runtime, irritant_id: int) -> Irritant:
+def _reopen(runtime: Core, irritant_id: int) -> Irritant:
     return runtime.in_transaction(
         irritants.reopen, ws=T1, irritant_id=irritant_id, actor_id="U0CHLOE", now=_now(runtime)
     )
 
 
-def _withdrawn(runtime: Runtime) -> int:
+def _withdrawn(runtime: Core) -> int:
     result = report(runtime)
     unreport(runtime)
     return result.irritant_id
 
 
-def test_acknowledge_a_new_irritant(runtime: Runtime, clock: FrozenClock) -> None:
+def test_acknowledge_a_new_irritant(runtime: Core, clock: FrozenClock) -> None:
     result = report(runtime)
     clock.advance(timedelta(minutes=3))
 
@@ -375,7 +376,7 @@ def test_acknowledge_a_new_irritant(runtime: Runtime, clock: FrozenClock) -> Non
 
 
 @pytest.mark.parametrize("state", ["acknowledged", "resolved", "withdrawn"])
-def test_acknowledge_only_from_new(runtime: Runtime, state: str) -> None:
+def test_acknowledge_only_from_new(runtime: Core, state: str) -> None:
     if state == "withdrawn":
         irritant_id = _withdrawn(runtime)
     else:
@@ -394,7 +395,7 @@ def test_acknowledge_only_from_new(runtime: Runtime, state: str) -> None:
 
 @pytest.mark.parametrize("acknowledged_first", [False, True])
 def test_resolve_tells_each_reporter_once_and_marks_the_message(
-    runtime: Runtime, acknowledged_first: bool
+    runtime: Core, acknowledged_first: bool
 ) -> None:
     result = report(runtime, user="U0ANNA", emoji="irritant")
     report(runtime, user="U0ANNA", emoji="rage")
@@ -407,17 +408,17 @@ def test_resolve_tells_each_reporter_once_and_marks_the_message(
     row = irritant(runtime, result.irritant_id)
     assert row.status == Status.resolved
     assert row.resolution_note == "Invoices fixed"
-    notified = outbox(runtime, Outbox.notify_resolved)
+    notified = outbox(runtime, NOTIFY_RESOLVED.name)
     assert [payload for _t, _k, payload in notified] == [
         {"irritant_id": result.irritant_id, "user_id": "U0ANNA"},
         {"irritant_id": result.irritant_id, "user_id": "U0BRUNO"},
     ]
-    assert [p for _t, _k, p in outbox(runtime, Outbox.mark_resolved)] == [
+    assert [p for _t, _k, p in outbox(runtime, MARK_RESOLVED.name)] == [
         {"irritant_id": result.irritant_id}
     ]
 
 
-def test_resolve_twice_is_refused_and_sends_nothing_more(runtime: Runtime) -> None:
+def test_resolve_twice_is_refused_and_sends_nothing_more(runtime: Core) -> None:
     result = report(runtime)
     _resolve(runtime, result.irritant_id)
     before = totals(runtime)
@@ -429,7 +430,7 @@ def test_resolve_twice_is_refused_and_sends_nothing_more(runtime: Runtime) -> No
     assert irritant(runtime, result.irritant_id).resolution_note == "Fixed the invoice run"
 
 
-def test_a_withdrawn_irritant_cannot_be_resolved(runtime: Runtime) -> None:
+def test_a_withdrawn_irritant_cannot_be_resolved(runtime: Core) -> None:
     irritant_id = _withdrawn(runtime)
     before = totals(runtime)
 
@@ -440,7 +441,7 @@ def test_a_withdrawn_irritant_cannot_be_resolved(runtime: Runtime) -> None:
 
 
 @pytest.mark.parametrize("state", ["acknowledged", "resolved", "withdrawn"])
-def test_reopen_brings_back_to_new(runtime: Runtime, clock: FrozenClock, state: str) -> None:
+def test_reopen_brings_back_to_new(runtime: Core, clock: FrozenClock, state: str) -> None:
     if state == "withdrawn":
         irritant_id = _withdrawn(runtime)
     else:
@@ -458,7 +459,7 @@ def test_reopen_brings_back_to_new(runtime: Runtime, clock: FrozenClock, state: 
     assert event_kinds(runtime, irritant_id)[-1] == "reopened"
 
 
-def test_reopen_of_an_open_irritant_is_refused(runtime: Runtime) -> None:
+def test_reopen_of_an_open_irritant_is_refused(runtime: Core) -> None:
     result = report(runtime)
     before = totals(runtime)
 
@@ -468,14 +469,14 @@ def test_reopen_of_an_open_irritant_is_refused(runtime: Runtime) -> None:
     assert totals(runtime) == before
 
 
-def test_unknown_irritant_is_refused(runtime: Runtime) -> None:
+def test_unknown_irritant_is_refused(runtime: Core) -> None:
     with pytest.raises(IrritantError):
         _acknowledge(runtime, 424242)
     with pytest.raises(IrritantError):
         runtime.in_transaction(irritants.get, ws=T1, irritant_id=424242)
 
 
-def test_update_details_is_recorded(runtime: Runtime) -> None:
+def test_update_details_is_recorded(runtime: Core) -> None:
     result = report(runtime)
 
     runtime.in_transaction(
@@ -586,7 +587,7 @@ def test_valid_resolution_round_trips(note: str) -> None:
 # --- redaction --------------------------------------------------------------------------
 
 
-def _redact(runtime: Runtime, reason: str = "message_deleted") -> bool:
+def _redact(runtime: Core, reason: str = "message_deleted") -> bool:
     return runtime.in_transaction(
         irritants.redact_message,
         ws=T1,
@@ -597,7 +598,7 @@ def _redact(runtime: Runtime, reason: str = "message_deleted") -> bool:
     )
 
 
-def test_redact_message_forgets_the_text_and_keeps_the_counts(runtime: Runtime) -> None:
+def test_redact_message_forgets_the_text_and_keeps_the_counts(runtime: Core) -> None:
     result = report(runtime, user="U0ANNA", text="my card was charged twice")
     report(runtime, user="U0BRUNO")
     _acknowledge(runtime, result.irritant_id)
@@ -616,12 +617,12 @@ def test_redact_message_forgets_the_text_and_keeps_the_counts(runtime: Runtime) 
     assert totals(runtime) == snapshot
 
 
-def test_redact_of_an_unknown_message_does_nothing(runtime: Runtime) -> None:
+def test_redact_of_an_unknown_message_does_nothing(runtime: Core) -> None:
     assert _redact(runtime) is False
     assert totals(runtime) == (0, 0, 0, 0)
 
 
-def test_text_arriving_after_redaction_is_not_stored(runtime: Runtime) -> None:
+def test_text_arriving_after_redaction_is_not_stored(runtime: Core) -> None:
     result = report(runtime)
     _redact(runtime)
 
@@ -643,7 +644,7 @@ def test_text_arriving_after_redaction_is_not_stored(runtime: Runtime) -> None:
 # --- ranking ----------------------------------------------------------------------------
 
 
-def test_ranked_page_orders_by_reporters_then_recency(runtime: Runtime, clock: FrozenClock) -> None:
+def test_ranked_page_orders_by_reporters_then_recency(runtime: Core, clock: FrozenClock) -> None:
     one = report(runtime, ts="1.0", user="U1", details=Details("delay", None, None))
     clock.advance(timedelta(minutes=1))
     two = report(runtime, ts="2.0", user="U1", details=Details("billing", None, None))

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.clock import FrozenClock
-from bot.runtime import Runtime
+from bot.core import Core
 from storage.models import InboundEvent, OutboxMessage
 from storage.repositories import inbox, outbox
 from tests.storage import T1, T2, all_at_once, count, read
@@ -16,9 +16,7 @@ from tests.storage import T1, T2, all_at_once, count, read
 LEASE = timedelta(seconds=60)
 
 
-def _enqueue(
-    runtime: Runtime, *, team_id: str = T1.team_id, delay: timedelta = timedelta(0)
-) -> int:
+def _enqueue(runtime: Core, *, team_id: str = T1.team_id, delay: timedelta = timedelta(0)) -> int:
     def work(session: Session) -> int:
         outbox.enqueue(
             session,
@@ -35,25 +33,23 @@ def _enqueue(
     return runtime.in_transaction(work)
 
 
-def _due(runtime: Runtime) -> list[int]:
+def _due(runtime: Core) -> list[int]:
     return read(runtime, lambda s: outbox.due_ids(s, now=runtime.clock.now()))
 
 
-def _claim(runtime: Runtime, message_id: int) -> OutboxMessage | None:
+def _claim(runtime: Core, message_id: int) -> OutboxMessage | None:
     return runtime.in_transaction(
         outbox.claim, message_id=message_id, now=runtime.clock.now(), lease=LEASE
     )
 
 
-def _message(runtime: Runtime, message_id: int) -> OutboxMessage:
+def _message(runtime: Core, message_id: int) -> OutboxMessage:
     message = read(runtime, lambda s: s.get(OutboxMessage, message_id))
     assert message is not None
     return message
 
 
-def test_enqueued_message_is_due_now_or_after_its_delay(
-    runtime: Runtime, clock: FrozenClock
-) -> None:
+def test_enqueued_message_is_due_now_or_after_its_delay(runtime: Core, clock: FrozenClock) -> None:
     now_id = _enqueue(runtime)
     later_id = _enqueue(runtime, delay=timedelta(minutes=10))
 
@@ -62,7 +58,7 @@ def test_enqueued_message_is_due_now_or_after_its_delay(
     assert _due(runtime) == [now_id, later_id]
 
 
-def test_claim_is_exclusive_while_leased(runtime: Runtime, clock: FrozenClock) -> None:
+def test_claim_is_exclusive_while_leased(runtime: Core, clock: FrozenClock) -> None:
     message_id = _enqueue(runtime)
 
     claimed = _claim(runtime, message_id)
@@ -75,7 +71,7 @@ def test_claim_is_exclusive_while_leased(runtime: Runtime, clock: FrozenClock) -
     assert _due(runtime) == []
 
 
-def test_a_message_not_yet_due_cannot_be_claimed(runtime: Runtime, clock: FrozenClock) -> None:
+def test_a_message_not_yet_due_cannot_be_claimed(runtime: Core, clock: FrozenClock) -> None:
     message_id = _enqueue(runtime, delay=timedelta(minutes=5))
 
     assert _claim(runtime, message_id) is None
@@ -83,7 +79,7 @@ def test_a_message_not_yet_due_cannot_be_claimed(runtime: Runtime, clock: Frozen
     assert _claim(runtime, message_id) is not None
 
 
-def test_an_expired_lease_can_be_claimed_again(runtime: Runtime, clock: FrozenClock) -> None:
+def test_an_expired_lease_can_be_claimed_again(runtime: Core, clock: FrozenClock) -> None:
     message_id = _enqueue(runtime)
     assert _claim(runtime, message_id) is not None
 
@@ -95,7 +91,7 @@ def test_an_expired_lease_can_be_claimed_again(runtime: Runtime, clock: FrozenCl
     assert again.attempts == 2
 
 
-def test_twenty_concurrent_claims_one_winner(runtime: Runtime) -> None:
+def test_twenty_concurrent_claims_one_winner(runtime: Core) -> None:
     message_id = _enqueue(runtime)
 
     winners = all_at_once(20, lambda: _claim(runtime, message_id))
@@ -104,7 +100,7 @@ def test_twenty_concurrent_claims_one_winner(runtime: Runtime) -> None:
     assert _message(runtime, message_id).attempts == 1
 
 
-def test_a_sent_message_is_never_claimed_again(runtime: Runtime, clock: FrozenClock) -> None:
+def test_a_sent_message_is_never_claimed_again(runtime: Core, clock: FrozenClock) -> None:
     message_id = _enqueue(runtime)
     _claim(runtime, message_id)
     runtime.in_transaction(outbox.mark_sent, message_id=message_id, now=clock.now())
@@ -117,7 +113,7 @@ def test_a_sent_message_is_never_claimed_again(runtime: Runtime, clock: FrozenCl
 
 
 def test_retry_backs_off_then_gives_up_after_max_attempts(
-    runtime: Runtime, clock: FrozenClock
+    runtime: Core, clock: FrozenClock
 ) -> None:
     message_id = _enqueue(runtime)
     backoff = timedelta(seconds=30)
@@ -156,7 +152,7 @@ def test_retry_backs_off_then_gives_up_after_max_attempts(
     assert read(runtime, lambda s: outbox.pending_count(s, team_id=T1.team_id)) == 0
 
 
-def test_mark_failed_gives_up_at_once(runtime: Runtime, clock: FrozenClock) -> None:
+def test_mark_failed_gives_up_at_once(runtime: Core, clock: FrozenClock) -> None:
     message_id = _enqueue(runtime)
     _claim(runtime, message_id)
 
@@ -170,7 +166,7 @@ def test_mark_failed_gives_up_at_once(runtime: Runtime, clock: FrozenClock) -> N
     assert _claim(runtime, message_id) is None
 
 
-def test_pending_count_is_per_workspace(runtime: Runtime) -> None:
+def test_pending_count_is_per_workspace(runtime: Core) -> None:
     _enqueue(runtime, team_id=T1.team_id)
     _enqueue(runtime, team_id=T1.team_id)
     _enqueue(runtime, team_id=T2.team_id)
@@ -182,7 +178,7 @@ def test_pending_count_is_per_workspace(runtime: Runtime) -> None:
 # --- inbox ------------------------------------------------------------------------------
 
 
-def _claim_event(runtime: Runtime, event_id: str, team_id: str = T1.team_id) -> bool:
+def _claim_event(runtime: Core, event_id: str, team_id: str = T1.team_id) -> bool:
     return runtime.in_transaction(
         inbox.claim_event,
         team_id=team_id,
@@ -192,7 +188,7 @@ def _claim_event(runtime: Runtime, event_id: str, team_id: str = T1.team_id) -> 
     )
 
 
-def test_an_event_is_claimed_once_per_workspace(runtime: Runtime) -> None:
+def test_an_event_is_claimed_once_per_workspace(runtime: Core) -> None:
     assert _claim_event(runtime, "Ev01") is True
     for _retry in range(3):
         assert _claim_event(runtime, "Ev01") is False
@@ -201,7 +197,7 @@ def test_an_event_is_claimed_once_per_workspace(runtime: Runtime) -> None:
     assert count(runtime, InboundEvent) == 3
 
 
-def test_twenty_concurrent_duplicates_one_claim(runtime: Runtime) -> None:
+def test_twenty_concurrent_duplicates_one_claim(runtime: Core) -> None:
     claims = all_at_once(20, lambda: _claim_event(runtime, "Ev0DUP"))
 
     assert claims.count(True) == 1
@@ -209,7 +205,7 @@ def test_twenty_concurrent_duplicates_one_claim(runtime: Runtime) -> None:
     assert count(runtime, InboundEvent) == 1
 
 
-def test_old_event_keys_are_forgotten(runtime: Runtime, clock: FrozenClock) -> None:
+def test_old_event_keys_are_forgotten(runtime: Core, clock: FrozenClock) -> None:
     _claim_event(runtime, "Ev0OLD")
     clock.advance(timedelta(hours=2))
     _claim_event(runtime, "Ev0NEW")

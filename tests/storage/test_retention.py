@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import irritants, workspace_settings
 from bot.clock import FrozenClock
-from bot.irritants import Status, Workspace
-from bot.retention import apply_retention
-from bot.runtime import Runtime
-from bot.workspace_settings import IrritantConfig
+from bot.core import Core
+from bot.irritants import config as workspace_settings
+from bot.irritants import rules as irritants
+from bot.irritants.config import IrritantConfig
+from bot.irritants.retention import apply_retention
+from bot.irritants.rules import Status
+from bot.tenancy import Workspace
 from storage.models import InboundEvent
 from storage.repositories import inbox
 from tests.storage import T1, T2, count, event_kinds, irritant, report, reporters
 
 
-def _retain(runtime: Runtime) -> dict[str, int]:
+def _retain(runtime: Core) -> dict[str, int]:
     return runtime.in_transaction(apply_retention, now=runtime.clock.now())
 
 
-def _set_retention(runtime: Runtime, ws: Workspace, days: int) -> None:
+def _set_retention(runtime: Core, ws: Workspace, days: int) -> None:
     runtime.in_transaction(
         workspace_settings.save,
         team_id=ws.team_id,
@@ -31,7 +33,7 @@ def _set_retention(runtime: Runtime, ws: Workspace, days: int) -> None:
 
 
 def test_default_retention_redacts_text_older_than_180_days(
-    runtime: Runtime, clock: FrozenClock
+    runtime: Core, clock: FrozenClock
 ) -> None:
     old = report(runtime, ts="1.0", user="U0ANNA", text="old complaint").irritant_id
     report(runtime, ts="1.0", user="U0BRUNO")
@@ -56,7 +58,7 @@ def test_default_retention_redacts_text_older_than_180_days(
     assert event_kinds(runtime, recent) == ["reported"]
 
 
-def test_retention_runs_are_idempotent(runtime: Runtime, clock: FrozenClock) -> None:
+def test_retention_runs_are_idempotent(runtime: Core, clock: FrozenClock) -> None:
     result = report(runtime, text="old")
     clock.advance(timedelta(days=200))
     assert _retain(runtime) == {T1.team_id: 1}
@@ -65,7 +67,7 @@ def test_retention_runs_are_idempotent(runtime: Runtime, clock: FrozenClock) -> 
     assert event_kinds(runtime, result.irritant_id).count("redacted") == 1
 
 
-def test_retention_follows_each_workspace_setting(runtime: Runtime, clock: FrozenClock) -> None:
+def test_retention_follows_each_workspace_setting(runtime: Core, clock: FrozenClock) -> None:
     on_default = report(runtime, ws=T1, text="T1 text").irritant_id
     short = report(runtime, ws=T2, text="T2 text").irritant_id
     _set_retention(runtime, T2, 30)
@@ -81,9 +83,7 @@ def test_retention_follows_each_workspace_setting(runtime: Runtime, clock: Froze
     assert irritant(runtime, on_default).message_text == "T1 text"
 
 
-def test_a_longer_retention_keeps_text_past_the_default(
-    runtime: Runtime, clock: FrozenClock
-) -> None:
+def test_a_longer_retention_keeps_text_past_the_default(runtime: Core, clock: FrozenClock) -> None:
     result = report(runtime, text="kept a year")
     _set_retention(runtime, T1, 365)
 
@@ -95,7 +95,7 @@ def test_a_longer_retention_keeps_text_past_the_default(
     assert _retain(runtime) == {T1.team_id: 1}
 
 
-def test_irritants_without_text_are_left_alone(runtime: Runtime, clock: FrozenClock) -> None:
+def test_irritants_without_text_are_left_alone(runtime: Core, clock: FrozenClock) -> None:
     pending = report(runtime, ts="1.0").irritant_id  # text not fetched yet
     clock.advance(timedelta(days=365))
 
@@ -105,7 +105,7 @@ def test_irritants_without_text_are_left_alone(runtime: Runtime, clock: FrozenCl
 
 
 def test_inbound_event_keys_older_than_a_day_are_forgotten(
-    runtime: Runtime, clock: FrozenClock
+    runtime: Core, clock: FrozenClock
 ) -> None:
     def claim(event_id: str) -> bool:
         return runtime.in_transaction(

@@ -10,12 +10,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import exports, irritants, workspace_settings
 from bot.clock import FrozenClock
-from bot.irritants import Details, IrritantError, Workspace
-from bot.runtime import Runtime
-from bot.workspace_settings import IrritantConfig
-from storage.models import TENANT_TABLES, Installation, Irritant, OutboxMessage
+from bot.core import Core
+from bot.irritants import config as workspace_settings
+from bot.irritants import exports
+from bot.irritants import rules as irritants
+from bot.irritants.config import IrritantConfig
+from bot.irritants.rules import Details, IrritantError
+from bot.tenancy import Workspace
+from handlers.features import feature_set
+from storage.models import Installation, Irritant, OutboxMessage
 from storage.repositories import inbox
 from storage.repositories import irritants as repo
 from storage.repositories import workspaces as workspaces_repo
@@ -24,7 +28,7 @@ from tests.storage import CHANNEL, T1, T2, TS, read, report
 Snapshot = list[tuple[Any, ...]]
 
 
-def _populate(runtime: Runtime, ws: Workspace, text: str) -> int:
+def _populate(runtime: Core, ws: Workspace, text: str) -> int:
     """Rows for `ws` in every tenant table, on the same channel and message ids as the other."""
     now = runtime.clock.now()
     result = report(runtime, ws=ws, user="U0ANNA", text=text, details=Details("delay", 2, None))
@@ -58,12 +62,12 @@ def _populate(runtime: Runtime, ws: Workspace, text: str) -> int:
     return result.irritant_id
 
 
-def _snapshot(runtime: Runtime, team_id: str) -> Snapshot:
+def _snapshot(runtime: Core, team_id: str) -> Snapshot:
     """Every column of every row the workspace owns."""
 
     def work(session: Session) -> Snapshot:
         rows: Snapshot = []
-        for model in TENANT_TABLES:
+        for model in feature_set().tenant_tables:
             table = model.__table__
             statement = select(table).where(table.c.team_id == team_id).order_by(table.c.id)
             rows.extend((model.__tablename__, *row) for row in session.execute(statement))
@@ -73,14 +77,14 @@ def _snapshot(runtime: Runtime, team_id: str) -> Snapshot:
 
 
 @pytest.fixture
-def tenants(runtime: Runtime) -> dict[str, int]:
+def tenants(runtime: Core) -> dict[str, int]:
     return {
         "t1": _populate(runtime, T1, "secret of T1"),
         "t2": _populate(runtime, T2, "text of T2"),
     }
 
 
-def _attempts(runtime: Runtime, irritant_id: int) -> list[Callable[[], object]]:
+def _attempts(runtime: Core, irritant_id: int) -> list[Callable[[], object]]:
     now = runtime.clock.now()
     common: dict[str, Any] = {"ws": T2, "irritant_id": irritant_id, "now": now}
     return [
@@ -100,7 +104,7 @@ def _attempts(runtime: Runtime, irritant_id: int) -> list[Callable[[], object]]:
 
 @pytest.mark.parametrize("index", range(6))
 def test_another_workspace_cannot_touch_an_irritant_by_id(
-    runtime: Runtime, tenants: dict[str, int], index: int
+    runtime: Core, tenants: dict[str, int], index: int
 ) -> None:
     before = _snapshot(runtime, T1.team_id)
 
@@ -111,7 +115,7 @@ def test_another_workspace_cannot_touch_an_irritant_by_id(
 
 
 def test_message_level_use_cases_stay_in_their_workspace(
-    runtime: Runtime, tenants: dict[str, int]
+    runtime: Core, tenants: dict[str, int]
 ) -> None:
     """T2 acting on the same channel and message ids only ever changes T2's irritant."""
     before = _snapshot(runtime, T1.team_id)
@@ -139,7 +143,7 @@ def test_message_level_use_cases_stay_in_their_workspace(
 
 
 def test_lists_exports_and_lookups_show_only_the_workspace(
-    runtime: Runtime, clock: FrozenClock, tenants: dict[str, int]
+    runtime: Core, clock: FrozenClock, tenants: dict[str, int]
 ) -> None:
     t1_ids = set(
         read(runtime, lambda s: [i.id for i in repo.all_for_export(s, team_id=T1.team_id)])
@@ -180,34 +184,39 @@ def test_lists_exports_and_lookups_show_only_the_workspace(
 
 
 def test_purge_removes_every_row_of_one_workspace_only(
-    runtime: Runtime, tenants: dict[str, int]
+    runtime: Core, tenants: dict[str, int]
 ) -> None:
     t2_before = _snapshot(runtime, T2.team_id)
     assert {row[0] for row in _snapshot(runtime, T1.team_id)} == {
-        model.__tablename__ for model in TENANT_TABLES
+        model.__tablename__ for model in feature_set().tenant_tables
     }
 
-    counts = runtime.in_transaction(workspaces_repo.purge_workspace, team_id=T1.team_id)
+    counts = runtime.in_transaction(
+        workspaces_repo.purge_workspace, team_id=T1.team_id, tables=runtime.features.tenant_tables
+    )
 
     assert counts["irritants"] == 2
     assert _snapshot(runtime, T1.team_id) == []
-    for model in TENANT_TABLES:
+    for model in feature_set().tenant_tables:
         statement = select(func.count()).select_from(model).where(model.team_id == T1.team_id)
         left = runtime.in_transaction(lambda s, query: s.scalar(query), statement)
         assert left == 0, model.__tablename__
     assert _snapshot(runtime, T2.team_id) == t2_before
 
 
-def test_purge_can_keep_installations(runtime: Runtime, tenants: dict[str, int]) -> None:
+def test_purge_can_keep_installations(runtime: Core, tenants: dict[str, int]) -> None:
     runtime.in_transaction(
-        workspaces_repo.purge_workspace, team_id=T1.team_id, keep_installations=True
+        workspaces_repo.purge_workspace,
+        team_id=T1.team_id,
+        tables=runtime.features.tenant_tables,
+        keep_installations=True,
     )
 
     assert {row[0] for row in _snapshot(runtime, T1.team_id)} == {"installations"}
     assert read(runtime, lambda s: s.scalar(select(func.count()).select_from(Irritant))) == 2
 
 
-def test_outbox_rows_carry_their_workspace(runtime: Runtime, tenants: dict[str, int]) -> None:
+def test_outbox_rows_carry_their_workspace(runtime: Core, tenants: dict[str, int]) -> None:
     """A Slack call is sent with the token of the workspace whose irritant it is about."""
 
     def rows(session: Session) -> list[tuple[str, int]]:

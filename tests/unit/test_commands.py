@@ -5,17 +5,17 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.commands import default_catalog
+from handlers.features import feature_set
 
 
 def test_bare_command_is_help() -> None:
-    parsed = default_catalog().parse("   ")
+    parsed = feature_set().catalog.parse("   ")
     assert parsed.subcommand is not None
     assert parsed.subcommand.key == "help"
 
 
 def test_french_names_and_case() -> None:
-    catalog = default_catalog()
+    catalog = feature_set().catalog
     assert catalog.parse("AIDE").subcommand == catalog.get("help")
     assert catalog.parse("réglages").subcommand == catalog.get("settings")
     assert catalog.parse("exporter irritants csv").subcommand == catalog.get("export")
@@ -23,7 +23,7 @@ def test_french_names_and_case() -> None:
 
 
 def test_unknown_word_with_suggestion() -> None:
-    catalog = default_catalog()
+    catalog = feature_set().catalog
     parsed = catalog.parse("irritans open")
     assert parsed.subcommand is None
     assert parsed.word == "irritans"
@@ -35,5 +35,5 @@ def test_unknown_word_with_suggestion() -> None:
 
 @given(st.text(max_size=300))
 def test_parse_never_fails(text: str) -> None:
-    parsed = default_catalog().parse(text)
+    parsed = feature_set().catalog.parse(text)
     assert parsed.subcommand is not None or parsed.word

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import workspace_settings
-from bot.runtime import Runtime
-from bot.workspace_settings import IrritantConfig, SettingsInput, validate
+from bot.core import Core
+from bot.irritants import config as workspace_settings
+from bot.irritants.config import IrritantConfig, SettingsInput, validate
 
 
 def _input(**overrides: str) -> SettingsInput:
@@ -131,7 +131,7 @@ def test_valid_input_round_trips(emojis: list[str], days: int, mark: str) -> Non
     assert config == IrritantConfig(tuple(dict.fromkeys(emojis)), ("delay",), days, mark)
 
 
-def test_defaults_until_saved_then_what_was_saved(runtime: Runtime) -> None:
+def test_defaults_until_saved_then_what_was_saved(runtime: Core) -> None:
     def load() -> IrritantConfig:
         return runtime.in_transaction(workspace_settings.load, team_id="T0ACME")
 

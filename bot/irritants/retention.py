@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot import workspace_settings
+from bot.irritants import config as irritant_config
 from storage.repositories import irritants as repo
 from storage.repositories.inbox import forget_events_before
 
@@ -18,7 +18,7 @@ def apply_retention(session: Session, *, now: datetime) -> dict[str, int]:
     """Redact text past each workspace's retention; returns {team_id: irritants redacted}."""
     redacted: dict[str, int] = {}
     for team_id in repo.teams_with_text(session):
-        config = workspace_settings.load(session, team_id=team_id)
+        config = irritant_config.load(session, team_id=team_id)
         cutoff = now - timedelta(days=config.retention_days)
         ids = repo.redact_older_than(session, team_id=team_id, posted_before=cutoff, now=now)
         if ids:

@@ -14,7 +14,7 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
-from bot.runtime import Runtime
+from bot.core import Core
 from storage.crypto import TokenCipher
 from storage.models import Installation as InstallationRow
 from storage.repositories import installations as repo
@@ -32,8 +32,8 @@ def _datetime_to_seconds(value: datetime | None) -> int | None:
 
 
 class EncryptedInstallationStore(AsyncInstallationStore):
-    def __init__(self, runtime: Runtime, cipher: TokenCipher, client_id: str) -> None:
-        self._runtime = runtime
+    def __init__(self, core: Core, cipher: TokenCipher, client_id: str) -> None:
+        self._core = core
         self._cipher = cipher
         self._client_id = client_id
 
@@ -102,7 +102,7 @@ class EncryptedInstallationStore(AsyncInstallationStore):
 
     async def async_save(self, installation: Installation) -> None:
         row = self._to_row(installation)
-        await self._runtime.run(repo.save_installation, row)
+        await self._core.run(repo.save_installation, row)
         log.info("installation saved for team=%s enterprise=%s", row.team_id, row.enterprise_id)
 
     async def async_save_bot(self, bot: Bot) -> None:
@@ -118,7 +118,7 @@ class EncryptedInstallationStore(AsyncInstallationStore):
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
         key = WorkspaceKey(enterprise_id, team_id or "")
-        row = await self._runtime.run(
+        row = await self._core.run(
             repo.find_latest,
             client_id=self._client_id,
             key=key,
@@ -135,7 +135,7 @@ class EncryptedInstallationStore(AsyncInstallationStore):
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
         key = WorkspaceKey(enterprise_id, team_id or "")
-        row = await self._runtime.run(
+        row = await self._core.run(
             repo.find_latest_with_bot,
             client_id=self._client_id,
             key=key,
@@ -145,13 +145,13 @@ class EncryptedInstallationStore(AsyncInstallationStore):
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         key = WorkspaceKey(enterprise_id, team_id or "")
-        await self._runtime.run(repo.delete_bot, client_id=self._client_id, key=key, org_wide=False)
+        await self._core.run(repo.delete_bot, client_id=self._client_id, key=key, org_wide=False)
 
     async def async_delete_installation(
         self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
     ) -> None:
         key = WorkspaceKey(enterprise_id, team_id or "")
-        await self._runtime.run(
+        await self._core.run(
             repo.delete_installations,
             client_id=self._client_id,
             key=key,
@@ -161,7 +161,7 @@ class EncryptedInstallationStore(AsyncInstallationStore):
 
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         key = WorkspaceKey(enterprise_id, team_id or "")
-        await self._runtime.run(
+        await self._core.run(
             repo.delete_installations, client_id=self._client_id, key=key, org_wide=False
         )
 
@@ -173,8 +173,8 @@ class DatabaseStateStore(AsyncOAuthStateStore):
     database read.
     """
 
-    def __init__(self, runtime: Runtime, secret: str, *, expiration_seconds: int = 600) -> None:
-        self._runtime = runtime
+    def __init__(self, core: Core, secret: str, *, expiration_seconds: int = 600) -> None:
+        self._core = core
         self._secret = secret.encode()
         self._expiration = timedelta(seconds=expiration_seconds)
 
@@ -188,8 +188,8 @@ class DatabaseStateStore(AsyncOAuthStateStore):
     async def async_issue(self, *args: object, **kwargs: object) -> str:
         nonce = secrets.token_urlsafe(32)
         state = f"{nonce}.{self._sign(nonce)}"
-        expires_at = self._runtime.clock.now() + self._expiration
-        await self._runtime.run(repo.issue_state, state=state, expires_at=expires_at)
+        expires_at = self._core.clock.now() + self._expiration
+        await self._core.run(repo.issue_state, state=state, expires_at=expires_at)
         return state
 
     async def async_consume(self, state: str) -> bool:
@@ -197,6 +197,4 @@ class DatabaseStateStore(AsyncOAuthStateStore):
         if not nonce or not hmac.compare_digest(signature, self._sign(nonce)):
             log.info("refused an OAuth state with a bad signature")
             return False
-        return await self._runtime.run(
-            repo.consume_state, state=state, now=self._runtime.clock.now()
-        )
+        return await self._core.run(repo.consume_state, state=state, now=self._core.clock.now())

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.irritants import Workspace
+from bot.tenancy import Workspace
 from storage.repositories import irritants as repo
 
 IRRITANTS_SCHEMA = "journeybot.irritants.v1"

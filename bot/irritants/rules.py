@@ -14,10 +14,21 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from bot import outbox
+from bot.errors import DomainError
 from bot.i18n import N_
+from bot.irritants.outbox import (
+    CONFIRM_REPORT,
+    FETCH_MESSAGE,
+    MARK_RESOLVED,
+    NOTIFY_RESOLVED,
+    IrritantRef,
+    ReportConfirmation,
+    ResolutionNotice,
+)
+from bot.tenancy import Workspace
 from storage.models import Irritant
 from storage.repositories import irritants as repo
-from storage.repositories import outbox
 
 SHORTCUT = "shortcut"
 MAX_NOTE_LENGTH = 1000
@@ -32,15 +43,6 @@ class Status(StrEnum):
     withdrawn = "withdrawn"
 
 
-class Outbox(StrEnum):
-    """Slack calls the use cases decide on; handlers/outbox.py performs them."""
-
-    fetch_message = "fetch_message"
-    confirm_report = "confirm_report"
-    notify_resolved = "notify_resolved"
-    mark_resolved = "mark_resolved"
-
-
 STATUS_LABELS = {
     Status.new: N_("new"),
     Status.acknowledged: N_("acknowledged"),
@@ -49,18 +51,8 @@ STATUS_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Workspace:
-    team_id: str
-    enterprise_id: str | None = None
-
-
-class IrritantError(Exception):
-    """A rule refused the change; `message` is a msgid to show the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class IrritantError(DomainError):
+    """A rule on irritants refused the change."""
 
 
 @dataclass(frozen=True)
@@ -75,19 +67,6 @@ class ReportResult:
     irritant_id: int
     new_irritant: bool
     new_reporter: bool
-
-
-def _enqueue(
-    session: Session, ws: Workspace, kind: Outbox, now: datetime, **payload: object
-) -> None:
-    outbox.enqueue(
-        session,
-        team_id=ws.team_id,
-        enterprise_id=ws.enterprise_id,
-        kind=kind,
-        payload=payload,
-        now=now,
-    )
 
 
 def report(
@@ -147,17 +126,18 @@ def report(
     if details is not None:
         apply_details(irritant, details)
     if (created and irritant.text_status == "pending") or (created and irritant.permalink is None):
-        _enqueue(session, ws, Outbox.fetch_message, now, irritant_id=irritant.id)
-    if added and not already_reporter and confirm:
-        _enqueue(
+        outbox.enqueue(
             session,
-            ws,
-            Outbox.confirm_report,
-            now,
-            irritant_id=irritant.id,
-            channel_id=channel_id,
-            user_id=reporter_id,
+            ws=ws,
+            kind=FETCH_MESSAGE,
+            payload=IrritantRef(irritant_id=irritant.id),
+            now=now,
         )
+    if added and not already_reporter and confirm:
+        confirmation = ReportConfirmation(
+            irritant_id=irritant.id, channel_id=channel_id, user_id=reporter_id
+        )
+        outbox.enqueue(session, ws=ws, kind=CONFIRM_REPORT, payload=confirmation, now=now)
     return ReportResult(irritant.id, created, added and not already_reporter)
 
 
@@ -316,10 +296,10 @@ def resolve(
     irritant.resolution_note = note
     _set_status(session, ws, irritant, Status.resolved, actor_id=actor_id, now=now, note=note)
     for reporter_id in repo.reporters(session, team_id=ws.team_id, irritant_id=irritant.id):
-        _enqueue(
-            session, ws, Outbox.notify_resolved, now, irritant_id=irritant.id, user_id=reporter_id
-        )
-    _enqueue(session, ws, Outbox.mark_resolved, now, irritant_id=irritant.id)
+        notice = ResolutionNotice(irritant_id=irritant.id, user_id=reporter_id)
+        outbox.enqueue(session, ws=ws, kind=NOTIFY_RESOLVED, payload=notice, now=now)
+    mark = IrritantRef(irritant_id=irritant.id)
+    outbox.enqueue(session, ws=ws, kind=MARK_RESOLVED, payload=mark, now=now)
     return irritant
 
 

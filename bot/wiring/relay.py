@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from slack_sdk.errors import SlackApiError
 
-from bot.irritants import Workspace
-from bot.runtime import Runtime
-from storage.models import OutboxMessage
-from storage.repositories import outbox as repo
+from bot import outbox
+from bot.core import Core
+from bot.outbox import ClaimedMessage
+from handlers.feature import Sender
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +41,15 @@ PERMANENT_ERRORS = frozenset(
     }
 )
 
-Sender = Callable[[Workspace, dict[str, Any]], Awaitable[None]]
 
+class OutboxRelay:
+    """Sends what use cases put in the outbox, with the sender each feature declared."""
 
-class OutboxDispatcher:
-    def __init__(self, runtime: Runtime, senders: dict[str, Sender]) -> None:
-        self._runtime = runtime
-        self._senders = senders
+    def __init__(self, core: Core, senders: list[Sender[Any]]) -> None:
+        self._core = core
+        self._senders = {sender.kind.name: sender for sender in senders}
+        if len(self._senders) != len(senders):
+            raise ValueError("two senders for one outbox kind")
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -82,7 +83,7 @@ class OutboxDispatcher:
         """Send everything due now; returns how many were sent."""
         sent = 0
         while True:
-            ids = await self._runtime.run(repo.due_ids, now=self._runtime.clock.now())
+            ids = await self._core.run(outbox.due_ids, now=self._core.clock.now())
             if not ids:
                 return sent
             progressed = False
@@ -96,45 +97,44 @@ class OutboxDispatcher:
                 return sent
 
     async def _deliver(self, message_id: int) -> int:
-        message: OutboxMessage | None = await self._runtime.run(
-            repo.claim, message_id=message_id, now=self._runtime.clock.now(), lease=LEASE
+        message = await self._core.run(
+            outbox.claim, message_id=message_id, now=self._core.clock.now(), lease=LEASE
         )
         if message is None:
             return 0  # another replica has it
         sender = self._senders.get(message.kind)
-        now = self._runtime.clock.now
+        now = self._core.clock.now
         if sender is None:
-            await self._runtime.run(
-                repo.mark_failed,
-                message_id=message_id,
-                now=now(),
-                error=f"no sender for {message.kind}",
-            )
-            return 0
-        workspace = Workspace(message.team_id, message.enterprise_id)
+            return await self._give_up(message, f"no sender for {message.kind}")
         try:
-            await sender(workspace, json.loads(message.payload))
+            await sender.deliver(message.workspace, message.payload)
+        except ValidationError:
+            return await self._give_up(message, "payload does not fit its kind")
         except SlackApiError as error:
             code = str(error.response.get("error", "")) if error.response else ""
             if code in PERMANENT_ERRORS:
-                log.info("outbox %s %s gave up: %s", message.kind, message_id, code)
-                await self._runtime.run(
-                    repo.mark_failed, message_id=message_id, now=now(), error=code
-                )
-                return 0
+                return await self._give_up(message, code)
             return await self._retry(message, code or "slack_error")
         except Exception as error:  # network, database: try again later
             log.warning("outbox %s %s failed: %s", message.kind, message_id, type(error).__name__)
             return await self._retry(message, type(error).__name__)
-        await self._runtime.run(repo.mark_sent, message_id=message_id, now=now())
+        await self._core.run(outbox.mark_sent, message_id=message_id, now=now())
         return 1
 
-    async def _retry(self, message: OutboxMessage, error: str) -> int:
+    async def _give_up(self, message: ClaimedMessage, error: str) -> int:
+        """Slack (or our own code) would answer the same way every time: stop trying."""
+        log.info("outbox %s %s gave up: %s", message.kind, message.id, error)
+        await self._core.run(
+            outbox.mark_failed, message_id=message.id, now=self._core.clock.now(), error=error
+        )
+        return 0
+
+    async def _retry(self, message: ClaimedMessage, error: str) -> int:
         backoff = timedelta(seconds=min(600, 2 ** max(message.attempts, 1)))
-        await self._runtime.run(
-            repo.mark_retry,
+        await self._core.run(
+            outbox.mark_retry,
             message_id=message.id,
-            now=self._runtime.clock.now(),
+            now=self._core.clock.now(),
             error=error,
             retry_in=backoff,
         )

@@ -4,27 +4,32 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.core import Core
 from bot.i18n import Translator
-from bot.runtime import Runtime
-from handlers.gateway import ClientProvider
+from handlers.clients import ClientProvider
+from handlers.forms import MetadataSeal
 from handlers.locale import LocaleResolver
 
 log = logging.getLogger(__name__)
 
-if TYPE_CHECKING:
-    from handlers.outbox.dispatcher import OutboxDispatcher
-
 
 @dataclass
-class Services:
-    runtime: Runtime
+class SlackServices:
+    """The Slack side's tools: the core, per-user languages, per-workspace clients.
+
+    `wake_outbox` is set by the wiring to the relay's wake-up, so a listener whose use case
+    enqueued Slack calls gets them sent at once instead of at the relay's next poll.
+    """
+
+    core: Core
     locales: LocaleResolver
     clients: ClientProvider
-    dispatcher: OutboxDispatcher | None = None
+    seal: MetadataSeal
+    wake_outbox: Callable[[], None] = lambda: None
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def translator(self, client: Any, team_id: str | None, user_id: str | None) -> Translator:
@@ -40,7 +45,3 @@ class Services:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("background work failed", exc_info=task.exception())
-
-    def wake_outbox(self) -> None:
-        if self.dispatcher is not None:
-            self.dispatcher.wake()

@@ -1,0 +1,49 @@
+"""The Slack-free core every use case may need, built once at start-up and handed down."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock, SystemClock
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.features import FeatureSet
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@dataclass
+class Core:
+    """Settings, the database, the clock and the features: no Slack type in sight.
+
+    `run` is how a listener calls a use case: `await core.run(list_page, ws=ws, page=0)`
+    type-checks `list_page`'s own keyword arguments (ParamSpec), then runs it in one
+    transaction on a worker thread so the event loop never waits on the database.
+    """
+
+    settings: Settings
+    session_factory: sessionmaker[Session]
+    features: FeatureSet
+    clock: Clock = field(default_factory=SystemClock)
+
+    def in_transaction(
+        self, usecase: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run `usecase(session, *args, **kwargs)` in one transaction (commit or roll back)."""
+        with self.session_factory.begin() as session:
+            return usecase(session, *args, **kwargs)
+
+    async def run(
+        self, usecase: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """`in_transaction` on a worker thread."""
+        work = partial(self.in_transaction, usecase, *args, **kwargs)
+        return await asyncio.to_thread(work)

@@ -1,0 +1,26 @@
+"""The irritant subcommands of `/journey`."""
+
+from __future__ import annotations
+
+from bot.commands import Subcommand
+from bot.i18n import N_
+
+IRRITANTS = Subcommand(
+    key="irritants",
+    names={"en": "irritants", "fr": "irritants"},
+    usage={"en": "[open|all] [category]", "fr": "[ouverts|tous] [catégorie]"},
+    description=N_("List irritants, most reported first, with buttons to triage them."),
+)
+EXPORT = Subcommand(
+    key="export",
+    names={"en": "export", "fr": "exporter"},
+    usage={"en": "irritants csv|json|md", "fr": "irritants csv|json|md"},
+    description=N_("Get the irritants as a file in this conversation."),
+)
+SETTINGS = Subcommand(
+    key="settings",
+    names={"en": "settings", "fr": "réglages"},
+    usage={"en": "", "fr": ""},
+    description=N_("Irritant emojis, categories and retention (workspace admins)."),
+    aliases=("reglages", "parametres", "paramètres"),
+)

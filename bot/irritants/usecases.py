@@ -1,0 +1,299 @@
+"""What the irritant listeners ask for: one function per request, plain values in and out.
+
+Each takes the session first (the runner opens the transaction) and returns dataclasses or
+`{field: msgid}` error maps, never ORM rows, so nothing lazy crosses the transaction's end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.irritants import config as irritant_config
+from bot.irritants import rules
+from bot.irritants.config import IrritantConfig, SettingsInput
+from bot.irritants.rules import IrritantError
+from bot.pagination import Page, clamp_page
+from bot.tenancy import Workspace
+from storage.repositories import irritants as repo
+
+
+@dataclass(frozen=True)
+class IrritantCard:
+    """What a list shows of one irritant."""
+
+    id: int
+    channel_id: str
+    text: str | None
+    text_status: str
+    permalink: str | None
+    status: str
+    category: str | None
+    severity: int | None
+    reporters: int
+
+
+def list_page(
+    session: Session,
+    *,
+    ws: Workspace,
+    open_only: bool,
+    category: str | None,
+    page: int,
+    page_size: int,
+) -> Page[IrritantCard]:
+    """One page of the ranked list; a page emptied under the reader shows the last one."""
+
+    def fetch(number: int) -> tuple[list[IrritantCard], int]:
+        result = repo.ranked_page(
+            session,
+            team_id=ws.team_id,
+            open_only=open_only,
+            category=category,
+            offset=number * page_size,
+            limit=page_size,
+        )
+        cards = [
+            IrritantCard(
+                id=irritant.id,
+                channel_id=irritant.channel_id,
+                text=irritant.message_text,
+                text_status=irritant.text_status,
+                permalink=irritant.permalink,
+                status=irritant.status,
+                category=irritant.category,
+                severity=irritant.severity,
+                reporters=count,
+            )
+            for irritant, count in result.irritants
+        ]
+        return cards, result.total
+
+    return clamp_page(fetch, page=page, page_size=page_size)
+
+
+@dataclass(frozen=True)
+class DetailsForm:
+    """What the details modal is opened with."""
+
+    categories: tuple[str, ...]
+    excerpt: str | None
+    category: str | None
+    severity: int | None
+    note: str | None
+
+
+def details_form(session: Session, *, ws: Workspace, irritant_id: int) -> DetailsForm:
+    irritant = rules.get(session, ws=ws, irritant_id=irritant_id)
+    config = irritant_config.load(session, team_id=ws.team_id)
+    return DetailsForm(
+        categories=config.categories,
+        excerpt=irritant.message_text,
+        category=irritant.category,
+        severity=irritant.severity,
+        note=irritant.note,
+    )
+
+
+def workspace_config(session: Session, *, ws: Workspace) -> IrritantConfig:
+    return irritant_config.load(session, team_id=ws.team_id)
+
+
+@dataclass(frozen=True)
+class DetailsInput:
+    """What the details modal sent, before validation."""
+
+    category: str | None
+    severity: str | None
+    note: str | None
+
+
+def _validated(
+    session: Session, ws: Workspace, given: DetailsInput
+) -> tuple[rules.Details | None, dict[str, str]]:
+    config = irritant_config.load(session, team_id=ws.team_id)
+    return rules.validate_details(given.category, given.severity, given.note, config.categories)
+
+
+def edit_details(
+    session: Session,
+    *,
+    ws: Workspace,
+    irritant_id: int,
+    given: DetailsInput,
+    actor_id: str,
+    now: datetime,
+) -> dict[str, str]:
+    """Validate and write in one go; {field: msgid} and nothing written on error."""
+    details, errors = _validated(session, ws, given)
+    if details is None:
+        return errors
+    rules.update_details(
+        session, ws=ws, irritant_id=irritant_id, details=details, actor_id=actor_id, now=now
+    )
+    return {}
+
+
+@dataclass(frozen=True)
+class ReportedMessage:
+    """The message a shortcut report is about, as the bot kept it when the modal opened."""
+
+    channel_id: str
+    message_ts: str
+    thread_ts: str | None
+    author_id: str | None
+    text: str | None  # None when it was too long to keep: the outbox fetches it
+
+
+def report_with_details(
+    session: Session,
+    *,
+    ws: Workspace,
+    message: ReportedMessage,
+    given: DetailsInput,
+    reporter_id: str,
+    now: datetime,
+) -> dict[str, str]:
+    details, errors = _validated(session, ws, given)
+    if details is None:
+        return errors
+    rules.report(
+        session,
+        ws=ws,
+        channel_id=message.channel_id,
+        message_ts=message.message_ts,
+        reporter_id=reporter_id,
+        via=rules.SHORTCUT,
+        now=now,
+        thread_ts=message.thread_ts,
+        author_id=message.author_id,
+        text=message.text,
+        details=details,
+        confirm=False,
+    )
+    return {}
+
+
+def acknowledge(
+    session: Session, *, ws: Workspace, irritant_id: int, actor_id: str, now: datetime
+) -> None:
+    rules.acknowledge(session, ws=ws, irritant_id=irritant_id, actor_id=actor_id, now=now)
+
+
+def reopen(
+    session: Session, *, ws: Workspace, irritant_id: int, actor_id: str, now: datetime
+) -> None:
+    rules.reopen(session, ws=ws, irritant_id=irritant_id, actor_id=actor_id, now=now)
+
+
+def retract(
+    session: Session, *, ws: Workspace, irritant_id: int, reporter_id: str, now: datetime
+) -> None:
+    rules.retract(session, ws=ws, irritant_id=irritant_id, reporter_id=reporter_id, now=now)
+
+
+@dataclass(frozen=True)
+class ResolveForm:
+    excerpt: str | None
+    reporters: int
+
+
+def resolve_form(session: Session, *, ws: Workspace, irritant_id: int) -> ResolveForm:
+    irritant = rules.get(session, ws=ws, irritant_id=irritant_id)
+    reporters = repo.reporters(session, team_id=ws.team_id, irritant_id=irritant_id)
+    return ResolveForm(irritant.message_text, len(reporters))
+
+
+def resolve(
+    session: Session,
+    *,
+    ws: Workspace,
+    irritant_id: int,
+    note: str | None,
+    actor_id: str,
+    now: datetime,
+) -> dict[str, str]:
+    cleaned, errors = rules.validate_resolution(note)
+    if cleaned is None:
+        return errors
+    try:
+        rules.resolve(
+            session, ws=ws, irritant_id=irritant_id, actor_id=actor_id, note=cleaned, now=now
+        )
+    except IrritantError as error:
+        return {"resolution": error.message}
+    return {}
+
+
+def save_config(
+    session: Session, *, ws: Workspace, given: SettingsInput, actor_id: str, now: datetime
+) -> dict[str, str]:
+    config, errors = irritant_config.validate(given)
+    if config is None:
+        return errors
+    irritant_config.save(
+        session,
+        team_id=ws.team_id,
+        enterprise_id=ws.enterprise_id,
+        config=config,
+        actor_id=actor_id,
+        now=now,
+    )
+    return {}
+
+
+@dataclass(frozen=True)
+class IrritantSnapshot:
+    """What a sender needs to know of an irritant at the moment it sends."""
+
+    channel_id: str
+    message_ts: str
+    thread_ts: str | None
+    text: str | None
+    text_status: str
+    permalink: str | None
+    status: str
+    resolution_note: str | None
+    reporters: int
+    mark: str
+
+
+def snapshot(session: Session, *, ws: Workspace, irritant_id: int) -> IrritantSnapshot | None:
+    irritant = repo.by_id(session, team_id=ws.team_id, irritant_id=irritant_id)
+    if irritant is None:
+        return None
+    return IrritantSnapshot(
+        channel_id=irritant.channel_id,
+        message_ts=irritant.message_ts,
+        thread_ts=irritant.thread_ts,
+        text=irritant.message_text,
+        text_status=irritant.text_status,
+        permalink=irritant.permalink,
+        status=irritant.status,
+        resolution_note=irritant.resolution_note,
+        reporters=len(repo.reporters(session, team_id=ws.team_id, irritant_id=irritant_id)),
+        mark=irritant_config.load(session, team_id=ws.team_id).resolved_mark,
+    )
+
+
+def record_message(
+    session: Session,
+    *,
+    ws: Workspace,
+    irritant_id: int,
+    text: str | None,
+    permalink: str | None,
+    posted_at: datetime | None,
+    author_id: str | None,
+) -> None:
+    rules.record_message(
+        session,
+        ws=ws,
+        irritant_id=irritant_id,
+        text=text,
+        permalink=permalink,
+        posted_at=posted_at,
+        author_id=author_id,
+    )

@@ -1,0 +1,105 @@
+"""The outbox: Slack calls a use case decides on, written in its transaction, sent after commit.
+
+Any feature adds its kinds: `CONFIRM = OutboxKind("confirm_report", ReportConfirmation)`.
+The payload is a pydantic model, so what a use case writes and what a sender reads are
+checked against the same type (and a row written by an older version that no longer fits
+fails loudly, once, instead of sending something wrong).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from bot.tenancy import Workspace
+from storage.repositories import outbox as repo
+
+
+class Payload(BaseModel):
+    """Base of every outbox payload: immutable, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+PayloadT = TypeVar("PayloadT", bound=Payload)
+
+
+@dataclass(frozen=True)
+class OutboxKind(Generic[PayloadT]):
+    """One kind of Slack call, its stored name and the type of its payload."""
+
+    name: str
+    payload: type[PayloadT]
+
+    def parse(self, raw: str) -> PayloadT:
+        return self.payload.model_validate_json(raw)
+
+
+def enqueue(
+    session: Session,
+    *,
+    ws: Workspace,
+    kind: OutboxKind[PayloadT],
+    payload: PayloadT,
+    now: datetime,
+    delay: timedelta = timedelta(0),
+) -> None:
+    if not isinstance(payload, kind.payload):
+        raise TypeError(f"{kind.name} takes {kind.payload.__name__}, not {type(payload).__name__}")
+    repo.enqueue(
+        session,
+        team_id=ws.team_id,
+        enterprise_id=ws.enterprise_id,
+        kind=kind.name,
+        payload=payload.model_dump(mode="json"),
+        now=now,
+        delay=delay,
+    )
+
+
+@dataclass(frozen=True)
+class ClaimedMessage:
+    """An outbox row the relay holds a lease on."""
+
+    id: int
+    kind: str
+    workspace: Workspace
+    payload: str  # JSON, parsed by the kind's payload type
+    attempts: int
+
+
+def due_ids(session: Session, *, now: datetime) -> list[int]:
+    return repo.due_ids(session, now=now)
+
+
+def claim(
+    session: Session, *, message_id: int, now: datetime, lease: timedelta
+) -> ClaimedMessage | None:
+    row = repo.claim(session, message_id=message_id, now=now, lease=lease)
+    if row is None:
+        return None
+    return ClaimedMessage(
+        id=row.id,
+        kind=row.kind,
+        workspace=Workspace(row.team_id, row.enterprise_id),
+        payload=row.payload,
+        attempts=row.attempts,
+    )
+
+
+def mark_sent(session: Session, *, message_id: int, now: datetime) -> None:
+    repo.mark_sent(session, message_id=message_id, now=now)
+
+
+def mark_failed(session: Session, *, message_id: int, now: datetime, error: str) -> None:
+    repo.mark_failed(session, message_id=message_id, now=now, error=error)
+
+
+def mark_retry(
+    session: Session, *, message_id: int, now: datetime, error: str, retry_in: timedelta
+) -> None:
+    repo.mark_retry(session, message_id=message_id, now=now, error=error, retry_in=retry_in)

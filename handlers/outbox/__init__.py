@@ -1,1 +1,0 @@
-"""Performs the Slack calls that use cases wrote to the outbox."""
