@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -116,12 +114,6 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
-    def sqlite_path(self) -> Path | None:
-        if not self.is_sqlite:
-            return None
-        raw = self.database_url.split("///", 1)[1] if "///" in self.database_url else ""
-        return None if raw in ("", ":memory:") else Path(raw)
-
 
 class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line, safe to print."""
@@ -148,9 +140,3 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         raise SettingsError(describe_validation_error(error)) from None
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    """The process-wide settings (tests build their own with `load_settings`)."""
-    return load_settings()

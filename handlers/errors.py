@@ -1,4 +1,5 @@
-"""The one error handler: users get a short apology with a reference, logs get the rest."""
+"""The one error handler: rule refusals in the reader's language, an apology with a
+reference for the rest (and the details in the log, never the body)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,48 @@ import logging
 import uuid
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_bolt.response import BoltResponse
+
+from bot.errors import DomainError
+from handlers.caller import Caller
 
 log = logging.getLogger(__name__)
 
 
+def _json(status: int, payload: dict[str, Any]) -> BoltResponse:
+    return BoltResponse(
+        status=status, body=json.dumps(payload), headers={"content-type": "application/json"}
+    )
+
+
+async def _refusal(
+    error: DomainError, kind: str, context: AsyncBoltContext, respond: AsyncRespond | None
+) -> BoltResponse:
+    """A rule said no: tell the person why, where they are looking."""
+    caller = context.get("caller")
+    text = (
+        (await caller.translator())(error.message) if isinstance(caller, Caller) else error.message
+    )
+    if kind == "view_submission" and error.field:
+        return _json(200, {"response_action": "errors", "errors": {error.field: text}})
+    if kind == "block_actions" and respond is not None:
+        await respond(text=text, response_type="ephemeral", replace_original=False)
+        return BoltResponse(status=200, body="")
+    return _json(200, {"response_type": "ephemeral", "text": text})
+
+
 def register(app: AsyncApp) -> None:
-    async def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
+    async def on_error(
+        error: Exception,
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        respond: AsyncRespond | None = None,
+    ) -> BoltResponse:
+        kind = str(body.get("type") or ("command" if "command" in body else "unknown"))
+        if isinstance(error, DomainError) and kind != "event_callback":
+            return await _refusal(error, kind, context, respond)
         reference = uuid.uuid4().hex[:12]
-        kind = body.get("type") or ("command" if "command" in body else "unknown")
         # Never log the body: it may carry message text and response URLs.
         log.error(
             "unhandled error ref=%s kind=%s: %s",
@@ -27,15 +60,9 @@ def register(app: AsyncApp) -> None:
         )
         if kind == "event_callback":
             # A non-2xx makes Slack retry the event; its event_id is deduplicated then.
-            return BoltResponse(
-                status=500, body=json.dumps({"error": "internal", "ref": reference})
-            )
+            return _json(500, {"error": "internal", "ref": reference})
         # Commands and interactivity are never retried by Slack: tell the person instead.
         text = f"Something went wrong on our side (reference {reference}). Please try again."
-        return BoltResponse(
-            status=200,
-            body=json.dumps({"response_type": "ephemeral", "text": text}),
-            headers={"content-type": "application/json"},
-        )
+        return _json(200, {"response_type": "ephemeral", "text": text})
 
     app.error(on_error)

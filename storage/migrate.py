@@ -21,12 +21,24 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the database to the newest revision (idempotent)."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to `revision`, the newest by default (idempotent)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        if sqlite and driver is not None:
+            # Batch migrations rebuild a table by copy, drop and rename; with foreign keys on,
+            # the drop would cascade-delete every child row. SQLite ignores this pragma inside
+            # a transaction, so it goes to the driver connection before ours begins.
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+        finally:
+            if sqlite and driver is not None:
+                driver.execute("PRAGMA foreign_keys=ON")
 
 
 def head_revision() -> str | None:

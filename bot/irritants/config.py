@@ -9,13 +9,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.i18n import N_
+from storage.enums import ResolvedMark
 from storage.models import WorkspaceSettings
 from storage.repositories import workspaces as repo
 
 DEFAULT_EMOJIS = ("irritant", "rage")
 DEFAULT_CATEGORIES = ("delay", "communication", "quality", "billing", "process", "other")
 DEFAULT_RETENTION_DAYS = 180
-RESOLVED_MARKS = ("reaction", "reply", "both", "none")
+RESOLVED_MARKS = tuple(mark.value for mark in ResolvedMark)
 EMOJI_NAME = re.compile(r"^[a-z0-9_+'\-]{1,100}$")
 MAX_EMOJIS = 10
 MAX_CATEGORIES = 20
@@ -40,8 +41,8 @@ def load(session: Session, *, team_id: str) -> IrritantConfig:
     if row is None:
         return IrritantConfig()
     return IrritantConfig(
-        emojis=tuple(_split(row.irritant_emojis)),
-        categories=tuple(_split(row.categories)),
+        emojis=tuple(row.irritant_emojis),
+        categories=tuple(row.categories),
         retention_days=row.retention_days,
         resolved_mark=row.resolved_mark,
     )
@@ -106,10 +107,10 @@ def save(
         WorkspaceSettings(
             team_id=team_id,
             enterprise_id=enterprise_id,
-            irritant_emojis=",".join(config.emojis),
-            categories=",".join(config.categories),
+            irritant_emojis=list(config.emojis),
+            categories=list(config.categories),
             retention_days=config.retention_days,
-            resolved_mark=config.resolved_mark,
+            resolved_mark=ResolvedMark(config.resolved_mark),
             updated_at=now,
             updated_by=actor_id,
         ),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
@@ -27,6 +26,7 @@ from bot.irritants.outbox import (
     ResolutionNotice,
 )
 from bot.tenancy import Workspace
+from storage.enums import IrritantStatus, TextStatus
 from storage.models import Irritant
 from storage.repositories import irritants as repo
 
@@ -36,11 +36,8 @@ MAX_RESOLUTION_LENGTH = 1000
 SEVERITIES = (1, 2, 3)
 
 
-class Status(StrEnum):
-    new = "new"
-    acknowledged = "acknowledged"
-    resolved = "resolved"
-    withdrawn = "withdrawn"
+# The stored statuses; the name `Status` reads better in the rules.
+Status = IrritantStatus
 
 
 STATUS_LABELS = {
@@ -122,7 +119,7 @@ def report(
         irritant.message_author_id = author_id
     if text is not None and irritant.text_status == "pending":
         irritant.message_text = text
-        irritant.text_status = "complete"
+        irritant.text_status = TextStatus.complete
     if details is not None:
         apply_details(irritant, details)
     if (created and irritant.text_status == "pending") or (created and irritant.permalink is None):
@@ -323,7 +320,7 @@ def redact_message(
     if irritant is None or irritant.text_status == "redacted":
         return False
     irritant.message_text = None
-    irritant.text_status = "redacted"
+    irritant.text_status = TextStatus.redacted
     repo.add_event(
         session,
         team_id=ws.team_id,
@@ -352,7 +349,7 @@ def record_message(
         return
     if irritant.text_status == "pending":
         irritant.message_text = text
-        irritant.text_status = "complete" if text is not None else "unavailable"
+        irritant.text_status = TextStatus.complete if text is not None else TextStatus.unavailable
     irritant.permalink = permalink or irritant.permalink
     irritant.message_posted_at = posted_at or irritant.message_posted_at
     irritant.message_author_id = irritant.message_author_id or author_id

@@ -93,13 +93,12 @@ async def on_details_button(
     _ = await caller.translator()
     try:
         irritant_id = int(action["value"])
-        form = await services.core.run(
-            usecases.details_form, ws=caller.workspace, irritant_id=irritant_id
-        )
-    except (ValueError, IrritantError) as error:
-        message = error.message if isinstance(error, IrritantError) else GONE
-        await respond(text=_(message), response_type="ephemeral", replace_original=False)
-        return
+    except ValueError:
+        raise IrritantError(GONE) from None
+    # A rule's refusal (the irritant is gone) reaches the person through the error handler.
+    form = await services.core.run(
+        usecases.details_form, ws=caller.workspace, irritant_id=irritant_id
+    )
     view = details_modal(
         callback_id=IrritantView.details,
         private_metadata=services.seal.seal(DetailsMetadata(mode="edit", irritant_id=irritant_id)),

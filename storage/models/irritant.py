@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, Timestamped, UtcDateTime, WorkspaceScoped
+from storage.enums import IrritantEventKind, IrritantStatus, TextStatus, enum_column
 
 
 class Irritant(WorkspaceScoped, Timestamped, Base):
@@ -25,14 +26,17 @@ class Irritant(WorkspaceScoped, Timestamped, Base):
     thread_ts: Mapped[str | None] = mapped_column(String(32))
     message_author_id: Mapped[str | None] = mapped_column(String(32))
     message_text: Mapped[str | None] = mapped_column(Text)
-    # pending: not fetched yet; complete; unavailable: Slack would not give it; redacted.
-    text_status: Mapped[str] = mapped_column(String(16), default="pending")
+    text_status: Mapped[TextStatus] = mapped_column(
+        enum_column(TextStatus, "text_status"), default=TextStatus.pending
+    )
     permalink: Mapped[str | None] = mapped_column(String(500))
     message_posted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     category: Mapped[str | None] = mapped_column(String(64))
     severity: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    status: Mapped[IrritantStatus] = mapped_column(
+        enum_column(IrritantStatus, "status"), default=IrritantStatus.new
+    )
     resolution_note: Mapped[str | None] = mapped_column(Text)
     status_changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_reported_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -64,7 +68,7 @@ class IrritantEvent(Base):
     irritant_id: Mapped[int] = mapped_column(
         ForeignKey("irritants.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[IrritantEventKind] = mapped_column(enum_column(IrritantEventKind, "kind"))
     actor_id: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UtcDateTime())

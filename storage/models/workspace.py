@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, UtcDateTime, WorkspaceScoped
+from storage.enums import ResolvedMark, enum_column
 
 
 class WorkspaceSettings(WorkspaceScoped, Base):
@@ -17,10 +18,10 @@ class WorkspaceSettings(WorkspaceScoped, Base):
     __table_args__ = (UniqueConstraint("team_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    irritant_emojis: Mapped[str] = mapped_column(Text)  # comma-separated emoji names
-    categories: Mapped[str] = mapped_column(Text)  # comma-separated
+    irritant_emojis: Mapped[list[str]] = mapped_column(JSON)  # emoji names, in order
+    categories: Mapped[list[str]] = mapped_column(JSON)  # category names, in order
     retention_days: Mapped[int] = mapped_column(Integer)
-    resolved_mark: Mapped[str] = mapped_column(String(16))  # reaction | reply | both | none
+    resolved_mark: Mapped[ResolvedMark] = mapped_column(enum_column(ResolvedMark, "resolved_mark"))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_by: Mapped[str | None] = mapped_column(String(32))
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from storage.models import Irritant, IrritantVote, OutboxMessage
 from tests.handlers.conftest import ANNA, BOT_USER, BRUNO, CHLOE, CLIENTS, PRIVATE, TEAM, Slack
 from tests.handlers.payloads import (
+    block_action,
     message_shortcut,
     new_event_id,
     reaction_event,
@@ -212,3 +213,34 @@ def test_details_modal_validates_inline_and_writes_nothing(slack: Slack) -> None
     assert ack["response_action"] == "errors"
     assert set(ack["errors"]) == {"category", "note"}
     assert _irritants(slack) == []
+
+
+def test_a_forged_details_metadata_is_refused_and_writes_nothing(slack: Slack) -> None:
+    """private_metadata comes back from the client: a report for a message of the client's
+    choosing, with text of its choosing, must not be stored."""
+    ts = _client_message(slack)
+    message_shortcut(slack, user=ANNA, ts=ts, text="Still no answer", author=CHLOE)
+    view = _opened_view(slack)
+    forged = dict(view)
+    forged["private_metadata"] = json.dumps(
+        {"mode": "report", "channel_id": "C0NOWHERE", "message_ts": "1.1", "text": "forged"}
+    )
+    status, ack = submit_view(slack, forged, {"note": text_input("hello")}, user=ANNA)
+
+    assert status == 200
+    assert ack["response_action"] == "errors"
+    assert ack["errors"] == {"note": "This form is out of date; close it and open it again."}
+    assert _irritants(slack) == []
+
+
+def test_details_of_an_irritant_that_is_gone_says_so_privately(slack: Slack) -> None:
+    status, _ack, response_url = block_action(
+        slack, user=ANNA, action_id="irritant-details", value="424242"
+    )
+
+    assert status == 200
+    [posted] = slack.standin.wait_for("response_url")
+    assert posted.url == response_url
+    assert posted.args["text"] == "This irritant no longer exists."
+    assert posted.args["response_type"] == "ephemeral"
+    assert slack.standin.calls("views.open") == []

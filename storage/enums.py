@@ -1,0 +1,60 @@
+"""The closed sets of values stored in status columns; each has a CHECK constraint."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import Enum
+
+
+class IrritantStatus(StrEnum):
+    new = "new"
+    acknowledged = "acknowledged"
+    resolved = "resolved"
+    withdrawn = "withdrawn"
+
+
+class TextStatus(StrEnum):
+    """Whether the bot holds the irritant's message text, and why not."""
+
+    pending = "pending"  # not fetched yet
+    complete = "complete"
+    unavailable = "unavailable"  # Slack would not give it
+    redacted = "redacted"  # deleted in Slack, or past retention
+
+
+class IrritantEventKind(StrEnum):
+    reported = "reported"
+    unreported = "unreported"
+    details = "details"
+    redacted = "redacted"
+    reopened = "reopened"
+    new = "new"
+    acknowledged = "acknowledged"
+    resolved = "resolved"
+    withdrawn = "withdrawn"
+
+
+class ResolvedMark(StrEnum):
+    """How the client's message is marked once its irritant is resolved."""
+
+    reaction = "reaction"
+    reply = "reply"
+    both = "both"
+    none = "none"
+
+
+def enum_column(enum: type[StrEnum], name: str) -> Enum:
+    """A VARCHAR holding the enum's values, with a CHECK constraint named after the column.
+
+    Not a native PostgreSQL ENUM: adding a value then needs no ALTER TYPE, only a new CHECK.
+    """
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
