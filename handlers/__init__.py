@@ -10,10 +10,12 @@ def register_all(app: AsyncApp, features: tuple[SlackFeature, ...]) -> None:
     from handlers import commands, errors, events, home, lifecycle
 
     errors.register(app)
-    events.register(app)
+    # Bolt tries listeners in registration order, and each miss costs a matcher call:
+    # `/journey` (the hottest path) goes first.
     commands.register(
         app, {key: handler for f in features for key, handler in f.subcommands.items()}
     )
+    events.register(app)
     lifecycle.register(app)
     home.register(app)
     for feature in features:
