@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     default_locale: Literal["en", "fr"] = "en"
     token_encryption_key: SecretStr | None = None
     delete_data_on_uninstall: bool = True
+    # How long an event may wait for its durable write before Slack gets a 503 and retries
+    # (Slack gives up on an answer after 3 s).
+    event_write_timeout: float = Field(default=1.0, gt=0, le=2.5)
 
     @field_validator("log_level", mode="before")
     @classmethod

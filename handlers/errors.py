@@ -12,6 +12,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_bolt.response import BoltResponse
 
 from bot.errors import DomainError
+from bot.ingest import IngestTimeout
 from handlers.caller import Caller
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,10 @@ def register(app: AsyncApp) -> None:
         respond: AsyncRespond | None = None,
     ) -> BoltResponse:
         kind = str(body.get("type") or ("command" if "command" in body else "unknown"))
+        if isinstance(error, IngestTimeout):
+            # The database is slow: Slack retries a non-2xx, and the inbox dedupes the retry.
+            log.warning("event not stored in time; answering 503 so Slack retries")
+            return _json(503, {"error": "busy"})
         if isinstance(error, DomainError) and kind != "event_callback":
             return await _refusal(error, kind, context, respond)
         reference = uuid.uuid4().hex[:12]

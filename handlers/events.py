@@ -15,7 +15,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.events import MessageEvent, ReactionEvent, ingest
+from bot.events import MessageEvent, ReactionEvent
 from handlers.caller import Caller
 from handlers.slack_services import SlackServices
 
@@ -112,8 +112,8 @@ async def on_reaction(
     subscribers = services.core.features.reaction_subscribers
     if parsed is None or not subscribers:
         return
-    enqueued = await services.core.run(
-        ingest, ws=caller.workspace, event=parsed, subscribers=subscribers, now=caller.now
+    enqueued = await services.ingest.submit(
+        ws=caller.workspace, event=parsed, subscribers=subscribers, now=caller.now
     )
     if enqueued:
         services.wake_outbox()
@@ -129,8 +129,8 @@ async def on_message(
     subscribers = services.core.features.message_subscribers
     if parsed is None or not subscribers:
         return
-    enqueued = await services.core.run(
-        ingest, ws=caller.workspace, event=parsed, subscribers=subscribers, now=caller.now
+    enqueued = await services.ingest.submit(
+        ws=caller.workspace, event=parsed, subscribers=subscribers, now=caller.now
     )
     if enqueued:
         services.wake_outbox()

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.core import Core
 from bot.i18n import Translator
+from bot.ingest import GroupCommit
 from handlers.clients import ClientProvider
 from handlers.forms import MetadataSeal
 from handlers.locale import LocaleResolver
@@ -29,6 +30,7 @@ class SlackServices:
     locales: LocaleResolver
     clients: ClientProvider
     seal: MetadataSeal
+    ingest: GroupCommit
     wake_outbox: Callable[[], None] = lambda: None
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.core import Core
+from bot.ingest import GroupCommit
 from bot.settings import Settings
 from bot.wiring.oauth_store import DatabaseStateStore, EncryptedInstallationStore
 from bot.wiring.relay import OutboxRelay
@@ -102,6 +103,7 @@ class BotApp:
         self.relay.start()
 
     async def stop_background(self) -> None:
+        await self.services.ingest.stop()
         await self.relay.stop()
 
 
@@ -159,6 +161,7 @@ def create_bolt_app(
         locales=LocaleResolver(settings.default_locale),
         clients=ClientProvider(client, lambda token: make_async_client(core, token), store),
         seal=MetadataSeal(metadata_key(settings)),
+        ingest=GroupCommit(core, timeout=settings.event_write_timeout),
     )
     relay = OutboxRelay(core, [sender for f in features for sender in f.senders(services)])
     services.wake_outbox = relay.wake
