@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
@@ -13,6 +16,8 @@ from slack_bolt.response import BoltResponse
 from bot.i18n import Translator
 from bot.tenancy import Workspace
 from handlers.slack_services import SlackServices
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -36,6 +41,40 @@ class Caller:
                 self._client, self.workspace.team_id, self.user_id
             )
         return self._translator
+
+
+def installation_workspace(context: AsyncBoltContext) -> Workspace:
+    """The workspace of the installation Bolt authorized the request with.
+
+    In single-token mode that is the token's own team (from `auth.test`); with OAuth, the
+    installation Bolt found. `context.team_id` alone would be the payload's `team`, which a
+    Slack Connect partner's user or a forged body decides.
+    """
+    result = context.authorize_result
+    if result is not None and result.team_id:
+        return Workspace(result.team_id, result.enterprise_id)
+    return Workspace(context.team_id or "", context.enterprise_id)
+
+
+def _addressed_to(body: dict[str, Any], workspace: Workspace) -> bool:
+    """False for an event whose `authorizations` don't include our installation."""
+    if body.get("type") != "event_callback":
+        return True
+    authorizations = body.get("authorizations")
+    if not isinstance(authorizations, list) or not authorizations:
+        return body.get("team_id") == workspace.team_id
+    return any(
+        isinstance(entry, dict)
+        and (
+            entry.get("team_id") == workspace.team_id
+            or (
+                entry.get("is_enterprise_install")
+                and workspace.enterprise_id
+                and entry.get("enterprise_id") == workspace.enterprise_id
+            )
+        )
+        for entry in authorizations
+    )
 
 
 class ProvideCaller(AsyncMiddleware):
@@ -62,8 +101,14 @@ class ProvideCaller(AsyncMiddleware):
         context["services"] = self._services
         for key, value in self._extra.items():
             context[key] = value
+        workspace = installation_workspace(context)
+        if not _addressed_to(req.body, workspace):
+            # An event delivered for an installation that isn't this one: never act on it
+            # with our token. A quiet 200, because a non-2xx would only make Slack retry.
+            log.warning("event for another installation ignored")
+            return BoltResponse(status=200, body="")
         context["caller"] = Caller(
-            workspace=Workspace(context.team_id or "", context.enterprise_id),
+            workspace=workspace,
             user_id=context.user_id or "",
             now=self._services.core.clock.now(),
             _services=self._services,

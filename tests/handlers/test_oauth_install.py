@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.error
 import urllib.parse
@@ -136,3 +137,56 @@ def test_forged_or_reused_state_installs_nothing(
     assert 400 <= status < 500
     with bot.runtime.session_factory() as session:
         assert list(session.scalars(select(Installation))) == []
+
+
+def test_a_click_from_another_workspace_cannot_act_on_our_irritant(
+    oauth_bot: tuple[SlackStandIn, RunningBot],
+) -> None:
+    """Two installations: South's user clicks a button carrying North's irritant id."""
+    from bot.irritants import rules
+    from bot.tenancy import Workspace
+    from storage.models import Irritant
+    from tests.slack_standin.inbound import (
+        block_actions_payload,
+        button_action,
+        interactivity_body,
+    )
+
+    standin, bot = oauth_bot
+    assert _install(standin, bot, "T0NORTH", "code-north") == 200
+    assert _install(standin, bot, "T0SOUTH", "code-south") == 200
+    north = Workspace("T0NORTH")
+    result = bot.runtime.in_transaction(
+        rules.report,
+        ws=north,
+        channel_id="C0NORTH",
+        message_ts="1700000100.000100",
+        reporter_id="U0NORTHADMIN",
+        via="rage",
+        now=bot.runtime.clock.now(),
+        text="Secret pain",
+    )
+    value = json.dumps({"s": "open", "c": None, "p": 0, "id": result.irritant_id})
+    response_url = standin.new_response_url()
+    payload = block_actions_payload(
+        team_id="T0SOUTH",
+        user_id="U0SOUTHADMIN",
+        channel_id="C0SOUTH",
+        message={"type": "message", "ts": "1700000500.000100", "text": "list"},
+        actions=[button_action("irritant-acknowledge", block_id="b", value=value)],
+        response_url=response_url,
+        trigger_id=standin.new_trigger_id("T0SOUTH"),
+    )
+    sender = SlackSender(bot.events_url, SIGNING_SECRET)
+
+    answer = sender.post(
+        interactivity_body(payload), content_type="application/x-www-form-urlencoded"
+    )
+
+    assert answer.status == 200
+    with bot.runtime.session_factory() as session:
+        irritant = session.get(Irritant, result.irritant_id)
+        assert irritant is not None
+        assert irritant.status == "new"
+    replies = [call for call in standin.calls("response_url") if call.url == response_url]
+    assert "Secret pain" not in json.dumps([call.args for call in replies])
