@@ -201,7 +201,7 @@ class BusinessHours:
             country = self.holiday_country.strip().upper()
             object.__setattr__(self, "holiday_country", country)
             try:
-                _holiday_dates(country, self.holiday_subdivision, 2000)
+                holidays.country_holidays(country, subdiv=self.holiday_subdivision)
             except NotImplementedError as error:
                 raise ValueError(str(error)) from error
 
