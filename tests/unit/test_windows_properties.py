@@ -70,7 +70,7 @@ def oracle_minutes(spec: Spec, start: datetime) -> Iterator[tuple[datetime, bool
     """Each UTC minute from `start` (minute-aligned) with whether the clock runs during it."""
     zone = ZoneInfo(spec.zone)
     high_water: datetime | None = None
-    moment = start - timedelta(days=3)  # enough past to know how far the wall clock went
+    moment = start - timedelta(days=2)  # enough past to know how far the wall clock went
     while True:
         local = moment.astimezone(zone).replace(tzinfo=None)
         assert local.second == 0, "offsets are whole minutes from 2000 on"
@@ -138,26 +138,33 @@ def scenarios(draw: st.DrawFn) -> tuple[Spec, datetime]:
     zone = ZoneInfo(zone_name)
     year = draw(st.integers(2000, 2037))
     changes = _offset_changes(zone_name, year)
-    near_change = bool(changes) and draw(st.booleans())
+    near_change = bool(changes) and draw(st.integers(0, 3)) > 0
     if near_change:
         change = draw(st.sampled_from(changes))
         start = change + draw(st.integers(-3 * 1440, 1440)) * MINUTE
     else:
         start = datetime(year, 1, 1, tzinfo=UTC) + draw(st.integers(0, 364 * 1440)) * MINUTE
     start = min(max(start, FIRST_MINUTE), LAST_MINUTE)
-    if near_change and draw(st.booleans()):
-        # Open or close right where the wall clock jumps, so a gap or a fold meets the hours.
-        wall = (change - MINUTE).astimezone(zone)
-        edge = wall.hour * 60 + wall.minute + 1 + draw(st.integers(-90, 90))
+    weekdays = draw(st.frozensets(st.integers(0, 6), min_size=1))
+    if near_change and draw(st.integers(0, 3)) > 0:
+        # Open or close inside the local times the change skips or repeats, or close to them,
+        # on the day of the change.
+        before, after = (change - MINUTE).astimezone(zone), change.astimezone(zone)
+        jump = (after.utcoffset() or timedelta(0)) - (before.utcoffset() or timedelta(0))
+        jump_minutes = int(jump / MINUTE)
+        low = before.hour * 60 + before.minute + 1 + min(jump_minutes, 0)
+        high = low + abs(jump_minutes)  # wall minutes [low, high) are skipped or repeated
+        inside = draw(st.integers(0, 3)) > 0
+        edge = draw(st.integers(low, high - 1) if inside else st.integers(low - 60, high + 60))
         edge = min(max(edge, 0), 1439)
         if draw(st.booleans()):
             opens, closes = edge, draw(st.integers(edge + 1, 1440))
         else:
             opens, closes = draw(st.integers(0, edge)), edge + 1
+        weekdays |= {before.weekday()}
     else:
         opens = draw(st.integers(0, 1439))
         closes = draw(st.integers(opens + 1, 1440))
-    weekdays = draw(st.frozensets(st.integers(0, 6), min_size=1))
     country = draw(st.sampled_from(COUNTRIES))
     return Spec(zone_name, weekdays, opens, closes, country), start
 
@@ -165,14 +172,14 @@ def scenarios(draw: st.DrawFn) -> tuple[Spec, datetime]:
 # --- properties against the oracle ------------------------------------------------------------
 
 
-@ORACLE
+@settings(ORACLE, max_examples=100)
 @given(scenarios(), st.data())
 def test_deadline_matches_the_minute_stepping_oracle(
     scenario: tuple[Spec, datetime], data: st.DataObject
 ) -> None:
     spec, start = scenario
-    # At most about two weeks of calendar time, so the walk stays short.
-    longest = min(3 * 1440, 2 * spec.minutes_per_week())
+    # About a week of calendar time at most, so the walk stays short.
+    longest = min(3 * 1440, spec.minutes_per_week())
     window_minutes = data.draw(st.integers(0, longest), label="window_minutes")
     window = window_minutes * MINUTE
     hours = spec.hours()
@@ -180,7 +187,6 @@ def test_deadline_matches_the_minute_stepping_oracle(
     assume(due - start < timedelta(days=40))  # a long run of holidays; rare
     assert due >= start
     assert due == oracle_deadline(spec, start, window_minutes)
-    assert oracle_elapsed(spec, start, due) == window
     assert business_elapsed(start, due, hours) == window
 
 
@@ -190,7 +196,7 @@ def test_the_nudge_is_three_quarters_of_the_window_on_an_existing_local_time(
     scenario: tuple[Spec, datetime], data: st.DataObject
 ) -> None:
     spec, start = scenario
-    longest = min(3 * 1440, 2 * spec.minutes_per_week())
+    longest = min(3 * 1440, spec.minutes_per_week())
     window = data.draw(st.integers(1, longest), label="window_minutes") * MINUTE
     hours = spec.hours()
     nudge, due = nudge_at(start, window, hours), deadline(start, window, hours)
