@@ -114,6 +114,26 @@ def test_new_york_across_both_changes() -> None:
     assert deadline(new_york(2026, 10, 30, 16), 4 * H, OFFICE_NEW_YORK) == utc(2026, 11, 2, 17)
 
 
+@pytest.mark.parametrize(
+    ("hours", "start", "expected_utc"),
+    [
+        # 2025 EU changes: 30 March 01:00 UTC (spring), 26 October 01:00 UTC (autumn).
+        (OFFICE_PARIS, paris(2025, 3, 28, 16), utc(2025, 3, 31, 10)),
+        (OFFICE_PARIS, paris(2025, 10, 24, 16), utc(2025, 10, 27, 11)),
+        # 2025 US changes: 9 March and 2 November, 02:00 local.
+        (OFFICE_NEW_YORK, new_york(2025, 3, 7, 16), utc(2025, 3, 10, 16)),
+        (OFFICE_NEW_YORK, new_york(2025, 10, 31, 16), utc(2025, 11, 3, 17)),
+    ],
+)
+def test_the_2025_dst_changes(
+    hours: BusinessHours, start: datetime, expected_utc: datetime
+) -> None:
+    due = deadline(start, 4 * H, hours)
+    assert due == expected_utc
+    assert due.astimezone(hours.zone).time() == time(12)
+    assert nudge_at(start, 4 * H, hours).astimezone(hours.zone).time() == time(11)
+
+
 def test_an_opening_time_skipped_by_the_spring_change_opens_at_the_jump() -> None:
     # 02:30 does not exist in New York on 8 March 2026: the day opens at 03:00 EDT.
     night = BusinessHours("America/New_York", weekdays=EVERY_DAY, opens=time(2, 30), closes=time(5))
