@@ -156,6 +156,22 @@ def _holiday_dates(country: str, subdivision: str | None, year: int) -> frozense
     return frozenset(calendar.keys())
 
 
+def _subdivision(country: str, subdivision: str | None) -> str | None:
+    """The subdivision code as the `holidays` package knows it ("ca" -> "CA")."""
+    candidates = (
+        [None] if subdivision is None else [subdivision.strip(), subdivision.strip().upper()]
+    )
+    error: NotImplementedError | None = None
+    for candidate in candidates:
+        try:
+            holidays.country_holidays(country, subdiv=candidate)
+        except NotImplementedError as refused:
+            error = error or refused
+        else:
+            return candidate
+    raise ValueError(str(error)) from error
+
+
 @dataclass(frozen=True)
 class BusinessHours:
     """When a promise's clock runs: a time zone, weekdays, opening hours and public holidays.
@@ -200,10 +216,9 @@ class BusinessHours:
         if self.holiday_country is not None:
             country = self.holiday_country.strip().upper()
             object.__setattr__(self, "holiday_country", country)
-            try:
-                holidays.country_holidays(country, subdiv=self.holiday_subdivision)
-            except NotImplementedError as error:
-                raise ValueError(str(error)) from error
+            object.__setattr__(
+                self, "holiday_subdivision", _subdivision(country, self.holiday_subdivision)
+            )
 
     @property
     def zone(self) -> ZoneInfo:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time as stopwatch
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -270,6 +270,11 @@ def test_business_hours_are_validated(arguments: dict[str, object], complaint: s
 def test_business_hours_normalise_the_country_and_weekdays() -> None:
     hours = BusinessHours("UTC", weekdays={0, 1}, holiday_country=" fr ")  # type: ignore[arg-type]
     assert hours.holiday_country == "FR"
+    california = BusinessHours("UTC", holiday_country="us", holiday_subdivision=" ca")
+    assert (california.holiday_country, california.holiday_subdivision) == ("US", "CA")
+    moselle = BusinessHours("UTC", holiday_country="FR", holiday_subdivision="Moselle")
+    assert not moselle.is_open_day(date(2026, 4, 3))  # Good Friday, a holiday only there
+    assert OFFICE_PARIS.is_open_day(date(2026, 4, 3))
     assert hours.weekdays == frozenset({0, 1})
     assert BusinessHours("UTC", opens=time(22), closes=time(0)).closes == time(0)
 
