@@ -9,7 +9,7 @@ How a business day is counted (the rules the tests hold the code to):
 
 - A day is open when its local date (in the hours' time zone) falls on one of `weekdays` and is
   not a public holiday of `holiday_country` (observed days included, as the `holidays` package
-  lists them).
+  lists them; for years it has no data for, only the holidays it does list count).
 - An open day's business time runs from the moment the local clock first shows `opens` (or a
   later time) to the moment it first shows `closes` (or a later time). So:
   - when `opens` does not exist that day (clocks jump forward over it), the day opens at the
@@ -21,6 +21,8 @@ How a business day is counted (the rules the tests hold the code to):
 - The window is elapsed time, never calendar arithmetic: `24h` without business hours is 24 real
   hours even across a DST change.
 - A deadline that lands exactly on a closing time is that closing time, not the next opening.
+- The arithmetic steps one local day at a time (never minute by minute) and looks at most
+  HORIZON_DAYS ahead: hours that open too rarely for a window raise `WindowError`.
 """
 
 from __future__ import annotations
