@@ -6,12 +6,18 @@ alternating rounds so machine noise hits both alike. Prints throughput, p50 and 
 and the journeybot/bare ratios. Usage:
 
     python bench/ack.py [--requests 2000] [--concurrency 20] [--rounds 3]
+                        [--kinds command,event,reaction] [--database sqlite|postgresql://…]
+
+`reaction` events (`rage` on 1,000 messages by 40 users) are irritant reports: journeybot
+stores each durably (group commit) before its 200. With `--database postgresql://…` a
+throw-away database is created there, migrated, used by journeybot, and dropped.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -30,6 +36,7 @@ import aiohttp
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from tests.db import scratch_database  # noqa: E402
 from tests.e2e.process import free_port, wait_healthy  # noqa: E402
 from tests.slack_standin import SlackStandIn  # noqa: E402
 from tests.slack_standin.inbound import sign  # noqa: E402
@@ -109,6 +116,44 @@ def event_body(index: int) -> str:
     )
 
 
+REACTION_USERS = [f"UFIELD{index:04d}" for index in range(40)]
+
+
+def reaction_body(index: int) -> str:
+    """`rage` on message index % 1000 by one of 40 users: real irritant reports."""
+    message, user = index % 1000, REACTION_USERS[(index // 1000 + index) % 40]
+    event = {
+        "type": "reaction_added",
+        "user": user,
+        "reaction": "rage",
+        "item": {"type": "message", "channel": "C0BENCH", "ts": f"1700000000.{message:06d}"},
+        "item_user": "UCLIENT",
+        "event_ts": f"1700000001.{index:06d}",
+    }
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": "A0BENCH",
+            "type": "event_callback",
+            "event": event,
+            "event_id": f"Ev{uuid.uuid4().hex[:12].upper()}",
+            "event_time": 1700000001,
+            "authorizations": [
+                {
+                    "team_id": TEAM,
+                    "user_id": "UBENCHBOT",
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+        }
+    )
+
+
+BODIES = {"command": command_body, "event": event_body, "reaction": reaction_body}
+
+
 async def fire(url: str, kind: str, count: int, concurrency: int) -> tuple[float, list[float], int]:
     latencies: list[float] = []
     errors = 0
@@ -125,7 +170,7 @@ async def fire(url: str, kind: str, count: int, concurrency: int) -> tuple[float
                     index = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
-                body = command_body(index) if kind == "command" else event_body(index)
+                body = BODIES[kind](index)
                 content_type = (
                     "application/x-www-form-urlencoded" if kind == "command" else "application/json"
                 )
@@ -142,7 +187,9 @@ async def fire(url: str, kind: str, count: int, concurrency: int) -> tuple[float
         return time.perf_counter() - started, latencies, errors
 
 
-def start(target: str, api_url: str, workdir: Path) -> tuple[subprocess.Popen[str], str]:
+def start(
+    target: str, api_url: str, workdir: Path, database_url: str | None = None
+) -> tuple[subprocess.Popen[str], str]:
     port = free_port()
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -152,9 +199,11 @@ def start(target: str, api_url: str, workdir: Path) -> tuple[subprocess.Popen[st
         "PORT": str(port),
         "HOST": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
-        "DATABASE_URL": f"sqlite:///{workdir / (target + '.db')}",
+        "DATABASE_URL": database_url or f"sqlite:///{workdir / (target + '.db')}",
         "PYTHONPATH": str(REPO),
     }
+    if target == "journeybot" and database_url and not database_url.startswith("sqlite"):
+        subprocess.run([sys.executable, "-m", "bot", "migrate"], env=env, cwd=workdir, check=True)
     command = (
         [sys.executable, "-m", "bot", "run"]
         if target == "journeybot"
@@ -174,8 +223,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--kinds", default="command,event,reaction")
+    parser.add_argument("--database", default="sqlite", help="sqlite, or a PostgreSQL URL")
     args = parser.parse_args()
-    with SlackStandIn() as standin, tempfile.TemporaryDirectory() as tmp:
+    kinds = [kind for kind in args.kinds.split(",") if kind]
+    with contextlib.ExitStack() as stack:
+        standin = stack.enter_context(SlackStandIn())
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
+        database_url = None
+        if args.database != "sqlite":
+            os.environ["TEST_DATABASE_URL"] = args.database
+            database_url = stack.enter_context(scratch_database(Path(tmp)))
         standin.add_workspace(
             TEAM, name="Bench", bot_token=TOKEN, bot_user_id="UBENCHBOT", bot_id="BBENCH"
         )
@@ -185,10 +243,13 @@ def main() -> None:
             )
         standin.add_channel(TEAM, "C0BENCH", name="bench", members=["UBENCHBOT", *USERS])
         workdir = Path(tmp)
-        servers = {name: start(name, standin.api_url, workdir) for name in ("bare", "journeybot")}
+        servers = {
+            name: start(name, standin.api_url, workdir, database_url)
+            for name in ("bare", "journeybot")
+        }
         results: dict[tuple[str, str], list[Result]] = {}
         try:
-            for kind in ("command", "event"):
+            for kind in kinds:
                 for _name, (_process, url) in servers.items():  # warm-up: caches, pools, auth.test
                     asyncio.run(fire(f"{url}/slack/events", kind, 200, args.concurrency))
                 for _round in range(args.rounds):
@@ -208,16 +269,23 @@ def main() -> None:
         f"Python {platform.python_version()}"
     )
     print(f"{args.requests} requests x {args.rounds} rounds, concurrency {args.concurrency}")
-    print(f"{'kind':8} {'server':11} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    print(f"database: {'PostgreSQL' if args.database != 'sqlite' else 'SQLite'}")
+    print(
+        f"{'kind':8} {'server':11} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'max ms':>8} {'errors':>6}"
+    )
     summary: dict[tuple[str, str], tuple[float, float, float]] = {}
     for (name, kind), rounds in sorted(results.items(), key=lambda item: (item[0][1], item[0][0])):
         throughput = statistics.median(result.throughput for result in rounds)
         p50 = statistics.median(result.percentile(0.50) for result in rounds)
         p99 = statistics.median(result.percentile(0.99) for result in rounds)
+        slowest = max(max(result.latencies) for result in rounds) * 1000
         errors = sum(result.errors for result in rounds)
         summary[(name, kind)] = (throughput, p50, p99)
-        print(f"{kind:8} {name:11} {throughput:8.0f} {p50:8.1f} {p99:8.1f} {errors:6d}")
-    for kind in ("command", "event"):
+        print(
+            f"{kind:8} {name:11} {throughput:8.0f} {p50:8.1f} {p99:8.1f} {slowest:8.0f} {errors:6d}"
+        )
+    for kind in kinds:
         bare, ours = summary[("bare", kind)], summary[("journeybot", kind)]
         print(
             f"{kind}: throughput journeybot/bare = {ours[0] / bare[0]:.2f}, "

@@ -1,6 +1,7 @@
 """A bare Bolt app on the same stack as journeybot (AsyncApp on aiohttp): the baseline.
 
-It answers `/journey` with a fixed ephemeral text and acknowledges message events, nothing
+It answers `/journey` with a fixed ephemeral text and acknowledges message and reaction
+events, nothing
 more: no database, no locale lookup, no middleware of ours.
 """
 
@@ -35,6 +36,10 @@ async def main() -> None:
 
     @app.event("message")
     async def message(body: dict[str, Any]) -> None:
+        return None
+
+    @app.event("reaction_added")
+    async def reaction(body: dict[str, Any]) -> None:
         return None
 
     async def events(request: web.Request) -> web.Response:

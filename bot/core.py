@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.settings import Settings
+from storage.db import read_only_engine
 
 if TYPE_CHECKING:
     from bot.features import FeatureSet
@@ -47,3 +48,18 @@ class Core:
         """`in_transaction` on a worker thread."""
         work = partial(self.in_transaction, usecase, *args, **kwargs)
         return await asyncio.to_thread(work)
+
+    async def read(
+        self, usecase: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """`run` for a use case that only reads: on SQLite it takes no write lock, so it
+        never queues behind (or holds up) the event ingest."""
+        work = partial(self._read, usecase, *args, **kwargs)
+        return await asyncio.to_thread(work)
+
+    def _read(
+        self, usecase: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        bind = self.session_factory.kw["bind"]
+        with Session(read_only_engine(bind), expire_on_commit=False) as session, session.begin():
+            return usecase(session, *args, **kwargs)

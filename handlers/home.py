@@ -19,7 +19,7 @@ async def _publish_home(
     user_id: str, client: AsyncWebClient, services: SlackServices, caller: Caller
 ) -> None:
     _ = await services.translator(client, caller.workspace.team_id, user_id)
-    page = await services.core.run(
+    page = await services.core.read(
         usecases.list_page,
         ws=caller.workspace,
         open_only=True,

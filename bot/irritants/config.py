@@ -36,16 +36,31 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,\n]", text) if part.strip()]
 
 
+CACHE_KEY = "irritant_config"
+
+
 def load(session: Session, *, team_id: str) -> IrritantConfig:
+    """The workspace's configuration, read once per transaction.
+
+    A batch of events in one transaction asks for it once per event; the copy is kept in the
+    session's own `info`, so it never outlives the transaction that read it.
+    """
+    cache: dict[str, IrritantConfig] = session.info.setdefault(CACHE_KEY, {})
+    if team_id in cache:
+        return cache[team_id]
     row = repo.get_settings(session, team_id=team_id)
-    if row is None:
-        return IrritantConfig()
-    return IrritantConfig(
-        emojis=tuple(row.irritant_emojis),
-        categories=tuple(row.categories),
-        retention_days=row.retention_days,
-        resolved_mark=row.resolved_mark,
+    config = (
+        IrritantConfig()
+        if row is None
+        else IrritantConfig(
+            emojis=tuple(row.irritant_emojis),
+            categories=tuple(row.categories),
+            retention_days=row.retention_days,
+            resolved_mark=row.resolved_mark,
+        )
     )
+    cache[team_id] = config
+    return config
 
 
 @dataclass(frozen=True)
@@ -102,6 +117,7 @@ def save(
     actor_id: str,
     now: datetime,
 ) -> None:
+    session.info.get(CACHE_KEY, {}).pop(team_id, None)
     repo.save_settings(
         session,
         WorkspaceSettings(

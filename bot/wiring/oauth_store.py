@@ -118,7 +118,7 @@ class EncryptedInstallationStore(AsyncInstallationStore):
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
         key = WorkspaceKey(enterprise_id, team_id or "")
-        row = await self._core.run(
+        row = await self._core.read(
             repo.find_latest,
             client_id=self._client_id,
             key=key,
@@ -135,7 +135,7 @@ class EncryptedInstallationStore(AsyncInstallationStore):
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
         key = WorkspaceKey(enterprise_id, team_id or "")
-        row = await self._core.run(
+        row = await self._core.read(
             repo.find_latest_with_bot,
             client_id=self._client_id,
             key=key,

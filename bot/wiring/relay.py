@@ -83,7 +83,7 @@ class OutboxRelay:
         """Send everything due now; returns how many were sent."""
         sent = 0
         while True:
-            ids = await self._core.run(outbox.due_ids, now=self._core.clock.now())
+            ids = await self._core.read(outbox.due_ids, now=self._core.clock.now())
             if not ids:
                 return sent
             progressed = False

@@ -28,7 +28,7 @@ async def settings_command(call: CommandCall) -> None:
         await call.ack(text=_(ADMINS_ONLY), response_type="ephemeral")
         return
     await call.ack()
-    config = await call.core.run(usecases.workspace_config, ws=call.workspace)
+    config = await call.core.read(usecases.workspace_config, ws=call.workspace)
     await call.client.views_open(trigger_id=call.body["trigger_id"], view=settings_modal(config, _))
 
 

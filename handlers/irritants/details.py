@@ -57,7 +57,7 @@ async def on_report_shortcut(
             response_type="ephemeral",
         )
         return
-    config = await services.core.run(usecases.workspace_config, ws=caller.workspace)
+    config = await services.core.read(usecases.workspace_config, ws=caller.workspace)
     text = str(message.get("text") or "")
     metadata = DetailsMetadata(
         mode="report",
@@ -96,7 +96,7 @@ async def on_details_button(
     except ValueError:
         raise IrritantError(GONE) from None
     # A rule's refusal (the irritant is gone) reaches the person through the error handler.
-    form = await services.core.run(
+    form = await services.core.read(
         usecases.details_form, ws=caller.workspace, irritant_id=irritant_id
     )
     view = details_modal(

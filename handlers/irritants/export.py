@@ -29,7 +29,7 @@ async def export_command(call: CommandCall) -> None:
         )
         return
     await call.ack(text=_("Preparing your export…"), response_type="ephemeral")
-    export = await call.core.run(
+    export = await call.core.read(
         exports.export_irritants, ws=call.workspace, fmt=fmt, now=call.caller.now
     )
     comment = _("Here is the irritants export you asked for.")

@@ -56,7 +56,7 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
     core = services.core
 
     async def snapshot(ws: Workspace, irritant_id: int) -> IrritantSnapshot | None:
-        return await core.run(usecases.snapshot, ws=ws, irritant_id=irritant_id)
+        return await core.read(usecases.snapshot, ws=ws, irritant_id=irritant_id)
 
     async def fetch_message(ws: Workspace, payload: IrritantRef) -> None:
         item = await snapshot(ws, payload.irritant_id)

@@ -42,7 +42,7 @@ def parse_list_args(args: list[str]) -> ListState:
 async def render(
     services: SlackServices, ws: Workspace, state: ListState, _: Translator
 ) -> tuple[str, list[Any]]:
-    page = await services.core.run(
+    page = await services.core.read(
         usecases.list_page,
         ws=ws,
         open_only=state.scope == "open",
@@ -171,7 +171,7 @@ async def on_resolve_button(
     try:
         if irritant_id is None:
             raise IrritantError(GONE)
-        form = await services.core.run(
+        form = await services.core.read(
             usecases.resolve_form, ws=caller.workspace, irritant_id=irritant_id
         )
     except IrritantError as error:
