@@ -77,29 +77,35 @@ def due_ids(session: Session, *, now: datetime) -> list[int]:
 
 
 def claim(
-    session: Session, *, message_id: int, now: datetime, lease: timedelta
-) -> ClaimedMessage | None:
-    row = repo.claim(session, message_id=message_id, now=now, lease=lease)
-    if row is None:
-        return None
-    return ClaimedMessage(
-        id=row.id,
-        kind=row.kind,
-        workspace=Workspace(row.team_id, row.enterprise_id),
-        payload=row.payload,
-        attempts=row.attempts,
-    )
+    session: Session, *, message_ids: list[int], now: datetime, lease: timedelta
+) -> list[ClaimedMessage]:
+    """Lease the messages no other relay holds (one statement: safe across replicas)."""
+    rows = repo.claim_many(session, message_ids=message_ids, now=now, lease=lease)
+    return [
+        ClaimedMessage(
+            id=row.id,
+            kind=row.kind,
+            workspace=Workspace(row.team_id, row.enterprise_id),
+            payload=row.payload,
+            attempts=row.attempts,
+        )
+        for row in rows
+    ]
 
 
-def mark_sent(session: Session, *, message_id: int, now: datetime) -> None:
-    repo.mark_sent(session, message_id=message_id, now=now)
+@dataclass(frozen=True)
+class Settlement:
+    """What became of claimed messages once the relay tried them."""
+
+    sent: list[int]
+    failed: list[tuple[int, str]]  # gave up: (id, error)
+    retry: list[tuple[int, str, timedelta]]  # try again: (id, error, after)
 
 
-def mark_failed(session: Session, *, message_id: int, now: datetime, error: str) -> None:
-    repo.mark_failed(session, message_id=message_id, now=now, error=error)
-
-
-def mark_retry(
-    session: Session, *, message_id: int, now: datetime, error: str, retry_in: timedelta
-) -> None:
-    repo.mark_retry(session, message_id=message_id, now=now, error=error, retry_in=retry_in)
+def settle(session: Session, *, outcome: Settlement, now: datetime) -> None:
+    """Record a group of attempts in one transaction."""
+    repo.mark_all_sent(session, message_ids=outcome.sent, now=now)
+    for message_id, error in outcome.failed:
+        repo.mark_failed(session, message_id=message_id, now=now, error=error)
+    for message_id, error, retry_in in outcome.retry:
+        repo.mark_retry(session, message_id=message_id, now=now, error=error, retry_in=retry_in)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
 POLL_SECONDS = 5.0
+# Messages sent concurrently, and recorded together, per group.
+SEND_GROUP = 8
 # Slack answers these the same way every time: retrying would only repeat the failure.
 PERMANENT_ERRORS = frozenset(
     {
@@ -80,62 +83,79 @@ class OutboxRelay:
                 await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
 
     async def drain(self) -> int:
-        """Send everything due now; returns how many were sent."""
+        """Send everything due now; returns how many were sent.
+
+        Messages are claimed a page at a time in one transaction, sent a few at a time, and
+        each group's outcomes recorded in one transaction: two database writes per group
+        instead of two per message, so the relay hardly competes with the event ingest.
+        A crash between a send and its group's record sends that group again once its lease
+        runs out (at-least-once; senders check Slack's state where a repeat would show).
+        """
         sent = 0
-        while True:
+        while not self._stopping:
             ids = await self._core.read(outbox.due_ids, now=self._core.clock.now())
             if not ids:
                 return sent
-            progressed = False
-            for message_id in ids:
-                if self._stopping:
-                    return sent
-                outcome = await self._deliver(message_id)
-                sent += outcome
-                progressed = progressed or outcome > 0
-            if not progressed:
-                return sent
+            claimed = await self._core.run(
+                outbox.claim, message_ids=ids, now=self._core.clock.now(), lease=LEASE
+            )
+            if not claimed:
+                return sent  # another replica has them
+            for start in range(0, len(claimed), SEND_GROUP):
+                group = claimed[start : start + SEND_GROUP]
+                outcomes = await asyncio.gather(*(self._attempt(message) for message in group))
+                settlement = outbox.Settlement(
+                    sent=[m.id for m, error in zip(group, outcomes, strict=True) if error is None],
+                    failed=[
+                        (m.id, error.reason)
+                        for m, error in zip(group, outcomes, strict=True)
+                        if isinstance(error, _GiveUp)
+                    ],
+                    retry=[
+                        (m.id, error.reason, _backoff(m))
+                        for m, error in zip(group, outcomes, strict=True)
+                        if isinstance(error, _Retry)
+                    ],
+                )
+                await self._core.run(outbox.settle, outcome=settlement, now=self._core.clock.now())
+                sent += len(settlement.sent)
+        return sent
 
-    async def _deliver(self, message_id: int) -> int:
-        message = await self._core.run(
-            outbox.claim, message_id=message_id, now=self._core.clock.now(), lease=LEASE
-        )
-        if message is None:
-            return 0  # another replica has it
+    async def _attempt(self, message: ClaimedMessage) -> _GiveUp | _Retry | None:
+        """Send one message; None when sent, else what to record."""
         sender = self._senders.get(message.kind)
-        now = self._core.clock.now
         if sender is None:
-            return await self._give_up(message, f"no sender for {message.kind}")
+            return self._give_up(message, f"no sender for {message.kind}")
         try:
             await sender.deliver(message.workspace, message.payload)
         except ValidationError:
-            return await self._give_up(message, "payload does not fit its kind")
+            return self._give_up(message, "payload does not fit its kind")
         except SlackApiError as error:
             code = str(error.response.get("error", "")) if error.response else ""
             if code in PERMANENT_ERRORS:
-                return await self._give_up(message, code)
-            return await self._retry(message, code or "slack_error")
+                return self._give_up(message, code)
+            return _Retry(code or "slack_error")
         except Exception as error:  # network, database: try again later
-            log.warning("outbox %s %s failed: %s", message.kind, message_id, type(error).__name__)
-            return await self._retry(message, type(error).__name__)
-        await self._core.run(outbox.mark_sent, message_id=message_id, now=now())
-        return 1
+            log.warning("outbox %s %s failed: %s", message.kind, message.id, type(error).__name__)
+            return _Retry(type(error).__name__)
+        return None
 
-    async def _give_up(self, message: ClaimedMessage, error: str) -> int:
+    @staticmethod
+    def _give_up(message: ClaimedMessage, error: str) -> _GiveUp:
         """Slack (or our own code) would answer the same way every time: stop trying."""
         log.info("outbox %s %s gave up: %s", message.kind, message.id, error)
-        await self._core.run(
-            outbox.mark_failed, message_id=message.id, now=self._core.clock.now(), error=error
-        )
-        return 0
+        return _GiveUp(error)
 
-    async def _retry(self, message: ClaimedMessage, error: str) -> int:
-        backoff = timedelta(seconds=min(600, 2 ** max(message.attempts, 1)))
-        await self._core.run(
-            outbox.mark_retry,
-            message_id=message.id,
-            now=self._core.clock.now(),
-            error=error,
-            retry_in=backoff,
-        )
-        return 0
+
+@dataclass(frozen=True)
+class _GiveUp:
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Retry:
+    reason: str
+
+
+def _backoff(message: ClaimedMessage) -> timedelta:
+    return timedelta(seconds=min(600, 2 ** max(message.attempts, 1)))

@@ -75,6 +75,43 @@ def claim(
     return session.get(OutboxMessage, message_id, populate_existing=True)
 
 
+def claim_many(
+    session: Session, *, message_ids: list[int], now: datetime, lease: timedelta
+) -> list[OutboxMessage]:
+    """`claim` for several messages in one statement; returns the ones this caller won."""
+    if not message_ids:
+        return []
+    statement = (
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(message_ids),
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+            OutboxMessage.due_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        .values(claimed_until=now + lease, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
+    )
+    won = list(session.scalars(statement))
+    if not won:
+        return []
+    rows = session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.id.in_(won))
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .execution_options(populate_existing=True)
+    )
+    return list(rows)
+
+
+def mark_all_sent(session: Session, *, message_ids: list[int], now: datetime) -> None:
+    if message_ids:
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(message_ids)).values(sent_at=now)
+        )
+
+
 def mark_sent(session: Session, *, message_id: int, now: datetime) -> None:
     session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(sent_at=now))
 
