@@ -12,14 +12,15 @@ from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
+from bot.wiring.slack_client import (
+    CountedConnectionErrorRetryHandler,
+    CountedRateLimitErrorRetryHandler,
+    MeasuredAsyncWebClient,
+)
 from handlers import register_all
 from handlers.gateway import ClientProvider
 from handlers.locale import LocaleResolver
@@ -50,12 +51,12 @@ def make_async_client(runtime: Runtime, token: str | None = None) -> AsyncWebCli
 
     5xx are not retried: a chat.postMessage that failed with 500 may still have posted.
     """
-    return AsyncWebClient(
+    return MeasuredAsyncWebClient(
         token=token,
         base_url=runtime.settings.slack_api_url,
         retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=1),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            CountedConnectionErrorRetryHandler(max_retry_count=1),
+            CountedRateLimitErrorRetryHandler(max_retry_count=2),
         ],
     )
 

@@ -11,7 +11,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.runtime import Runtime
 from bot.scheduler import build_scheduler
-from bot.settings import Settings
+from bot.settings import CoreSettings, Settings
 from bot.wiring.app import create_bolt_app
 from bot.wiring.web import create_web_app
 from storage.db import make_engine, make_session_factory
@@ -70,7 +70,7 @@ async def serve(settings: Settings) -> None:
     log.info("stopped")
 
 
-def migrate(settings: Settings) -> None:
+def migrate(settings: CoreSettings) -> None:
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
