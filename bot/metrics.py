@@ -69,6 +69,12 @@ SLACK_API_RETRIES = Counter(
     registry=REGISTRY,
 )
 
+# Known label values start at 0, so a dashboard or an alert sees them before the first one.
+for _level in ("nudge", "escalation"):
+    NUDGES_SENT.labels(_level)
+for _reason in ("rate_limited", "connection"):
+    SLACK_API_RETRIES.labels(_reason)
+
 # Outcomes of a Slack request as the HTTP handler saw it.
 OUTCOME_OK = "ok"
 OUTCOME_REJECTED = "rejected"  # bad or missing signature, stale timestamp

@@ -113,9 +113,10 @@ def test_run_refuses_an_unmigrated_postgres_database(tmp_path: Path) -> None:
         )
         assert result.returncode == 3
         assert "journeybot migrate" in result.stderr
+        # The release job has the database URL and nothing of Slack's.
         migrated = subprocess.run(
             [sys.executable, "-m", "bot", "migrate"],
-            env=env,
+            env={"PATH": env["PATH"], "DATABASE_URL": url},
             capture_output=True,
             text=True,
             timeout=60,
