@@ -4,6 +4,9 @@ Every request gets an id (the load balancer's `X-Request-Id` when it sends a san
 a new one), bound for the logs of everything the request runs and echoed in the response.
 Requests to Slack's paths are counted by kind and outcome, and their acknowledgement time
 goes into the `journeybot_ack_seconds` histogram.
+
+In Socket Mode no request crosses aiohttp: `MeasuredSocketModeHandler` gives each envelope
+an id and measures it the same way, up to the acknowledgement sent back over the socket.
 """
 
 from __future__ import annotations
@@ -16,6 +19,13 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs
 
 from aiohttp import web
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.adapter.socket_mode.async_internals import (
+    run_async_bolt_app,
+    send_async_response,
+)
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot import metrics
 from bot.log_json import bind_request_id, new_request_id, reset_request_id
@@ -100,3 +110,39 @@ async def _kind(request: web.Request, status: int) -> str:
     except web.HTTPException:
         return "other"
     return request_kind(raw, request.content_type)
+
+
+def payload_kind(body: dict[str, object]) -> str:
+    """`request_kind` for a body Bolt has already parsed (Socket Mode envelopes)."""
+    if "command" in body and "type" not in body:
+        return "command"
+    kind = str(body.get("type", ""))
+    if kind == "event_callback":
+        event = body.get("event")
+        event_type = str(event.get("type", "")) if isinstance(event, dict) else ""
+        return f"event:{event_type}" if _SANE_NAME.fullmatch(event_type) else "event:other"
+    return kind if _SANE_NAME.fullmatch(kind) else "other"
+
+
+class MeasuredSocketModeHandler(AsyncSocketModeHandler):
+    """Bolt's Socket Mode handler, counting and timing each envelope like an HTTP request.
+
+    The time runs until the acknowledgement is sent back over the socket; each envelope
+    gets a request id for the log lines of its listeners.
+    """
+
+    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        started = time.perf_counter()
+        token = bind_request_id(new_request_id())
+        kind = payload_kind(req.payload or {})
+        status = 500
+        try:
+            response = await run_async_bolt_app(self.app, req)
+            status = response.status
+            await send_async_response(client, req, response, time.time())
+        finally:
+            elapsed = time.perf_counter() - started
+            metrics.REQUESTS.labels(kind, metrics.outcome_of(status)).inc()
+            metrics.ACK_SECONDS.labels(kind).observe(elapsed)
+            log.info("slack envelope %s answered %s in %.1f ms", kind, status, elapsed * 1000)
+            reset_request_id(token)

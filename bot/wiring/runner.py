@@ -7,12 +7,12 @@ import logging
 import signal
 
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.runtime import Runtime
 from bot.scheduler import build_scheduler
 from bot.settings import CoreSettings, Settings
 from bot.wiring.app import create_bolt_app
+from bot.wiring.observe import MeasuredSocketModeHandler
 from bot.wiring.web import create_web_app
 from storage.db import make_engine, make_session_factory
 from storage.migrate import is_up_to_date, upgrade
@@ -37,7 +37,7 @@ async def serve(settings: Settings) -> None:
         )
     runtime = Runtime(settings=settings, session_factory=make_session_factory(engine))
     bolt_app = create_bolt_app(runtime)
-    socket_handler: AsyncSocketModeHandler | None = None
+    socket_handler: MeasuredSocketModeHandler | None = None
     web_app = create_web_app(bolt_app, runtime, engine, serve_slack=not settings.socket_mode)
     runner = web.AppRunner(web_app, shutdown_timeout=SHUTDOWN_GRACE_SECONDS, access_log=None)
     await runner.setup()
@@ -45,7 +45,7 @@ async def serve(settings: Settings) -> None:
     await site.start()
     if settings.socket_mode:
         assert settings.slack_app_token is not None
-        socket_handler = AsyncSocketModeHandler(
+        socket_handler = MeasuredSocketModeHandler(
             bolt_app.bolt, settings.slack_app_token.get_secret_value()
         )
         await socket_handler.connect_async()  # type: ignore[no-untyped-call]

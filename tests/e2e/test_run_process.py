@@ -87,6 +87,11 @@ def test_socket_mode_answers_help_through_the_websocket(
         answer = ack["payload"]
         assert answer["response_type"] == "ephemeral"
         assert "journeybot commands" in json.dumps(answer["blocks"])
+        # No HTTP request carried it, yet it is counted and timed like one.
+        from tests.e2e.test_operations_process import metric
+
+        assert metric(bot, "journeybot_requests_total", kind="command", outcome="ok") == 1
+        assert metric(bot, "journeybot_ack_seconds_count", kind="command") == 1
         assert bot.stop() == 0
         assert APP_TOKEN not in bot.log()
 
