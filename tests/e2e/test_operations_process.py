@@ -7,8 +7,7 @@ it (the deployed topology), otherwise one SQLite file shared by both processes.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+import signal
 import threading
 import time
 import urllib.error
@@ -24,7 +23,7 @@ from sqlalchemy import func, select
 from storage.db import make_engine
 from storage.models import OutboxMessage
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
-from tests.db import scratch_database
+from tests.db import migrated_engine, scratch_database
 from tests.e2e.process import BotProcess, journeybot_process
 from tests.handlers.conftest import ANNA, BRUNO, CHLOE, CLIENTS, TEAM, populate
 from tests.handlers.payloads import new_event_id, reaction_event
@@ -130,17 +129,9 @@ def test_two_replicas_share_one_database_without_duplicating_work(
     standin: SlackStandIn, tmp_path: Path
 ) -> None:
     with scratch_database(tmp_path) as url:
-        # The release job first, with the database URL alone; then the replicas.
-        migrated = subprocess.run(
-            [sys.executable, "-m", "bot", "migrate"],
-            env={"PATH": "/usr/bin:/bin", "DATABASE_URL": url},
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert migrated.returncode == 0, migrated.stderr
+        # The release step first (`journeybot migrate` with DATABASE_URL alone is tested in
+        # tests/unit/test_command_settings.py), then the replicas.
+        migrated_engine(url).dispose()
         env = {
             "SLACK_BOT_TOKEN": BOT_TOKEN,
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -206,6 +197,8 @@ def test_two_replicas_share_one_database_without_duplicating_work(
                 kind = "event:reaction_added"
                 handled = metric(bot, "journeybot_requests_total", kind=kind, outcome="ok")
                 assert handled == REPORTS_PER_REPLICA
+            for bot in replicas:  # SIGTERM both first, so the two clean stops overlap
+                bot.process.send_signal(signal.SIGTERM)
             assert [bot.stop() for bot in replicas] == [0, 0]
         sent = Counter(
             (call.args["user"], str(call.args["blocks"]))
