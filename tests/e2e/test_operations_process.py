@@ -199,7 +199,8 @@ def test_two_replicas_share_one_database_without_duplicating_work(
                 assert handled == REPORTS_PER_REPLICA
             for bot in replicas:  # SIGTERM both first, so the two clean stops overlap
                 bot.process.send_signal(signal.SIGTERM)
-            assert [bot.stop() for bot in replicas] == [0, 0]
+            codes = [bot.process.wait(20) for bot in replicas]
+            assert codes == [0, 0], "\n".join(bot.log() for bot in replicas)
         sent = Counter(
             (call.args["user"], str(call.args["blocks"]))
             for call in standin.calls("chat.postEphemeral")
