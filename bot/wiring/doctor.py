@@ -232,7 +232,11 @@ def diagnose(load: Callable[..., SettingsFields] = SettingsFields) -> list[Findi
     if "SLACK_API_URL" in broken:
         findings.append(Finding(SKIP, "token", "SLACK_API_URL is malformed"))
         return findings
-    if not settings.oauth:
+    if settings.oauth:
+        findings.append(
+            Finding(SKIP, "token", "OAuth mode: each workspace's token comes with its install")
+        )
+    else:
         findings.extend(check_bot_token(settings))
     findings.extend(check_app_token(settings))
     return findings

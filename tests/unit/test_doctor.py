@@ -190,3 +190,30 @@ def test_socket_mode_checks_the_app_token(
     code, lines = doctor(monkeypatch, capsys, SLACK_APP_TOKEN="xapp-1-A0-1-stale", **base)
     assert code == 1
     assert "invalid_auth" in only(lines, "FAIL", "app token")
+
+
+def test_oauth_mode_checks_the_stored_installations(
+    db: Engine,
+    database_url: str,
+    standin: SlackStandIn,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from storage.crypto import TokenCipher
+
+    code, lines = doctor(
+        monkeypatch,
+        capsys,
+        SLACK_CLIENT_ID="1111.2222",
+        SLACK_CLIENT_SECRET="client-secret",
+        SLACK_STATE_SECRET="state-secret",
+        TOKEN_ENCRYPTION_KEY=TokenCipher.generate_key(),
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=standin.api_url,
+        DATABASE_URL=database_url,
+    )
+    assert code == 0, lines
+    assert "OAuth mode" in only(lines, "ok", "settings")
+    assert "none yet" in only(lines, "ok", "installations")
+    only(lines, "skip", "token")
+    assert "client-secret" not in "\n".join(lines)
