@@ -89,3 +89,14 @@ def test_make_installs_from_the_lock_with_hashes() -> None:
     ci = (REPO_ROOT / ".ci" / "run").read_text("utf-8")
     assert "rm -rf .venv" in ci
     assert "make test" in ci
+
+
+def test_the_lock_targets_the_python_of_the_image() -> None:
+    makefile = (REPO_ROOT / "Makefile").read_text("utf-8")
+    locked = re.search(r"--python-version (\d+\.\d+)", makefile)
+    assert locked, "make lock does not say which Python it resolves for"
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text("utf-8")
+    bases = set(re.findall(r"^FROM python:(\d+\.\d+)", dockerfile, re.MULTILINE))
+    assert bases == {locked.group(1)}, (bases, locked.group(1))
+    for lock in (RUNTIME_LOCK, DEV_LOCK):
+        assert f"--python-version {locked.group(1)}" in lock.read_text("utf-8").split("\n", 3)[1]
