@@ -7,6 +7,8 @@
 #
 # With PostgreSQL, set DATABASE_URL and run `journeybot migrate` (CMD ["migrate"]) as a
 # release step before starting the bot; the SQLite default migrates itself on start.
+# Dependencies come from requirements.lock with their hashes (`make lock` writes it), and
+# journeybot itself is installed without resolving anything, so a rebuild is reproducible.
 
 FROM python:3.11-slim AS builder
 
@@ -17,13 +19,17 @@ RUN python -m venv /opt/venv
 ENV PATH="/opt/venv/bin:$PATH"
 
 WORKDIR /src
+COPY requirements.lock ./
+RUN --mount=type=cache,target=/root/.cache/pip \
+    pip install --require-hashes -r requirements.lock
+
 COPY pyproject.toml README.md ./
 COPY bot/ ./bot/
 COPY handlers/ ./handlers/
 COPY storage/ ./storage/
 
 RUN --mount=type=cache,target=/root/.cache/pip \
-    pip install .
+    pip install --no-deps .
 
 
 FROM python:3.11-slim AS runtime
@@ -45,9 +51,10 @@ WORKDIR /data
 USER journeybot
 EXPOSE 3000
 
-# /healthz answers 200 once the database answers and is migrated, in both Slack modes.
+# /readyz answers 200 once the database answers and is migrated, in both Slack modes
+# (/healthz, liveness only, is for orchestrators that restart on failure: see deploy/).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["python", "-c", "import os, sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '3000'), timeout=4).status == 200 else 1)"]
+    CMD ["python", "-c", "import os, sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:%s/readyz' % os.environ.get('PORT', '3000'), timeout=4).status == 200 else 1)"]
 
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["journeybot"]

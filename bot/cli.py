@@ -1,4 +1,8 @@
-"""The `journeybot` command: run, migrate, generate-key, rotate-key."""
+"""The `journeybot` command: run, migrate, doctor, generate-key, rotate-key.
+
+Each command reads only the settings it uses: `migrate` and `rotate-key` need the database
+(and the key), not Slack's secrets, so a release job runs them with `DATABASE_URL` alone.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import sys
 
 from bot import __version__
 from bot.logs import configure_logging
-from bot.settings import SettingsError, load_settings
+from bot.settings import SettingsError, load_core_settings, load_settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -16,7 +20,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"journeybot {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
-    commands.add_parser("migrate", help="bring the database to the newest schema")
+    commands.add_parser("migrate", help="bring the database to the newest schema (DATABASE_URL)")
+    commands.add_parser(
+        "doctor",
+        help="check settings, database, migrations, token and scopes; one line per finding",
+    )
     commands.add_parser("generate-key", help="print a new TOKEN_ENCRYPTION_KEY")
     commands.add_parser(
         "rotate-key",
@@ -32,25 +40,22 @@ def main(argv: list[str] | None = None) -> int:
 
         print(TokenCipher.generate_key())
         return 0
+    if arguments.command == "doctor":
+        # Imported late, like the runner: it needs Slack's client.
+        from bot.wiring.doctor import run_doctor
+
+        return run_doctor(print)
+    if arguments.command in ("migrate", "rotate-key"):
+        return _database_command(arguments.command)
     try:
         settings = load_settings()
     except SettingsError as error:
         print(f"journeybot: {error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     # Imported late: `--help` and configuration errors should not pay for Slack's libraries.
-    from bot.wiring.runner import NotMigratedError, migrate, serve
+    from bot.wiring.runner import NotMigratedError, serve
 
-    if arguments.command == "migrate":
-        migrate(settings)
-        print("journeybot: database is up to date")
-        return 0
-    if arguments.command == "rotate-key":
-        from bot.keys import rotate_stored_tokens
-
-        count = rotate_stored_tokens(settings)
-        print(f"journeybot: re-encrypted {count} installation(s)")
-        return 0
     try:
         asyncio.run(serve(settings))
     except NotMigratedError as error:
@@ -59,6 +64,29 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"journeybot: cannot start: {error}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _database_command(command: str) -> int:
+    try:
+        settings = load_core_settings()
+    except SettingsError as error:
+        print(f"journeybot: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.log_format)
+    if command == "migrate":
+        from bot.wiring.runner import migrate
+
+        migrate(settings)
+        print("journeybot: database is up to date")
+        return 0
+    from bot.keys import rotate_stored_tokens
+
+    if settings.token_encryption_key is None:
+        print("journeybot: configuration error: TOKEN_ENCRYPTION_KEY is not set", file=sys.stderr)
+        return 2
+    count = rotate_stored_tokens(settings)
+    print(f"journeybot: re-encrypted {count} installation(s)")
     return 0
 
 

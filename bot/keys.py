@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.settings import Settings
+from bot.settings import CoreSettings
 from storage.crypto import TokenCipher
 from storage.db import make_engine, make_session_factory
 from storage.repositories.installations import all_installations
@@ -16,7 +16,7 @@ TOKEN_COLUMNS = (
 )
 
 
-def rotate_stored_tokens(settings: Settings) -> int:
+def rotate_stored_tokens(settings: CoreSettings) -> int:
     """Re-encrypt every stored token under the newest key; returns the rows touched."""
     if settings.token_encryption_key is None:
         raise ValueError("TOKEN_ENCRYPTION_KEY is not set")

@@ -1,9 +1,15 @@
-"""Logging set-up, with a filter that keeps Slack secrets out of every log line."""
+"""Logging set-up, with a filter that keeps Slack secrets out of every log line.
+
+`LOG_FORMAT=json` writes one JSON object per line (see `bot.log_json`), each carrying the
+id of the HTTP request it belongs to.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
+
+from bot.log_json import JsonFormatter, RequestIdFilter
 
 # Bot/user/refresh tokens (xoxb-, xoxp-, xoxe-…), app tokens (xapp-) and response URLs
 # (which act as bearer credentials for 30 minutes).
@@ -32,10 +38,14 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, fmt: str = "text") -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets())
+    handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

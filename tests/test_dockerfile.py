@@ -103,11 +103,12 @@ def test_entrypoint_and_cmd_are_exec_form(stages: list[Stage]) -> None:
     assert final.args_of("STOPSIGNAL")[-1:] == ["SIGTERM"]
 
 
-def test_healthcheck_hits_healthz(stages: list[Stage]) -> None:
+def test_healthcheck_hits_readyz(stages: list[Stage]) -> None:
     checks = stages[-1].args_of("HEALTHCHECK")
     assert checks, "no HEALTHCHECK in the final stage"
     check = checks[-1]
-    assert "/healthz" in check
+    # Ready (database reachable and migrated) is what "healthy" means to compose's depends_on.
+    assert "/readyz" in check
     assert "curl" not in check, "python:slim has no curl"
     assert "wget" not in check, "python:slim has no wget"
     env = " ".join(stages[-1].args_of("ENV"))
@@ -130,6 +131,25 @@ def test_builder_copies_every_package_pyproject_installs(stages: list[Stage]) ->
     assert {"pyproject.toml", "README.md"} <= copied, copied
 
 
+def test_builder_installs_dependencies_from_the_lock_only(stages: list[Stage]) -> None:
+    builder = stages[0]
+    installs = [args for args in builder.args_of("RUN") if "pip install" in args]
+    assert installs, "the builder installs nothing"
+    locked = [args for args in installs if "--require-hashes" in args]
+    assert locked, "no pip install --require-hashes in the builder"
+    assert all("-r requirements.lock" in args for args in locked), locked
+    # Every other install is journeybot itself, which must not resolve dependencies again.
+    for args in installs:
+        assert "--require-hashes" in args or "--no-deps" in args, args
+    copies = " ".join(builder.args_of("COPY"))
+    assert "requirements.lock" in copies, copies
+    # The lock is copied and installed before the source, so a code change reuses that layer.
+    order = [kw + " " + args for kw, args in builder.instructions]
+    lock_install = next(i for i, line in enumerate(order) if "--require-hashes" in line)
+    source_copy = next(i for i, line in enumerate(order) if line.startswith("COPY bot/"))
+    assert lock_install < source_copy
+
+
 def test_dockerignore_keeps_secrets_and_noise_out() -> None:
     ignored = {
         line.strip()
@@ -139,5 +159,7 @@ def test_dockerignore_keeps_secrets_and_noise_out() -> None:
     for entry in (".git", "tests", "*.db", "bench/results", ".env"):
         assert entry in ignored, entry
     # Nothing the builder copies may be ignored, or `pip install .` builds an empty package.
-    for needed in ("bot", "handlers", "storage", "pyproject.toml", "README.md"):
+    needed_files = ("bot", "handlers", "storage", "pyproject.toml", "README.md")
+    needed_files += ("requirements.lock",)
+    for needed in needed_files:
         assert needed not in ignored, needed

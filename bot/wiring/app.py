@@ -10,10 +10,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +19,11 @@ from bot.ingest import GroupCommit
 from bot.settings import Settings
 from bot.wiring.oauth_store import DatabaseStateStore, EncryptedInstallationStore
 from bot.wiring.relay import OutboxRelay
+from bot.wiring.slack_client import (
+    CountedConnectionErrorRetryHandler,
+    CountedRateLimitErrorRetryHandler,
+    MeasuredAsyncWebClient,
+)
 from handlers import register_all
 from handlers.caller import ProvideCaller
 from handlers.clients import ClientProvider
@@ -82,12 +83,12 @@ def make_async_client(core: Core, token: str | None = None) -> AsyncWebClient:
 
     5xx are not retried: a chat.postMessage that failed with 500 may still have posted.
     """
-    return AsyncWebClient(
+    return MeasuredAsyncWebClient(
         token=token,
         base_url=core.settings.slack_api_url,
         retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=1),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            CountedConnectionErrorRetryHandler(max_retry_count=1),
+            CountedRateLimitErrorRetryHandler(max_retry_count=2),
         ],
     )
 

@@ -7,11 +7,11 @@ import logging
 import signal
 
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.scheduler import build_scheduler
-from bot.settings import Settings
+from bot.settings import CoreSettings, Settings
 from bot.wiring.app import create_bolt_app, make_core
+from bot.wiring.observe import MeasuredSocketModeHandler
 from bot.wiring.web import create_web_app
 from storage.db import make_engine, make_session_factory
 from storage.migrate import is_up_to_date, upgrade
@@ -36,7 +36,7 @@ async def serve(settings: Settings) -> None:
         )
     core = make_core(settings, make_session_factory(engine))
     bolt_app = create_bolt_app(core)
-    socket_handler: AsyncSocketModeHandler | None = None
+    socket_handler: MeasuredSocketModeHandler | None = None
     web_app = create_web_app(bolt_app, core, engine, serve_slack=not settings.socket_mode)
     runner = web.AppRunner(web_app, shutdown_timeout=SHUTDOWN_GRACE_SECONDS, access_log=None)
     await runner.setup()
@@ -44,7 +44,7 @@ async def serve(settings: Settings) -> None:
     await site.start()
     if settings.socket_mode:
         assert settings.slack_app_token is not None
-        socket_handler = AsyncSocketModeHandler(
+        socket_handler = MeasuredSocketModeHandler(
             bolt_app.bolt, settings.slack_app_token.get_secret_value()
         )
         await socket_handler.connect_async()  # type: ignore[no-untyped-call]
@@ -69,7 +69,7 @@ async def serve(settings: Settings) -> None:
     log.info("stopped")
 
 
-def migrate(settings: Settings) -> None:
+def migrate(settings: CoreSettings) -> None:
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)

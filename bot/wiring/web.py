@@ -1,65 +1,42 @@
-"""The HTTP face: /slack/events (commands, interactivity, events), OAuth, /healthz."""
+"""The HTTP face: /slack/events (commands, interactivity, events), OAuth, and the probes
+(/healthz, /readyz) and metrics (/metrics) of `bot.wiring.health`."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from bot.core import Core
+from bot.metrics import app_registry
 from bot.wiring.app import BotApp
-from storage.migrate import is_up_to_date
+from bot.wiring.health import DatabaseCollector, ReadinessCheck
+from bot.wiring.observe import observe_requests
 
 log = logging.getLogger(__name__)
 
 # Slack never sends more than a few hundred kB; refuse anything far larger up front.
 MAX_BODY_BYTES = 1024 * 1024
 EVENTS_PATH = "/slack/events"
-HEALTH_CACHE_SECONDS = 2.0
-
-
-class HealthCheck:
-    """200 once the database answers and carries the newest migration."""
-
-    def __init__(self, core: Core, engine: Engine) -> None:
-        self._core = core
-        self._engine = engine
-        self._migrated = False
-        self._last_ok = 0.0
-
-    def check(self) -> tuple[bool, str]:
-        if time.monotonic() - self._last_ok < HEALTH_CACHE_SECONDS:
-            return True, "ok"
-        try:
-            with self._engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            if not self._migrated:
-                self._migrated = is_up_to_date(self._engine)
-        except Exception as error:  # any driver error means "not healthy", never a 500
-            log.warning("health check: database unreachable: %s", type(error).__name__)
-            return False, "database unreachable"
-        if not self._migrated:
-            return False, "database not migrated"
-        self._last_ok = time.monotonic()
-        return True, "ok"
 
 
 def create_web_app(
     bot_app: BotApp, core: Core, engine: Engine, *, serve_slack: bool = True
 ) -> web.Application:
-    """The aiohttp application: /healthz always, Slack's routes unless in Socket Mode.
+    """The aiohttp application: probes and metrics always, Slack's routes unless in Socket Mode.
 
     Its start-up and clean-up also start and stop the bot's background work, so a test
     that runs this app in-process runs exactly what `journeybot run` runs.
     """
-    web_app = web.Application(client_max_size=MAX_BODY_BYTES)
-    health = HealthCheck(core, engine)
+    web_app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[observe_requests])
+    readiness = ReadinessCheck(engine)
+    registry = app_registry(DatabaseCollector(engine, core.clock.now))
 
     async def background(_app: web.Application) -> AsyncIterator[None]:
         await bot_app.start_background()
@@ -69,10 +46,20 @@ def create_web_app(
     web_app.cleanup_ctx.append(background)
 
     async def healthz(_request: web.Request) -> web.Response:
-        ok, reason = await asyncio.to_thread(health.check)
+        # Liveness: the event loop answers. Nothing else, so a database outage restarts nothing.
+        return web.json_response({"ok": True, "status": "alive"})
+
+    async def readyz(_request: web.Request) -> web.Response:
+        ok, reason = await asyncio.to_thread(readiness.check)
         return web.json_response({"ok": ok, "status": reason}, status=200 if ok else 503)
 
+    async def metrics(_request: web.Request) -> web.Response:
+        body = await asyncio.to_thread(generate_latest, registry)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
     web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/readyz", readyz)
+    web_app.router.add_get("/metrics", metrics)
     if not serve_slack:
         return web_app
     bolt_app = bot_app.bolt

@@ -1,4 +1,4 @@
-"""Start `journeybot run` as a real subprocess and wait until it is healthy."""
+"""Start `journeybot run` as a real subprocess and wait until it is ready (`/readyz`)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def wait_healthy(
                 f"journeybot exited with {process.returncode}:\n{log_path.read_text()}"
             )
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
+            with urllib.request.urlopen(f"{url}/readyz", timeout=1) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):

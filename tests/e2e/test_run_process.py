@@ -87,6 +87,11 @@ def test_socket_mode_answers_help_through_the_websocket(
         answer = ack["payload"]
         assert answer["response_type"] == "ephemeral"
         assert "journeybot commands" in json.dumps(answer["blocks"])
+        # No HTTP request carried it, yet it is counted and timed like one.
+        from tests.e2e.test_operations_process import metric
+
+        assert metric(bot, "journeybot_requests_total", kind="command", outcome="ok") == 1
+        assert metric(bot, "journeybot_ack_seconds_count", kind="command") == 1
         assert bot.stop() == 0
         assert APP_TOKEN not in bot.log()
 
@@ -113,9 +118,10 @@ def test_run_refuses_an_unmigrated_postgres_database(tmp_path: Path) -> None:
         )
         assert result.returncode == 3
         assert "journeybot migrate" in result.stderr
+        # The release job has the database URL and nothing of Slack's.
         migrated = subprocess.run(
             [sys.executable, "-m", "bot", "migrate"],
-            env=env,
+            env={"PATH": env["PATH"], "DATABASE_URL": url},
             capture_output=True,
             text=True,
             timeout=60,

@@ -1,0 +1,148 @@
+"""The aiohttp middleware that gives each request an id and measures Slack's requests.
+
+Every request gets an id (the load balancer's `X-Request-Id` when it sends a sane one, else
+a new one), bound for the logs of everything the request runs and echoed in the response.
+Requests to Slack's paths are counted by kind and outcome, and their acknowledgement time
+goes into the `journeybot_ack_seconds` histogram.
+
+In Socket Mode no request crosses aiohttp: `MeasuredSocketModeHandler` gives each envelope
+an id and measures it the same way, up to the acknowledgement sent back over the socket.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qs
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.adapter.socket_mode.async_internals import (
+    run_async_bolt_app,
+    send_async_response,
+)
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+
+from bot import metrics
+from bot.log_json import bind_request_id, new_request_id, reset_request_id
+
+log = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = "X-Request-Id"
+_SANE_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
+_SANE_NAME = re.compile(r"[a-z0-9_.]{1,48}")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# Paths whose requests come from Slack (or a browser installing the app) and are measured.
+SLACK_PATHS = {
+    "/slack/events": None,  # kind read from the body
+    "/slack/install": "oauth_install",
+    "/slack/oauth_redirect": "oauth_redirect",
+}
+
+
+def request_kind(raw: bytes, content_type: str) -> str:
+    """What a signed Slack request is: `command`, `event:<type>`, `block_actions`…
+
+    Only called on requests whose signature held, so the names come from Slack; anything
+    that doesn't look like one of its names is folded into `other` to keep labels bounded.
+    """
+    try:
+        if content_type.startswith("application/json"):
+            body = json.loads(raw)
+            kind = str(body.get("type", ""))
+            if kind == "event_callback":
+                event_type = str((body.get("event") or {}).get("type", ""))
+                return f"event:{event_type}" if _SANE_NAME.fullmatch(event_type) else "event:other"
+            return kind if _SANE_NAME.fullmatch(kind) else "other"
+        form = parse_qs(raw.decode("utf-8"))
+        if "payload" in form:
+            kind = str(json.loads(form["payload"][0]).get("type", ""))
+            return kind if _SANE_NAME.fullmatch(kind) else "other"
+        if "command" in form:
+            return "command"
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        return "malformed"
+    return "other"
+
+
+@web.middleware
+async def observe_requests(request: web.Request, handler: Handler) -> web.StreamResponse:
+    started = time.perf_counter()
+    offered = request.headers.get(REQUEST_ID_HEADER, "")
+    request_id = offered if _SANE_ID.fullmatch(offered) else new_request_id()
+    token = bind_request_id(request_id)
+    measured = request.path in SLACK_PATHS
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        response.headers[REQUEST_ID_HEADER] = request_id
+        return response
+    except web.HTTPException as error:
+        status = error.status
+        error.headers[REQUEST_ID_HEADER] = request_id
+        raise
+    finally:
+        if measured:
+            elapsed = time.perf_counter() - started
+            kind = await _kind(request, status)
+            metrics.REQUESTS.labels(kind, metrics.outcome_of(status)).inc()
+            metrics.ACK_SECONDS.labels(kind).observe(elapsed)
+            log.info("slack request %s answered %s in %.1f ms", kind, status, elapsed * 1000)
+        reset_request_id(token)
+
+
+async def _kind(request: web.Request, status: int) -> str:
+    fixed = SLACK_PATHS.get(request.path)
+    if fixed is not None:
+        return fixed
+    if status == 401:
+        return "unverified"  # never label by what an unsigned body claims to be
+    if request.method != "POST" or status == 413:
+        return "other"
+    try:
+        raw = await request.read()  # cached by aiohttp: the handler read it already
+    except web.HTTPException:
+        return "other"
+    return request_kind(raw, request.content_type)
+
+
+def payload_kind(body: dict[str, object]) -> str:
+    """`request_kind` for a body Bolt has already parsed (Socket Mode envelopes)."""
+    if "command" in body and "type" not in body:
+        return "command"
+    kind = str(body.get("type", ""))
+    if kind == "event_callback":
+        event = body.get("event")
+        event_type = str(event.get("type", "")) if isinstance(event, dict) else ""
+        return f"event:{event_type}" if _SANE_NAME.fullmatch(event_type) else "event:other"
+    return kind if _SANE_NAME.fullmatch(kind) else "other"
+
+
+class MeasuredSocketModeHandler(AsyncSocketModeHandler):
+    """Bolt's Socket Mode handler, counting and timing each envelope like an HTTP request.
+
+    The time runs until the acknowledgement is sent back over the socket; each envelope
+    gets a request id for the log lines of its listeners.
+    """
+
+    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        started = time.perf_counter()
+        token = bind_request_id(new_request_id())
+        kind = payload_kind(req.payload or {})
+        status = 500
+        try:
+            response = await run_async_bolt_app(self.app, req)
+            status = response.status
+            await send_async_response(client, req, response, time.time())
+        finally:
+            elapsed = time.perf_counter() - started
+            metrics.REQUESTS.labels(kind, metrics.outcome_of(status)).inc()
+            metrics.ACK_SECONDS.labels(kind).observe(elapsed)
+            log.info("slack envelope %s answered %s in %.1f ms", kind, status, elapsed * 1000)
+            reset_request_id(token)
