@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from sqlalchemy import Insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.base import Base
 
 
+@cache
+def _insert_ignore_statement(dialect: str, model: type[Base]) -> Insert:
+    """Built once per table and dialect, with the values passed as parameters: the compiled
+    form is then cached by SQLAlchemy instead of recompiled for every row (this statement
+    runs several times for every event the bot ingests)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = model.__table__
+    primary_key = table.primary_key.columns.values()[0]  # type: ignore[attr-defined]
+    # Core (not ORM) insert, RETURNING the key: rowcount is -1 for inserts on psycopg.
+    return insert(table).on_conflict_do_nothing().returning(primary_key)  # type: ignore[arg-type]
+
+
 def insert_ignore(session: Session, model: type[Base], values: dict[str, Any]) -> bool:
     """Insert a row unless a unique constraint already holds one; True when inserted."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    primary_key = model.__table__.primary_key.columns.values()[0]  # type: ignore[attr-defined]
-    # RETURNING, not rowcount: an ORM-enabled INSERT reports rowcount -1 on psycopg.
-    statement = insert(model).values(**values).on_conflict_do_nothing().returning(primary_key)
-    return session.execute(statement).first() is not None
+    statement = _insert_ignore_statement(session.get_bind().dialect.name, model)
+    return session.execute(statement, values).first() is not None
