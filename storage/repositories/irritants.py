@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, delete, func, select, update
+from sqlalchemy import Select, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Irritant, IrritantEvent, IrritantVote
@@ -61,16 +61,36 @@ def _locked(statement: Select[Irritant], lock: bool) -> Select[Irritant]:
     return statement.with_for_update(key_share=True) if lock else statement
 
 
+# The event ingest runs these for every reaction: built once, with bound parameters, so
+# SQLAlchemy reuses their compiled form instead of building and hashing a new statement.
+_BY_MESSAGE = {
+    lock: _locked(
+        select(Irritant).where(
+            Irritant.team_id == bindparam("team_id"),
+            Irritant.channel_id == bindparam("channel_id"),
+            Irritant.message_ts == bindparam("message_ts"),
+        ),
+        lock,
+    ).execution_options(populate_existing=True)
+    for lock in (False, True)
+}
+_HAS_VOTED = (
+    select(IrritantVote.id)
+    .where(
+        IrritantVote.team_id == bindparam("team_id"),
+        IrritantVote.irritant_id == bindparam("irritant_id"),
+        IrritantVote.user_id == bindparam("user_id"),
+    )
+    .limit(1)
+)
+_ADD_EVENT = insert(IrritantEvent.metadata.tables["irritant_events"])
+
+
 def by_message(
     session: Session, *, team_id: str, channel_id: str, message_ts: str, lock: bool = False
 ) -> Irritant | None:
-    statement = select(Irritant).where(
-        Irritant.team_id == team_id,
-        Irritant.channel_id == channel_id,
-        Irritant.message_ts == message_ts,
-    )
-    statement = _locked(statement, lock)
-    return session.scalars(statement.execution_options(populate_existing=True)).first()
+    parameters = {"team_id": team_id, "channel_id": channel_id, "message_ts": message_ts}
+    return session.scalars(_BY_MESSAGE[lock], parameters).first()
 
 
 def by_id(
@@ -130,12 +150,8 @@ def reporters(session: Session, *, team_id: str, irritant_id: int) -> list[str]:
 
 
 def has_voted(session: Session, *, team_id: str, irritant_id: int, user_id: str) -> bool:
-    statement = select(IrritantVote.id).where(
-        IrritantVote.team_id == team_id,
-        IrritantVote.irritant_id == irritant_id,
-        IrritantVote.user_id == user_id,
-    )
-    return session.scalars(statement.limit(1)).first() is not None
+    parameters = {"team_id": team_id, "irritant_id": irritant_id, "user_id": user_id}
+    return session.scalars(_HAS_VOTED, parameters).first() is not None
 
 
 def add_event(
@@ -148,15 +164,16 @@ def add_event(
     now: datetime,
     note: str | None = None,
 ) -> None:
-    session.add(
-        IrritantEvent(
-            team_id=team_id,
-            irritant_id=irritant_id,
-            kind=kind,
-            actor_id=actor_id,
-            note=note,
-            at=now,
-        )
+    session.execute(
+        _ADD_EVENT,
+        {
+            "team_id": team_id,
+            "irritant_id": irritant_id,
+            "kind": kind,
+            "actor_id": actor_id,
+            "note": note,
+            "at": now,
+        },
     )
 
 

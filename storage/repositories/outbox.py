@@ -6,12 +6,13 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import OutboxMessage
 
 MAX_ATTEMPTS = 8
+_ENQUEUE = insert(OutboxMessage.metadata.tables["outbox"])
 
 
 def enqueue(
@@ -24,15 +25,18 @@ def enqueue(
     now: datetime,
     delay: timedelta = timedelta(0),
 ) -> None:
-    session.add(
-        OutboxMessage(
-            team_id=team_id,
-            enterprise_id=enterprise_id,
-            kind=kind,
-            payload=json.dumps(payload, sort_keys=True),
-            due_at=now + delay,
-            created_at=now,
-        )
+    # A Core insert with bound parameters: no unit-of-work bookkeeping on the ingest's path.
+    session.execute(
+        _ENQUEUE,
+        {
+            "team_id": team_id,
+            "enterprise_id": enterprise_id,
+            "kind": kind,
+            "payload": json.dumps(payload, sort_keys=True),
+            "due_at": now + delay,
+            "attempts": 0,
+            "created_at": now,
+        },
     )
 
 
