@@ -339,27 +339,31 @@ class _Style:
         return _font_props(self.size, self.weight, self.style)
 
 
-_ADVANCES: dict[tuple[_Style, str], float] = {}
+_ADVANCES: dict[tuple[float, str, str], dict[str, float]] = {}
 
 
 def _measure(text: str, style: _Style) -> float:
     """A text's width in pixels: the sum of its glyphs' hinted advances.
 
-    Asking the renderer lays the whole string out (about a millisecond each time, thousands of
-    times per board); the sum of advances is as wide as what Agg draws or a pixel or two wider
-    (it ignores kerning), so a line that fits by this measure fits on the picture.
+    Asking the renderer lays the whole string out (a millisecond or two each time, thousands
+    of times per board); the sum of advances is as wide as what Agg draws or a pixel or two
+    wider (it ignores kerning), so a line that fits by this measure fits on the picture. Being
+    a sum, the width of "a b" is the width of "a", " " and "b": wrapping adds as it goes.
     """
+    key = (style.size, style.weight, style.style)
+    advances = _ADVANCES.get(key)
+    if advances is None:
+        advances = _ADVANCES.setdefault(key, {})
     total = 0.0
     font = None
     for char in text:
-        advance = _ADVANCES.get((style, char))
+        advance = advances.get(char)
         if advance is None:
             if font is None:
                 font = get_font(findfont(style.props, fallback_to_default=True))
                 font.set_size(style.size, DPI)
             glyph = font.load_char(ord(char), flags=get_hinting_flag())  # type: ignore[no-untyped-call]
-            advance = glyph.horiAdvance / 64
-            _ADVANCES[(style, char)] = advance
+            advance = advances[char] = glyph.horiAdvance / 64
         total += advance
     return total
 
@@ -368,9 +372,11 @@ TITLE = _Style(20, "bold")
 PERSONA = _Style(12.5)
 META = _Style(10.5, color=MUTED)
 LEGEND = _Style(10, color=INK)
+LEGEND_IRRITANTS = _Style(10, "bold", color=IRRITANT_INK)
+LEGEND_KEPT = _Style(10, "bold", color=KEPT_INK)
 GUTTER_LABEL = _Style(11, "bold")
 TICK = _Style(9, color=MUTED)
-NAME = _Style(11.5, "bold")
+NAME = _Style(12.5, "bold")
 TOUCH = _Style(9.5, color=MUTED)
 NOTE = _Style(9, style="italic", color=MUTED)
 IRRITANTS = _Style(9.5, "bold", color=IRRITANT_INK)
@@ -407,24 +413,26 @@ class _Sheet:
     def wrap(self, text: str, style: _Style, width: float, max_lines: int) -> list[str]:
         """Greedy word wrap to `width` pixels; a last line that does not fit ends with "…"."""
         words = [w for w in _BREAKABLE.split(_printable(text, style.weight, style.style)) if w]
+        space = self.measure(" ", style)
         lines: list[str] = []
-        current = ""
+        current, current_w = "", 0.0
         truncated = False
         for word in words:
-            candidate = f"{current} {word}" if current else word
-            if self.measure(candidate, style) <= width:
-                current = candidate
+            word_w = self.measure(word, style)
+            if current and current_w + space + word_w <= width:
+                current, current_w = f"{current} {word}", current_w + space + word_w
+                continue
+            if not current and word_w <= width:
+                current, current_w = word, word_w
                 continue
             if current:
                 lines.append(current)
-                current = ""
-            while self.measure(word, style) > width:  # a word longer than the line: cut it
+            while word_w > width and len(lines) <= max_lines:  # longer than a line: cut it
                 cut = self._longest_prefix(word, style, width)
                 lines.append(word[:cut])
                 word = word[cut:]
-                if len(lines) > max_lines:
-                    break
-            current = word
+                word_w = self.measure(word, style)
+            current, current_w = word, word_w
             if len(lines) > max_lines:
                 truncated = True
                 break
@@ -736,21 +744,23 @@ class _Page:
 
     # legend and gutter
     def legend(self, top: float) -> float:
+        """One row (wrapped if need be): swatches for what is drawn, coloured words for figures."""
         _ = self._
         sheet = self.sheet
-        items: list[tuple[str, str]] = [
-            ("top", _("★ Most voted ideas")),
-            ("curve", _("Client's feeling today, from −2 to +2")),
-            ("irritants", _("⚠ Open irritants linked to the moment")),
+        items: list[tuple[str, str, _Style]] = [
+            ("top", _("★ Most voted ideas"), LEGEND),
+            ("curve", _("Client's feeling today, from −2 to +2"), LEGEND),
+            ("irritants", _("⚠ Open irritants linked to the moment"), LEGEND_IRRITANTS),
         ]
         if any(m.kept_rate is not None for m in self.board.moments):
-            items.append(("kept", _("Promises kept: requests acknowledged in time")))
+            items.append(("kept", _("Promises kept: requests acknowledged in time"), LEGEND_KEPT))
         x, y = float(MARGIN), top
         row_h = self.text_height(1, LEGEND) + 2
         right = self.width - MARGIN
-        for kind, label in items:
-            label = sheet.fit(label, LEGEND, right - MARGIN - 34)
-            width = 26 + 6 + sheet.measure(label, LEGEND)
+        for kind, label, style in items:
+            swatch = 32 if kind in ("top", "curve") else 0
+            label = sheet.fit(label, style, right - MARGIN - swatch)
+            width = swatch + sheet.measure(label, style)
             if x + width > right and x > MARGIN:
                 x, y = float(MARGIN), y + row_h + 6
             middle = y + row_h / 2
@@ -759,12 +769,8 @@ class _Page:
             elif kind == "curve":
                 sheet.line([x, x + 26], [middle, middle], color=CURVE, width=2.5)
                 sheet.line([x + 13], [middle], color=CURVE, marker="o", zorder=3)
-            elif kind == "irritants":
-                sheet.box(x + 3, middle - 7, 20, 14, fill=BAD_ZONE, edge=IRRITANT_INK)
-            else:
-                sheet.box(x + 3, middle - 7, 20, 14, fill=GOOD_ZONE, edge=KEPT_INK)
-            sheet.text(label, x + 32, middle, LEGEND, va="center", gid=f"legend-{kind}")
-            x += width + 22
+            sheet.text(label, x + swatch, middle, style, va="center", gid=f"legend-{kind}")
+            x += width + 26
         return y + row_h
 
     def gutter_label(self, label: str, top: float, gid: str) -> None:
@@ -837,25 +843,44 @@ class _Page:
     def draw_column(
         self, cards: list[_CardLayout], x: float, top: float, height: float, column: Column
     ) -> None:
+        """Cards stacked down from the band's top, or up from its bottom (next to the moment)
+        for *today*; what does not fit is counted ("+3 more")."""
         _ = self._
         sheet = self.sheet
+        anchored_low = column is Column.TODAY
         if not cards:
-            sheet.text(_("No cards yet"), x + CARD_PAD, top + CARD_PAD, EMPTY, gid="empty-column")
+            empty_top = (
+                top + height - self.text_height(1, EMPTY) - CARD_PAD if anchored_low else top
+            )
+            sheet.text(
+                _("No cards yet"),
+                x + CARD_PAD,
+                empty_top + CARD_PAD * (not anchored_low),
+                EMPTY,
+                gid="empty-column",
+            )
             return
         more_h = self.text_height(1, MORE) + CARD_GAP
-        bottom = top + height
-        y = top
+        planned: list[_CardLayout] = []
+        used = 0.0
         for index, layout in enumerate(cards):
             reserve = 0 if index == len(cards) - 1 else more_h
-            if y + layout.height_estimate + reserve > bottom:
-                shorter = self.shortened(layout, bottom - reserve - y)
+            if used + layout.height_estimate + reserve > height:
+                shorter = self.shortened(layout, height - reserve - used)
                 if shorter is None:
-                    remaining = len(cards) - index
-                    label = _.ngettext("+{count} more", "+{count} more", remaining)
-                    sheet.text(label, x + CARD_PAD, y + 1, MORE, gid=f"more-{column}")
-                    return
+                    break
                 layout = shorter
+            planned.append(layout)
+            used += layout.height_estimate + CARD_GAP
+        hidden = len(cards) - len(planned)
+        if hidden:
+            used += more_h
+        y = top + (height - used + CARD_GAP if anchored_low else 0)
+        for layout in planned:
             y += self.draw_card(layout, x, y, column) + CARD_GAP
+        if hidden:
+            label = _.ngettext("+{count} more", "+{count} more", hidden)
+            sheet.text(label, x + CARD_PAD, y + 1, MORE, gid=f"more-{column}")
 
     def shortened(self, layout: _CardLayout, room: float) -> _CardLayout | None:
         """The card cut to fit `room` pixels, if at least two lines of its text still fit."""
@@ -972,6 +997,12 @@ class _Page:
                 backdrop=True,
             )
         sheet.line(xs, ys, color=CURVE, width=2.5, marker="o", zorder=2.5)
+        # Across moments nobody rated, a thin dotted line keeps the curve's direction readable.
+        rated = [(x, y) for x, y in zip(xs, ys, strict=True) if not math.isnan(y)]
+        if len(rated) < len(xs) and len(rated) > 1:
+            sheet.line(
+                [x for x, _y in rated], [y for _x, y in rated], color=CURVE, width=1, style=":"
+            )
 
     # promises
     def promises(self, top: float) -> float:
