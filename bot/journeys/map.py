@@ -339,6 +339,28 @@ class _Style:
         return _font_props(self.size, self.weight, self.style)
 
 
+@cache
+def _line_metrics(style: _Style) -> tuple[float, float]:
+    """(height of one line, height each further line adds), with the tallest glyphs."""
+    figure = Figure(dpi=DPI)
+    FigureCanvasAgg(figure)
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    probe = "ÉÅÇÖ|jgpqy"
+    heights = []
+    for count in (1, 2):
+        artist = figure.text(
+            0, 0, "\n".join([probe] * count), fontproperties=style.props, linespacing=LINESPACING
+        )
+        heights.append(artist.get_window_extent(renderer).height)
+    return heights[0], heights[1] - heights[0]
+
+
+def _text_height(lines: int, style: _Style) -> float:
+    """A text's height for its number of lines, as if every line had accented capitals."""
+    first, step = _line_metrics(style)
+    return 0 if lines == 0 else first + (lines - 1) * step + 1
+
+
 _ADVANCES: dict[tuple[float, str, str], dict[str, float]] = {}
 
 
@@ -393,15 +415,20 @@ PROMISE = _Style(10)
 
 
 class _Sheet:
-    """Texts and shapes placed in pixels from the top-left corner, then fixed in the figure.
+    """Texts and shapes placed in pixels from the top-left corner.
 
-    The figure's height is only known once everything is laid out: artists are created at
-    once (so they can be measured) and moved to their place by `finish`.
+    A page is laid out twice: first on a dry sheet (`height=None`) that draws nothing and
+    answers each text's height from line metrics, an upper bound, to learn the page's height;
+    then on a real sheet of that height, where each text is measured as drawn. Measuring on
+    the figure's final canvas lets saving reuse every measure (a new size means a new renderer
+    and measuring everything again).
     """
 
-    def __init__(self, width: int) -> None:
+    def __init__(self, width: int, height: int | None) -> None:
         self.width = width
-        self.figure = Figure(figsize=(width / DPI, 4), dpi=DPI)
+        self.height = height
+        self.dry = height is None
+        self.figure = Figure(figsize=(width / DPI, (height or 100) / DPI), dpi=DPI)
         FigureCanvasAgg(self.figure)
         self.renderer: RendererAgg = self.figure.canvas.get_renderer()  # type: ignore[attr-defined]
         self._moves: list[Callable[[int], None]] = []
@@ -462,22 +489,6 @@ class _Sheet:
         """One line: the text, or as much of it as fits followed by "…"."""
         return "\n".join(self.wrap(text, style, width, 1))
 
-    def line_metrics(self, style: _Style) -> tuple[float, float]:
-        """(height of one line, height each further line adds), with the tallest glyphs."""
-        probe = "ÉÅÇÖ|jgpqy"
-        heights = []
-        for count in (1, 2):
-            artist = self.figure.text(
-                0,
-                0,
-                "\n".join([probe] * count),
-                fontproperties=style.props,
-                linespacing=LINESPACING,
-            )
-            heights.append(artist.get_window_extent(self.renderer).height)
-            artist.remove()
-        return heights[0], heights[1] - heights[0]
-
     # drawing
     def text(
         self,
@@ -493,6 +504,9 @@ class _Sheet:
     ) -> tuple[float, float]:
         """Draw a text anchored (`va`) at `top` pixels from the top; returns (width, height)."""
         content = lines if isinstance(lines, str) else "\n".join(lines)
+        if self.dry:
+            rows = content.split("\n")
+            return max(self.measure(row, style) for row in rows), _text_height(len(rows), style)
         artist = self.figure.text(
             0,
             0,
@@ -529,6 +543,8 @@ class _Sheet:
         rounded: bool = True,
         zorder: float = 1,
     ) -> None:
+        if self.dry:
+            return
         patch: Artist
         if rounded:
             fancy = FancyBboxPatch(
@@ -570,6 +586,8 @@ class _Sheet:
         marker: str | None = None,
         zorder: float = 2,
     ) -> None:
+        if self.dry:
+            return
         artist = Line2D(
             [],
             [],
@@ -589,10 +607,10 @@ class _Sheet:
         self._moves.append(lambda h: artist.set_data(xs, [h - t for t in tops]))
         self.figure.add_artist(artist)
 
-    def finish(self, height: int) -> Figure:
-        self.figure.set_size_inches(self.width / DPI, height / DPI)
+    def finish(self) -> Figure:
+        assert self.height is not None, "a dry sheet has nothing to finish"
         for move in self._moves:
-            move(height)
+            move(self.height)
         return self.figure
 
 
@@ -630,20 +648,24 @@ class _Page:
         self.col_w = WIDE_COL_W if count <= 4 else NARROW_COL_W
         grid = GUTTER + count * self.col_w + (count - 1) * COL_GAP
         self.width = max(MIN_WIDTH, 2 * MARGIN + grid)
-        self.sheet = _Sheet(self.width)
-        self._line_heights: dict[_Style, tuple[float, float]] = {}
+        self.sheet = _Sheet(self.width, None)
 
     def column_x(self, offset: int) -> float:
         return MARGIN + GUTTER + offset * (self.col_w + COL_GAP)
 
     def text_height(self, lines: int, style: _Style) -> float:
-        """A text's height for its number of lines, as if every line had accented capitals."""
-        if style not in self._line_heights:
-            self._line_heights[style] = self.sheet.line_metrics(style)
-        first, step = self._line_heights[style]
-        return 0 if lines == 0 else first + (lines - 1) * step + 1
+        return _text_height(lines, style)
 
     def draw(self) -> Figure:
+        """Lay the page out dry to learn its height, then for real on a canvas of that size."""
+        self.sheet = _Sheet(self.width, None)
+        height = math.ceil(self.layout()) + 2  # a margin for glyphs taller than the probe's
+        self.sheet = _Sheet(self.width, height)
+        self.layout()
+        return self.sheet.finish()
+
+    def layout(self) -> float:
+        """Place everything on `self.sheet`; returns the page's height."""
         _ = self._
         sheet = self.sheet
         inner = self.width - 2 * MARGIN
@@ -700,7 +722,7 @@ class _Page:
                 EMPTY,
                 gid="empty",
             )
-            return sheet.finish(math.ceil(y + 40 + MARGIN))
+            return y + 40 + MARGIN
 
         grid_top = y
         today = [self.layout_cards(m, Column.TODAY) for m in self.moments]
@@ -740,7 +762,7 @@ class _Page:
 
         y = grid_bottom + 6 + BAND_GAP
         y = self.promises(y)
-        return sheet.finish(math.ceil(y + MARGIN - 6))
+        return y + MARGIN - 6
 
     # legend and gutter
     def legend(self, top: float) -> float:
