@@ -72,7 +72,8 @@ GUTTER = 150
 COL_GAP = 14
 NARROW_COL_W = 244
 WIDE_COL_W = 300
-MIN_WIDTH = 960
+MAX_COL_W = 440
+MIN_WIDTH = 800
 CARD_PAD = 7
 CARD_GAP = 6
 BAND_GAP = 12
@@ -645,7 +646,12 @@ class _Page:
         self.page_count = page_count
         self.top = top
         count = max(1, len(self.moments))
-        self.col_w = WIDE_COL_W if count <= 4 else NARROW_COL_W
+        # Few moments get wider columns, up to filling the narrowest picture.
+        room = (MIN_WIDTH - 2 * MARGIN - GUTTER - (count - 1) * COL_GAP) // count
+        if count <= 4:
+            self.col_w = max(WIDE_COL_W, min(MAX_COL_W, room))
+        else:
+            self.col_w = NARROW_COL_W
         grid = GUTTER + count * self.col_w + (count - 1) * COL_GAP
         self.width = max(MIN_WIDTH, 2 * MARGIN + grid)
         self.sheet = _Sheet(self.width, None)
@@ -729,7 +735,10 @@ class _Page:
         tomorrow = [self.layout_cards(m, Column.TOMORROW) for m in self.moments]
         today_h = self.band_height(today, TODAY_CAP)
         tomorrow_h = self.band_height(tomorrow, TOMORROW_CAP)
-        header_h = max(self.header_height(m) for m in self.moments)
+        header_h = max(
+            self.header_height(moment, self.indexes.start + offset + 1)
+            for offset, moment in enumerate(self.moments)
+        )
         feeling_top = y + today_h + BAND_GAP + header_h + 4
         tomorrow_top = feeling_top + FEELING_BAND + BAND_GAP
         grid_bottom = tomorrow_top + tomorrow_h
@@ -824,8 +833,8 @@ class _Page:
             parts.append(([sheet.fit(kept, KEPT, width)], KEPT, "kept"))
         return parts
 
-    def header_height(self, moment: Moment) -> float:
-        parts = self.header_parts(moment, 1)
+    def header_height(self, moment: Moment, number: int) -> float:
+        parts = self.header_parts(moment, number)
         return sum(self.text_height(len(lines), style) + 3 for lines, style, _k in parts)
 
     def draw_header(self, moment: Moment, number: int, offset: int, top: float) -> None:

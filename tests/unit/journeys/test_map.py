@@ -33,9 +33,9 @@ from bot.journeys.board import (
 from bot.journeys.map import (
     ALT_TEXT_MAX,
     CARD_PAD,
+    MAX_COL_W,
     MAX_MOMENTS_PER_PAGE,
     NARROW_COL_W,
-    WIDE_COL_W,
     PageFigure,
     build_figures,
     page_slices,
@@ -127,13 +127,13 @@ def _check_layout(board: Board, pages: list[PageFigure], drawn: list[Drawn]) -> 
         assert _outside(picture) == []
         assert _overlaps(picture) == []
         width, height = picture.size
-        assert 900 <= width <= 2100, width  # wide enough to read, narrow enough for a preview
+        assert 800 <= width <= 2100, width  # wide enough to read, narrow enough for a preview
         assert 400 <= height <= 1500, height
         assert 0.5 <= width / height <= 3
         for text, _box in picture.texts:  # nothing smaller than 8.5 pt at 100 dpi
             assert text.get_fontsize() >= 8.5, text.get_gid()
         moments = board.moments[page.first_moment - 1 : page.last_moment]
-        column = WIDE_COL_W if len(moments) <= 4 else NARROW_COL_W
+        column = MAX_COL_W if len(moments) <= 4 else NARROW_COL_W
         for text, box in picture.texts:  # texts stay inside their card or column
             gid = text.get_gid() or ""
             if gid.startswith(("card-", "votes-")):
