@@ -31,7 +31,7 @@ from bot.journeys.board import (
     Moment,
     top_tomorrow_cards,
 )
-from bot.journeys.map import TOP_IDEAS, format_feeling, window_label
+from bot.journeys.map import TOP_IDEAS, format_feeling, format_rate, window_label
 
 JOURNEY_SCHEMA = "journeybot.journey.v1"
 CSV_COLUMNS = (
@@ -227,7 +227,7 @@ def export_markdown(board: Board, translator: Translator) -> str:
         else:
             figures.append(_("No open irritants"))
         if moment.kept_rate is not None:
-            figures.append(_("Promises kept: {rate}", rate=_format_rate(moment.kept_rate, locale)))
+            figures.append(_("Promises kept: {rate}", rate=format_rate(moment.kept_rate, locale)))
         lines += ["", " · ".join(figures)]
         if moment.note:
             lines += ["", f"> {_md(moment.note)}"]
@@ -262,9 +262,3 @@ def export_markdown(board: Board, translator: Translator) -> str:
             )
         lines.append(item)
     return "\n".join(lines) + "\n"
-
-
-def _format_rate(rate: float, locale: str) -> str:
-    from babel.numbers import format_percent
-
-    return format_percent(rate, locale=locale)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -197,12 +197,14 @@ def build_figures(
 
 
 def format_feeling(value: float, locale: str) -> str:
+    """A feeling (-2…+2) with its sign and one decimal, in the reader's locale: "+1.5", "−0,5"."""
     if abs(value) < 0.05:
         return format_decimal(0, "0.0", locale=locale)
     return format_decimal(value, "+0.0;-0.0", locale=locale).replace("-", "−")
 
 
-def _rate(value: float, locale: str) -> str:
+def format_rate(value: float, locale: str) -> str:
+    """A share as the reader writes it: "80%", « 80 % »."""
     return format_percent(value, locale=locale)
 
 
@@ -276,10 +278,10 @@ def alt_text(board: Board, translator: Translator, indexes: range, top: dict[int
                 "{count} open irritant", "{count} open irritants", moment.open_irritants
             )
             if moment.open_irritants
-            else _("No open irritants").lower()
+            else _("no open irritants")
         )
         if moment.kept_rate is not None:
-            figures.append(_("promises kept {rate}", rate=_rate(moment.kept_rate, locale)))
+            figures.append(_("promises kept {rate}", rate=format_rate(moment.kept_rate, locale)))
         parts.append(
             _(
                 "{number}. {name}: {figures}.",
@@ -432,7 +434,10 @@ class _Sheet:
         self.figure = Figure(figsize=(width / DPI, (height or 100) / DPI), dpi=DPI)
         FigureCanvasAgg(self.figure)
         self.renderer: RendererAgg = self.figure.canvas.get_renderer()  # type: ignore[attr-defined]
-        self._moves: list[Callable[[int], None]] = []
+
+    def y(self, top: float) -> float:
+        """Matplotlib's y (pixels from the bottom) for `top` pixels from the top."""
+        return (self.height or 0) - top
 
     # measures
     def measure(self, text: str, style: _Style) -> float:
@@ -509,8 +514,8 @@ class _Sheet:
             rows = content.split("\n")
             return max(self.measure(row, style) for row in rows), _text_height(len(rows), style)
         artist = self.figure.text(
-            0,
-            0,
+            x,
+            self.y(top),
             content,
             fontproperties=style.props,
             color=style.color,
@@ -528,7 +533,6 @@ class _Sheet:
                 {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9}
             )
         extent = artist.get_window_extent(self.renderer)
-        self._moves.append(lambda height: artist.set_position((x, height - top)))
         return extent.width, extent.height
 
     def box(
@@ -548,8 +552,8 @@ class _Sheet:
             return
         patch: Artist
         if rounded:
-            fancy = FancyBboxPatch(
-                (0, 0),
+            patch = FancyBboxPatch(
+                (x, self.y(top + height)),
                 width,
                 height,
                 boxstyle="round,pad=0,rounding_size=5",
@@ -559,11 +563,9 @@ class _Sheet:
                 transform=IdentityTransform(),
                 zorder=zorder,
             )
-            self._moves.append(lambda h: fancy.set_bounds(x, h - top - height, width, height))
-            patch = fancy
         else:
-            rectangle = Rectangle(
-                (0, 0),
+            patch = Rectangle(
+                (x, self.y(top + height)),
                 width,
                 height,
                 facecolor=fill,
@@ -572,8 +574,6 @@ class _Sheet:
                 transform=IdentityTransform(),
                 zorder=zorder,
             )
-            self._moves.append(lambda h: rectangle.set_xy((x, h - top - height)))
-            patch = rectangle
         self.figure.add_artist(patch)
 
     def line(
@@ -590,8 +590,8 @@ class _Sheet:
         if self.dry:
             return
         artist = Line2D(
-            [],
-            [],
+            list(xs),
+            [self.y(t) for t in tops],
             color=color,
             linewidth=width,
             linestyle=style,
@@ -604,15 +604,7 @@ class _Sheet:
             zorder=zorder,
             solid_capstyle="round",
         )
-        xs, tops = list(xs), list(tops)
-        self._moves.append(lambda h: artist.set_data(xs, [h - t for t in tops]))
         self.figure.add_artist(artist)
-
-    def finish(self) -> Figure:
-        assert self.height is not None, "a dry sheet has nothing to finish"
-        for move in self._moves:
-            move(self.height)
-        return self.figure
 
 
 # ---------------------------------------------------------------- one page
@@ -668,7 +660,7 @@ class _Page:
         height = math.ceil(self.layout()) + 2  # a margin for glyphs taller than the probe's
         self.sheet = _Sheet(self.width, height)
         self.layout()
-        return self.sheet.finish()
+        return self.sheet.figure
 
     def layout(self) -> float:
         """Place everything on `self.sheet`; returns the page's height."""
@@ -829,7 +821,7 @@ class _Page:
         style = IRRITANTS if moment.open_irritants else NO_IRRITANTS
         parts.append(([sheet.fit(irritants, style, width)], style, "irritants"))
         if moment.kept_rate is not None:
-            kept = _("Promises kept: {rate}", rate=_rate(moment.kept_rate, self.locale))
+            kept = _("Promises kept: {rate}", rate=format_rate(moment.kept_rate, self.locale))
             parts.append(([sheet.fit(kept, KEPT, width)], KEPT, "kept"))
         return parts
 
