@@ -31,7 +31,7 @@ from bot.journeys.board import (
     Moment,
     top_tomorrow_cards,
 )
-from bot.journeys.map import TOP_IDEAS, format_feeling, format_rate, window_label
+from bot.journeys.map import TOP_IDEAS, format_count, format_feeling, format_rate, window_label
 
 JOURNEY_SCHEMA = "journeybot.journey.v1"
 CSV_COLUMNS = (
@@ -212,16 +212,20 @@ def export_markdown(board: Board, translator: Translator) -> str:
         else:
             figures.append(
                 translator.ngettext(
-                    "Client's feeling today: {mean} ({count} rating)",
-                    "Client's feeling today: {mean} ({count} ratings)",
+                    "Client's feeling today: {mean} ({n} rating)",
+                    "Client's feeling today: {mean} ({n} ratings)",
                     moment.feeling.count,
                     mean=format_feeling(moment.feeling.mean, locale),
+                    n=format_count(moment.feeling.count, translator.locale),
                 )
             )
         if moment.open_irritants:
             figures.append(
                 translator.ngettext(
-                    "{count} open irritant", "{count} open irritants", moment.open_irritants
+                    "{n} open irritant",
+                    "{n} open irritants",
+                    moment.open_irritants,
+                    n=format_count(moment.open_irritants, translator.locale),
                 )
             )
         else:
@@ -246,7 +250,12 @@ def export_markdown(board: Board, translator: Translator) -> str:
             for card in cards:
                 item = f"- {_md(card.text)}"
                 if column is Column.TOMORROW and card.votes:
-                    item += " — " + translator.ngettext("{count} vote", "{count} votes", card.votes)
+                    item += " — " + translator.ngettext(
+                        "{n} vote",
+                        "{n} votes",
+                        card.votes,
+                        n=format_count(card.votes, translator.locale),
+                    )
                     if card.id in top:
                         item += " ★"
                 lines.append(item)

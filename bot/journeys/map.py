@@ -203,6 +203,11 @@ def format_feeling(value: float, locale: str) -> str:
     return format_decimal(value, "+0.0;-0.0", locale=locale).replace("-", "−")
 
 
+def format_count(value: int, locale: str) -> str:
+    """A count as the reader writes it: "1,234", « 1 234 »."""
+    return format_decimal(value, locale=locale)
+
+
 def format_rate(value: float, locale: str) -> str:
     """A share as the reader writes it: "80%", « 80 % »."""
     return format_percent(value, locale=locale)
@@ -251,7 +256,9 @@ def alt_text(board: Board, translator: Translator, indexes: range, top: dict[int
             "“{text}” ({votes}, {moment})",
             text=_clip(card.text, 80),
             moment=_clip(moment.name, 30),
-            votes=translator.ngettext("{count} vote", "{count} votes", card.votes),
+            votes=translator.ngettext(
+                "{n} vote", "{n} votes", card.votes, n=format_count(card.votes, translator.locale)
+            ),
         )
         for _rank, moment, card in ideas
     ]
@@ -265,17 +272,21 @@ def alt_text(board: Board, translator: Translator, indexes: range, top: dict[int
         if moment.feeling.mean is not None:
             figures.append(
                 translator.ngettext(
-                    "feeling {mean} ({count} rating)",
-                    "feeling {mean} ({count} ratings)",
+                    "feeling {mean} ({n} rating)",
+                    "feeling {mean} ({n} ratings)",
                     moment.feeling.count,
                     mean=format_feeling(moment.feeling.mean, locale),
+                    n=format_count(moment.feeling.count, translator.locale),
                 )
             )
         else:
             figures.append(_("not rated yet"))
         figures.append(
             translator.ngettext(
-                "{count} open irritant", "{count} open irritants", moment.open_irritants
+                "{n} open irritant",
+                "{n} open irritants",
+                moment.open_irritants,
+                n=format_count(moment.open_irritants, translator.locale),
             )
             if moment.open_irritants
             else _("no open irritants")
@@ -292,7 +303,12 @@ def alt_text(board: Board, translator: Translator, indexes: range, top: dict[int
         )
 
     def more(count: int) -> str:
-        return translator.ngettext("(+{count} more moment)", "(+{count} more moments)", count)
+        return translator.ngettext(
+            "(+{n} more moment)",
+            "(+{n} more moments)",
+            count,
+            n=format_count(count, translator.locale),
+        )
 
     text = head
     budget = ALT_TEXT_MAX - len(ideas_text)
@@ -699,7 +715,12 @@ class _Page:
             )
         else:
             meta.append(
-                self._.ngettext("{count} moment of truth", "{count} moments of truth", total)
+                self._.ngettext(
+                    "{n} moment of truth",
+                    "{n} moments of truth",
+                    total,
+                    n=format_count(total, self._.locale),
+                )
             )
         _w, h = sheet.text(
             sheet.wrap(" · ".join(meta), META, inner, 2), MARGIN, y, META, gid="meta"
@@ -814,7 +835,10 @@ class _Page:
             parts.append((sheet.wrap(moment.note, NOTE, width, NOTE_LINES), NOTE, "note"))
         if moment.open_irritants:
             irritants = self._.ngettext(
-                "⚠ {count} open irritant", "⚠ {count} open irritants", moment.open_irritants
+                "⚠ {n} open irritant",
+                "⚠ {n} open irritants",
+                moment.open_irritants,
+                n=format_count(moment.open_irritants, self._.locale),
             )
         else:
             irritants = _("No open irritants")
@@ -847,7 +871,9 @@ class _Page:
             lines = self.sheet.wrap(card.text, CARD, inner, max_lines)
             label = None
             if column is Column.TOMORROW and card.votes:
-                label = self._.ngettext("{count} vote", "{count} votes", card.votes)
+                label = self._.ngettext(
+                    "{n} vote", "{n} votes", card.votes, n=format_count(card.votes, self._.locale)
+                )
                 if rank is not None:
                     label = "★ " + label
             height = 2 * CARD_PAD + self.text_height(len(lines), CARD)
@@ -902,7 +928,7 @@ class _Page:
         for layout in planned:
             y += self.draw_card(layout, x, y, column) + CARD_GAP
         if hidden:
-            label = _.ngettext("+{count} more", "+{count} more", hidden)
+            label = _.ngettext("+{n} more", "+{n} more", hidden, n=format_count(hidden, _.locale))
             sheet.text(label, x + CARD_PAD, y + 1, MORE, gid=f"more-{column}")
 
     def shortened(self, layout: _CardLayout, room: float) -> _CardLayout | None:
@@ -1002,10 +1028,11 @@ class _Page:
             xs.append(centre)
             ys.append(y)
             label = self._.ngettext(
-                "{mean} · {count} rating",
-                "{mean} · {count} ratings",
+                "{mean} · {n} rating",
+                "{mean} · {n} ratings",
                 moment.feeling.count,
                 mean=format_feeling(mean, self.locale),
+                n=format_count(moment.feeling.count, self._.locale),
             )
             # Above the point, or below it near the top; either way inside the band.
             above = mean < FEELING_MAX - 0.75
@@ -1047,7 +1074,12 @@ class _Page:
             )
             y += h + 3
         if len(promises) > len(shown):
-            more = self._.ngettext("+{count} more", "+{count} more", len(promises) - len(shown))
+            more = self._.ngettext(
+                "+{n} more",
+                "+{n} more",
+                len(promises) - len(shown),
+                n=format_count(len(promises) - len(shown), self._.locale),
+            )
             _w, h = sheet.text(more, MARGIN, y, MORE, gid="promises-more")
             y += h + 3
         return y
@@ -1057,10 +1089,19 @@ def window_label(translator: Translator, seconds: float) -> str:
     """A promise window as people say it: "24 hours", "3 days", "30 minutes"."""
     whole = int(seconds)
     if whole % 86400 == 0 and whole >= 3 * 86400:
-        return translator.ngettext("{count} day", "{count} days", whole // 86400)
+        return translator.ngettext(
+            "{n} day", "{n} days", whole // 86400, n=format_count(whole // 86400, translator.locale)
+        )
     if whole % 3600 == 0:
-        return translator.ngettext("{count} hour", "{count} hours", whole // 3600)
-    return translator.ngettext("{count} minute", "{count} minutes", max(1, round(whole / 60)))
+        return translator.ngettext(
+            "{n} hour", "{n} hours", whole // 3600, n=format_count(whole // 3600, translator.locale)
+        )
+    return translator.ngettext(
+        "{n} minute",
+        "{n} minutes",
+        max(1, round(whole / 60)),
+        n=format_count(max(1, round(whole / 60)), translator.locale),
+    )
 
 
 __all__ = [

@@ -46,10 +46,20 @@ def test_every_plural_is_translated_to_french() -> None:
 
 def test_french_plurals_follow_french_rules() -> None:
     french = Translator("fr")
-    assert french.ngettext("{count} open irritant", "{count} open irritants", 1) == (
+    assert french.ngettext("{n} open irritant", "{n} open irritants", 1, n="1") == (
         "1 irritant ouvert"
     )
-    assert french.ngettext("{count} open irritant", "{count} open irritants", 2) == (
+    assert french.ngettext("{n} open irritant", "{n} open irritants", 2, n="2") == (
         "2 irritants ouverts"
     )
-    assert french.ngettext("+{count} more", "+{count} more", 3) == "+3 autres"
+    assert french.ngettext("+{n} more", "+{n} more", 3, n="3") == "+3 autres"
+
+
+def test_counts_are_written_the_readers_way() -> None:
+    from bot.journeys.map import format_count
+
+    assert format_count(1234, "en") == "1,234"
+    assert format_count(1234, "fr") == "1\u202f234"
+    assert Translator("fr").ngettext(
+        "{n} open irritant", "{n} open irritants", 1234, n=format_count(1234, "fr")
+    ) == ("1\u202f234 irritants ouverts")
