@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -136,10 +137,11 @@ def render_map(
         buffer = io.BytesIO()
         # No "Software" chunk: the bytes depend on the board only.
         built.figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-        width, height = (round(v) for v in built.figure.get_size_inches() * DPI)
+        png = buffer.getvalue()
+        width, height = struct.unpack(">II", png[16:24])  # the PNG's own header (IHDR)
         pages.append(
             MapPage(
-                png=buffer.getvalue(),
+                png=png,
                 alt_text=built.alt_text,
                 page=built.page,
                 page_count=built.page_count,
@@ -381,16 +383,11 @@ def _text_height(lines: int, style: _Style) -> float:
 
 
 _ADVANCES: dict[tuple[float, str, str], dict[str, float]] = {}
+_CALIBRATION = "The quick brown fox jumps over the lazy dog: ÉTÉ, Ça, 0123456789 (Wq)!"
 
 
-def _measure(text: str, style: _Style) -> float:
-    """A text's width in pixels: the sum of its glyphs' hinted advances.
-
-    Asking the renderer lays the whole string out (a millisecond or two each time, thousands
-    of times per board); the sum of advances is as wide as what Agg draws or a pixel or two
-    wider (it ignores kerning), so a line that fits by this measure fits on the picture. Being
-    a sum, the width of "a b" is the width of "a", " " and "b": wrapping adds as it goes.
-    """
+def _raw_width(text: str, style: _Style) -> float:
+    """The sum of the glyphs' hinted advances, in the font's current units."""
     key = (style.size, style.weight, style.style)
     advances = _ADVANCES.get(key)
     if advances is None:
@@ -407,6 +404,35 @@ def _measure(text: str, style: _Style) -> float:
             advance = advances[char] = glyph.horiAdvance / 64
         total += advance
     return total
+
+
+@cache
+def _scale(size: float, weight: str, style: FontStyle) -> float:
+    """Pixels per unit of `_raw_width`, with 1 % to spare, from one sentence laid out by Agg.
+
+    Glyph advances come in units that vary with matplotlib's version (some lay text out at
+    several times the resolution); one real measure per style turns them into pixels.
+    """
+    text_style = _Style(size, weight, style)
+    figure = Figure(dpi=DPI)
+    FigureCanvasAgg(figure)
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    real, _height, _descent = renderer.get_text_width_height_descent(
+        _CALIBRATION, text_style.props, ismath=False
+    )
+    return float(real) / _raw_width(_CALIBRATION, text_style) * 1.01
+
+
+def _measure(text: str, style: _Style) -> float:
+    """A text's width in pixels, from the sum of its glyphs' advances.
+
+    Asking the renderer lays the whole string out (a millisecond or two each time, thousands
+    of times per board); the calibrated sum of advances is as wide as what Agg draws or a
+    little wider (it ignores kerning and keeps 1 % to spare), so a line that fits by this
+    measure fits on the picture. Being a sum, the width of "a b" is the width of "a", " " and
+    "b": wrapping adds as it goes.
+    """
+    return _raw_width(text, style) * _scale(style.size, style.weight, style.style)
 
 
 TITLE = _Style(20, "bold")
@@ -447,7 +473,10 @@ class _Sheet:
         self.width = width
         self.height = height
         self.dry = height is None
-        self.figure = Figure(figsize=(width / DPI, (height or 100) / DPI), dpi=DPI)
+        # A hundredth of a pixel more: 1740 / 100 * 100 may come out as 1739.999…, which some
+        # matplotlib versions round down to a pixel less.
+        size = (width + 0.01) / DPI, ((height or 100) + 0.01) / DPI
+        self.figure = Figure(figsize=size, dpi=DPI)
         FigureCanvasAgg(self.figure)
         self.renderer: RendererAgg = self.figure.canvas.get_renderer()  # type: ignore[attr-defined]
 

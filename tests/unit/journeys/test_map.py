@@ -53,8 +53,8 @@ class Drawn:
 
     @property
     def size(self) -> tuple[int, int]:
-        width, height = self.figure.get_size_inches() * self.figure.dpi
-        return round(width), round(height)
+        width, height = self.figure.canvas.get_width_height()
+        return width, height
 
     def by_gid(self, gid: str) -> list[Text]:
         return [text for text, _box in self.texts if text.get_gid() == gid]
