@@ -14,6 +14,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.export_cells import csv_cell as _csv_cell
+from bot.export_cells import iso as _iso
+from bot.export_cells import md_cell as _md_cell
 from bot.tenancy import Workspace
 from storage.repositories import irritants as repo
 
@@ -37,10 +40,6 @@ CSV_COLUMNS = (
     "status_changed_at",
     "resolution_note",
 )
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
 @dataclass(frozen=True)
@@ -94,20 +93,6 @@ def irritant_records(session: Session, *, ws: Workspace) -> list[dict[str, Any]]
     return records
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return " ".join(str(item) for item in value)
-    text = str(value)
-    # Spreadsheets run cells starting with these as formulas (CSV injection).
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    # The csv module (line terminator "\n") leaves a lone CR unquoted, and a CR ends the row
-    # in spreadsheets and readers: every line break becomes "\n", which it does quote.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def irritants_csv(records: list[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -125,11 +110,6 @@ def irritants_json(records: list[dict[str, Any]], *, ws: Workspace, now: datetim
         "irritants": records,
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-
-
-def _md_cell(value: Any) -> str:
-    # A raw pipe or newline would split the row: categories are admin text, not only `text`.
-    return str(value or "").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
 def irritants_markdown(records: list[dict[str, Any]]) -> bytes:
