@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -51,30 +51,6 @@ class MessageEvent:
     deleted_ts: str | None  # for subtype message_deleted
 
 
-class EventTicket:
-    """The right to write an event's effects: claimed in the inbox once, on first use."""
-
-    def __init__(self, session: Session, ws: Workspace, key: str, kind: str, now: datetime):
-        self._session = session
-        self._ws = ws
-        self._key = key
-        self._kind = kind
-        self._now = now
-        self._claimed: bool | None = None
-
-    def claim(self) -> bool:
-        """True if this delivery is the first of its event; the same answer every call."""
-        if self._claimed is None:
-            self._claimed = inbox.claim_event(
-                self._session,
-                team_id=self._ws.team_id,
-                event_id=self._key,
-                event_type=self._kind,
-                now=self._now,
-            )
-        return self._claimed
-
-
 class Event(Protocol):
     @property
     def key(self) -> str: ...
@@ -85,18 +61,81 @@ class Event(Protocol):
 
 E = TypeVar("E", bound=Event)
 E_contra = TypeVar("E_contra", bound=Event, contravariant=True)
+E_co = TypeVar("E_co", covariant=True)
+
+
+class EventTicket:
+    """The right to write an event's effects: claimed in the inbox once, on first use."""
+
+    def __init__(self, session: Session, ws: Workspace, key: str, kind: str, now: datetime):
+        self._session = session
+        self._ws = ws
+        self.key = key
+        self.kind = kind
+        self._now = now
+        self._claimed: bool | None = None
+
+    def claim(self) -> bool:
+        """True if this delivery is the first of its event; the same answer every call."""
+        if self._claimed is None:
+            self._claimed = inbox.claim_event(
+                self._session,
+                team_id=self._ws.team_id,
+                event_id=self.key,
+                event_type=self.kind,
+                now=self._now,
+            )
+        return self._claimed
+
+    def settle(self, claimed: bool) -> None:
+        self._claimed = claimed
+
+    @property
+    def settled(self) -> bool:
+        return self._claimed is not None
+
+
+def claim_all(
+    session: Session, ws: Workspace, tickets: Sequence[EventTicket], now: datetime
+) -> None:
+    """Claim many tickets in one statement (each ticket then answers `claim()` from memory).
+
+    Two tickets for one event in the same batch (a retry racing its original): the first
+    gets the claim, the second does not.
+    """
+    pending = [ticket for ticket in tickets if not ticket.settled]
+    won = inbox.claim_events(
+        session,
+        team_id=ws.team_id,
+        events=list(dict.fromkeys((ticket.key, ticket.kind) for ticket in pending)),
+        now=now,
+    )
+    for ticket in pending:
+        ticket.settle(ticket.key in won)
+        won.discard(ticket.key)
+
+
+@dataclass(frozen=True)
+class Delivery(Generic[E_co]):
+    """One delivery of an event, with its ticket."""
+
+    event: E_co
+    ticket: EventTicket
 
 
 class Subscriber(Protocol[E_contra]):
-    """A feature's reaction to an event; True when it enqueued Slack work (wake the relay)."""
+    """A feature's share of a batch of events (in order, all of one workspace and type).
+
+    It writes what the events mean in the caller's transaction, claiming each delivery's
+    ticket before writing for it, and returns True when it enqueued Slack work.
+    """
 
     def __call__(
         self,
         session: Session,
         *,
         ws: Workspace,
-        event: E_contra,
-        ticket: EventTicket,
+        deliveries: Sequence[Delivery[E_contra]],
         now: datetime,
     ) -> bool: ...
 
@@ -109,13 +148,15 @@ def ingest(
     session: Session,
     *,
     ws: Workspace,
-    event: E,
+    events: Sequence[E],
     subscribers: Sequence[Subscriber[E]],
     now: datetime,
 ) -> bool:
-    """Hand one event to every subscriber in one transaction; True if any enqueued work."""
-    ticket = EventTicket(session, ws, event.key, event.kind, now)
+    """Hand events to every subscriber in one transaction; True if any enqueued work."""
+    deliveries = [
+        Delivery(event, EventTicket(session, ws, event.key, event.kind, now)) for event in events
+    ]
     enqueued = False
     for subscriber in subscribers:
-        enqueued = subscriber(session, ws=ws, event=event, ticket=ticket, now=now) or enqueued
+        enqueued = subscriber(session, ws=ws, deliveries=deliveries, now=now) or enqueued
     return enqueued

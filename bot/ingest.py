@@ -114,24 +114,51 @@ class GroupCommit:
                 item.done.set_result(outcome)
 
     def _write_batch(self, batch: list[_Pending]) -> list[bool | BaseException]:
-        """All events in one transaction; if one fails, each is retried on its own."""
+        """All events in one transaction; if that fails, each is retried on its own."""
         try:
             with self._core.session_factory.begin() as session:
-                return [self._apply(session, item) for item in batch]
+                outcomes: list[bool | BaseException] = []
+                for run in _runs(batch):
+                    enqueued = self._apply(session, run)
+                    outcomes.extend([enqueued] * len(run))
+                return outcomes
         except Exception:
             if len(batch) == 1:
                 raise
-        outcomes: list[bool | BaseException] = []
+        outcomes = []
         for item in batch:
             try:
                 with self._core.session_factory.begin() as session:
-                    outcomes.append(self._apply(session, item))
+                    outcomes.append(self._apply(session, [item]))
             except Exception as error:
                 outcomes.append(error)
         return outcomes
 
     @staticmethod
-    def _apply(session: Session, item: _Pending) -> bool:
+    def _apply(session: Session, run: list[_Pending]) -> bool:
+        """One run of events of one workspace, type and subscriber list, in order."""
+        first = run[0]
         return ingest(
-            session, ws=item.ws, event=item.event, subscribers=item.subscribers, now=item.now
+            session,
+            ws=first.ws,
+            events=[item.event for item in run],
+            subscribers=first.subscribers,
+            now=first.now,
         )
+
+
+def _runs(batch: list[_Pending]) -> list[list[_Pending]]:
+    """Consecutive events that can be handed to the subscribers together."""
+    runs: list[list[_Pending]] = []
+    for item in batch:
+        last = runs[-1][0] if runs else None
+        if (
+            last is not None
+            and last.ws == item.ws
+            and type(last.event) is type(item.event)
+            and last.subscribers is item.subscribers
+        ):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs

@@ -61,6 +61,23 @@ def enqueue(
     )
 
 
+def row(ws: Workspace, kind: OutboxKind[PayloadT], payload: PayloadT) -> dict[str, object]:
+    """One message for `enqueue_rows`, checked against its kind like `enqueue`."""
+    if not isinstance(payload, kind.payload):
+        raise TypeError(f"{kind.name} takes {kind.payload.__name__}, not {type(payload).__name__}")
+    return {
+        "team_id": ws.team_id,
+        "enterprise_id": ws.enterprise_id,
+        "kind": kind.name,
+        "payload": payload.model_dump(mode="json"),
+    }
+
+
+def enqueue_rows(session: Session, *, rows: list[dict[str, object]], now: datetime) -> None:
+    """`enqueue` for many messages (built with `row`) in one statement, all due now."""
+    repo.enqueue_many(session, rows=rows, now=now)
+
+
 @dataclass(frozen=True)
 class ClaimedMessage:
     """An outbox row the relay holds a lease on."""

@@ -101,9 +101,7 @@ def report(
     if added:
         irritant.last_reported_at = now
         if irritant.status == Status.withdrawn:
-            _set_status(
-                session, ws, irritant, Status.new, actor_id=reporter_id, now=now, kind="reopened"
-            )
+            reopen_by_report(session, ws, irritant, reporter_id, now)
         if not already_reporter:
             repo.add_event(
                 session,
@@ -136,6 +134,13 @@ def report(
         )
         outbox.enqueue(session, ws=ws, kind=CONFIRM_REPORT, payload=confirmation, now=now)
     return ReportResult(irritant.id, created, added and not already_reporter)
+
+
+def reopen_by_report(
+    session: Session, ws: Workspace, irritant: Irritant, reporter_id: str, now: datetime
+) -> None:
+    """A withdrawn irritant someone reports again is open again."""
+    _set_status(session, ws, irritant, Status.new, actor_id=reporter_id, now=now, kind="reopened")
 
 
 def unreport(

@@ -8,7 +8,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from storage.models import InboundEvent
-from storage.repositories.upsert import insert_ignore
+from storage.repositories.upsert import insert_ignore, insert_many_ignore
 
 
 def claim_event(
@@ -26,3 +26,14 @@ def forget_events_before(session: Session, *, before: datetime) -> int:
     """Slack retries for minutes, not days: old keys can go."""
     statement = delete(InboundEvent).where(InboundEvent.received_at < before)
     return session.execute(statement).rowcount  # type: ignore[attr-defined, no-any-return]
+
+
+def claim_events(
+    session: Session, *, team_id: str, events: list[tuple[str, str]], now: datetime
+) -> set[str]:
+    """`claim_event` for many (event_id, event_type) at once; the ids claimed by this call."""
+    rows = [
+        {"team_id": team_id, "event_id": key, "event_type": kind, "received_at": now}
+        for key, kind in events
+    ]
+    return {row[0] for row in insert_many_ignore(session, InboundEvent, rows, ["event_id"])}

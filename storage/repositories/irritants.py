@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import Select, and_, bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from storage.models import Irritant, IrritantEvent, IrritantVote
-from storage.repositories.upsert import insert_ignore
+from storage.repositories.upsert import insert_ignore, insert_many_ignore
 
 OPEN_STATUSES = ("new", "acknowledged")
 
@@ -48,6 +48,90 @@ def get_or_create(
     )
     assert irritant is not None, "the row was just inserted or already there"
     return irritant, created
+
+
+def ensure_for_messages(
+    session: Session,
+    *,
+    team_id: str,
+    enterprise_id: str | None,
+    messages: list[tuple[str, str, str | None]],
+    now: datetime,
+) -> set[tuple[str, str]]:
+    """`get_or_create` for many (channel_id, message_ts, author_id) in one statement.
+
+    Returns the (channel_id, message_ts) of the irritants this call created.
+    """
+    rows = [
+        {
+            "team_id": team_id,
+            "enterprise_id": enterprise_id,
+            "channel_id": channel_id,
+            "message_ts": message_ts,
+            "thread_ts": None,
+            "message_author_id": author_id,
+            "status": "new",
+            "text_status": "pending",
+            "status_changed_at": now,
+            "last_reported_at": now,
+            "created_at": now,
+        }
+        for channel_id, message_ts, author_id in messages
+    ]
+    created = insert_many_ignore(session, Irritant, rows, ["channel_id", "message_ts"])
+    return {(channel_id, message_ts) for channel_id, message_ts in created}
+
+
+def by_messages(
+    session: Session, *, team_id: str, messages: list[tuple[str, str]], lock: bool = False
+) -> dict[tuple[str, str], Irritant]:
+    """The irritants of many messages, keyed by (channel_id, message_ts)."""
+    if not messages:
+        return {}
+    statement = select(Irritant).where(
+        Irritant.team_id == team_id,
+        tuple_(Irritant.channel_id, Irritant.message_ts).in_(messages),
+    )
+    statement = _locked(statement, lock).execution_options(populate_existing=True)
+    return {(row.channel_id, row.message_ts): row for row in session.scalars(statement)}
+
+
+def voters_among(
+    session: Session, *, team_id: str, irritant_ids: list[int], user_ids: list[str]
+) -> set[tuple[int, str]]:
+    """Which of these users already report which of these irritants."""
+    if not irritant_ids or not user_ids:
+        return set()
+    statement = select(IrritantVote.irritant_id, IrritantVote.user_id).where(
+        IrritantVote.team_id == team_id,
+        IrritantVote.irritant_id.in_(irritant_ids),
+        IrritantVote.user_id.in_(user_ids),
+    )
+    return {(irritant_id, user_id) for irritant_id, user_id in session.execute(statement)}
+
+
+def add_votes(
+    session: Session, *, team_id: str, votes: list[tuple[int, str, str]], now: datetime
+) -> set[tuple[int, str, str]]:
+    """`add_vote` for many (irritant_id, user_id, via); returns those that were new."""
+    rows = [
+        {
+            "team_id": team_id,
+            "irritant_id": irritant_id,
+            "user_id": user_id,
+            "via": via,
+            "created_at": now,
+        }
+        for irritant_id, user_id, via in votes
+    ]
+    inserted = insert_many_ignore(session, IrritantVote, rows, ["irritant_id", "user_id", "via"])
+    return {(irritant_id, user_id, via) for irritant_id, user_id, via in inserted}
+
+
+def add_events(session: Session, *, rows: list[dict[str, object]]) -> None:
+    """`add_event` for many rows (team_id, irritant_id, kind, actor_id, note, at)."""
+    if rows:
+        session.execute(_ADD_EVENT, rows)
 
 
 def _locked(statement: Select[Irritant], lock: bool) -> Select[Irritant]:

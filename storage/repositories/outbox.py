@@ -40,6 +40,24 @@ def enqueue(
     )
 
 
+def enqueue_many(session: Session, *, rows: list[dict[str, object]], now: datetime) -> None:
+    """`enqueue` for many (team_id, enterprise_id, kind, payload) at once, all due now."""
+    if rows:
+        session.execute(
+            _ENQUEUE,
+            [
+                {
+                    **row,
+                    "payload": json.dumps(row["payload"], sort_keys=True),
+                    "due_at": now,
+                    "attempts": 0,
+                    "created_at": now,
+                }
+                for row in rows
+            ],
+        )
+
+
 def due_ids(session: Session, *, now: datetime, limit: int = 50) -> list[int]:
     statement = (
         select(OutboxMessage.id)

@@ -28,3 +28,20 @@ def insert_ignore(session: Session, model: type[Base], values: dict[str, Any]) -
     """Insert a row unless a unique constraint already holds one; True when inserted."""
     statement = _insert_ignore_statement(session.get_bind().dialect.name, model)
     return session.execute(statement, values).first() is not None
+
+
+def insert_many_ignore(
+    session: Session, model: type[Base], rows: list[dict[str, Any]], returning: list[str]
+) -> list[tuple[Any, ...]]:
+    """`insert_ignore` for many rows in one statement; returns `returning` of those inserted.
+
+    Rows that collide with each other or with stored rows are skipped, on both backends.
+    """
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = model.metadata.tables[model.__tablename__]
+    columns = [table.c[name] for name in returning]
+    statement = insert(table).values(rows).on_conflict_do_nothing().returning(*columns)
+    return [tuple(row) for row in session.execute(statement)]
