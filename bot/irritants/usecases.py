@@ -256,14 +256,29 @@ class IrritantSnapshot:
     permalink: str | None
     status: str
     resolution_note: str | None
-    reporters: int
-    mark: str
+    reporters: int | None  # None unless asked for
+    mark: str | None  # None unless asked for
 
 
-def snapshot(session: Session, *, ws: Workspace, irritant_id: int) -> IrritantSnapshot | None:
+def snapshot(
+    session: Session,
+    *,
+    ws: Workspace,
+    irritant_id: int,
+    with_reporters: bool = False,
+    with_mark: bool = False,
+) -> IrritantSnapshot | None:
+    """The irritant as a sender needs it; the reporter count and the workspace's resolved
+    mark cost a query each, so only the senders that use them ask for them."""
     irritant = repo.by_id(session, team_id=ws.team_id, irritant_id=irritant_id)
     if irritant is None:
         return None
+    reporters = (
+        len(repo.reporters(session, team_id=ws.team_id, irritant_id=irritant_id))
+        if with_reporters
+        else None
+    )
+    mark = irritant_config.load(session, team_id=ws.team_id).resolved_mark if with_mark else None
     return IrritantSnapshot(
         channel_id=irritant.channel_id,
         message_ts=irritant.message_ts,
@@ -273,8 +288,8 @@ def snapshot(session: Session, *, ws: Workspace, irritant_id: int) -> IrritantSn
         permalink=irritant.permalink,
         status=irritant.status,
         resolution_note=irritant.resolution_note,
-        reporters=len(repo.reporters(session, team_id=ws.team_id, irritant_id=irritant_id)),
-        mark=irritant_config.load(session, team_id=ws.team_id).resolved_mark,
+        reporters=reporters,
+        mark=mark,
     )
 
 

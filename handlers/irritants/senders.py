@@ -55,8 +55,16 @@ async def _find_message(client: AsyncWebClient, item: IrritantSnapshot) -> dict[
 def build_senders(services: SlackServices) -> list[Sender[Any]]:
     core = services.core
 
-    async def snapshot(ws: Workspace, irritant_id: int) -> IrritantSnapshot | None:
-        return await core.read(usecases.snapshot, ws=ws, irritant_id=irritant_id)
+    async def snapshot(
+        ws: Workspace, irritant_id: int, *, reporters: bool = False, mark: bool = False
+    ) -> IrritantSnapshot | None:
+        return await core.read(
+            usecases.snapshot,
+            ws=ws,
+            irritant_id=irritant_id,
+            with_reporters=reporters,
+            with_mark=mark,
+        )
 
     async def fetch_message(ws: Workspace, payload: IrritantRef) -> None:
         item = await snapshot(ws, payload.irritant_id)
@@ -91,8 +99,8 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
         )
 
     async def confirm_report(ws: Workspace, payload: ReportConfirmation) -> None:
-        item = await snapshot(ws, payload.irritant_id)
-        if item is None or item.reporters == 0:
+        item = await snapshot(ws, payload.irritant_id, reporters=True)
+        if item is None or not item.reporters:
             return  # taken back before we got to it
         client = await services.clients.for_workspace(ws.team_id, ws.enterprise_id)
         _ = await services.translator(client, ws.team_id, payload.user_id)
@@ -136,7 +144,7 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
         )
 
     async def mark_resolved(ws: Workspace, payload: IrritantRef) -> None:
-        item = await snapshot(ws, payload.irritant_id)
+        item = await snapshot(ws, payload.irritant_id, mark=True)
         if item is None or item.status != Status.resolved:
             return
         client = await services.clients.for_workspace(ws.team_id, ws.enterprise_id)
