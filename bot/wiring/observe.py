@@ -36,6 +36,8 @@ REQUEST_ID_HEADER = "X-Request-Id"
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 _SANE_NAME = re.compile(r"[a-z0-9_.]{1,48}")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# Where the Slack handler leaves the kind of a request it parsed (see `_kind`).
+KIND_KEY = "journeybot.slack_kind"
 
 # Paths whose requests come from Slack (or a browser installing the app) and are measured.
 SLACK_PATHS = {
@@ -101,6 +103,9 @@ async def _kind(request: web.Request, status: int) -> str:
     fixed = SLACK_PATHS.get(request.path)
     if fixed is not None:
         return fixed
+    parsed = request.get(KIND_KEY)
+    if isinstance(parsed, str):
+        return parsed  # the handler read it from the body Bolt parsed
     if status == 401:
         return "unverified"  # never label by what an unsigned body claims to be
     if request.method != "POST" or status == 413:

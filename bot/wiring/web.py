@@ -17,7 +17,7 @@ from bot.core import Core
 from bot.metrics import app_registry
 from bot.wiring.app import BotApp
 from bot.wiring.health import DatabaseCollector, ReadinessCheck
-from bot.wiring.observe import observe_requests
+from bot.wiring.observe import KIND_KEY, observe_requests, payload_kind
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +85,8 @@ def create_web_app(
         except (ValueError, UnicodeDecodeError) as error:
             log.warning("malformed Slack request body: %s", type(error).__name__)
             return web.json_response({"error": "malformed body"}, status=400)
+        # The metrics label comes from the body Bolt already parsed, not a second parse.
+        request[KIND_KEY] = payload_kind(bolt_request.body)
         bolt_response = await bolt_app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
