@@ -43,3 +43,10 @@ class IrritantField(StrEnum):
     categories = "categories"
     retention_days = "retention_days"
     resolved_mark = "resolved_mark"
+
+
+class RequestAction(StrEnum):
+    take = "request-take"
+    dismiss = "request-dismiss"
+    restore = "request-restore"
+    page = "requests-page"

@@ -58,3 +58,18 @@ def enum_column(enum: type[StrEnum], name: str) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+class RequestStatus(StrEnum):
+    """Where a client request in a watched channel stands."""
+
+    open = "open"  # waiting for an acknowledgement
+    acknowledged = "acknowledged"
+    dismissed = "dismissed"  # "Not a request" (undoable)
+    withdrawn = "withdrawn"  # deleted in Slack
+
+
+class AcknowledgedHow(StrEnum):
+    reply = "reply"
+    reaction = "reaction"
+    button = "button"

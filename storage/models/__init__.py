@@ -4,10 +4,12 @@ from storage.base import Base
 from storage.models.installation import Installation, OAuthState
 from storage.models.irritant import Irritant, IrritantEvent, IrritantVote
 from storage.models.outbox import OutboxMessage
+from storage.models.request import ClientRequest
 from storage.models.workspace import InboundEvent, WorkspaceSettings
 
 __all__ = [
     "Base",
+    "ClientRequest",
     "InboundEvent",
     "Installation",
     "Irritant",
