@@ -110,7 +110,9 @@ def _read(
         return rules.read_deletion(deleted_ts=deleted, request=state_of(request))
     posted = Posted(
         ts=event.ts,
-        at=rules.arrival(event.ts, now),
+        # When we received it, not its `ts`: the clock every rule reads is the injected one,
+        # and a retry is a no-op, so the first delivery's moment is the one kept.
+        at=now,
         user_id=event.user_id,
         subtype=event.subtype,
         thread_ts=event.thread_ts,

@@ -25,8 +25,7 @@ our own workspace's people), so their messages are requests like any client's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.windows import DEFAULT_NUDGE_FRACTION, BusinessHours
@@ -133,23 +132,6 @@ class Withdraw:
 
 
 Decision = Ignore | NewRequest | SameRequest | FollowUp | Acknowledge | Withdraw
-
-
-def moment_of(ts: str) -> datetime | None:
-    """The instant a Slack `ts` ("1700000000.000100") names, or None when it names none."""
-    try:
-        seconds = Decimal(ts)
-    except (InvalidOperation, ValueError, TypeError):
-        return None
-    if not seconds.is_finite() or seconds < 0 or seconds > 253402300799:
-        return None
-    return datetime.fromtimestamp(float(seconds), UTC)
-
-
-def arrival(ts: str, now: datetime) -> datetime:
-    """When a message arrived: its `ts` (stable across Slack's redeliveries), never after now."""
-    moment = moment_of(ts)
-    return now if moment is None or moment > now else moment
 
 
 def _is_person(posted: Posted) -> str | None:

@@ -19,8 +19,6 @@ from bot.watcher.rules import (
     SameRequest,
     WatchTerms,
     Withdraw,
-    arrival,
-    moment_of,
     read_deletion,
     read_message,
     read_reaction,
@@ -177,15 +175,6 @@ def test_ill_take_it_acknowledges_for_the_clicker_but_not_the_requester() -> Non
 def test_a_deleted_request_is_withdrawn() -> None:
     assert read_deletion(deleted_ts="1.1", request=state()) == Withdraw("1.1")
     assert isinstance(read_deletion(deleted_ts="9.9", request=None), Ignore)
-
-
-def test_slack_ts_reads_as_the_moment_it_names() -> None:
-    assert moment_of("1700000000.000100") == datetime(2023, 11, 14, 22, 13, 20, 100, tzinfo=UTC)
-    assert moment_of("nonsense") is None
-    assert moment_of("-1") is None
-    assert arrival("nonsense", T0) == T0
-    assert arrival(f"{(T0 + MIN).timestamp():.6f}", T0) == T0  # never after now
-    assert arrival(f"{(T0 - MIN).timestamp():.6f}", T0) == T0 - MIN
 
 
 # --- properties over conversations ----------------------------------------------------------
