@@ -1,0 +1,11 @@
+"""Promises, declared once: what the wiring collects from this feature."""
+
+from __future__ import annotations
+
+from bot.features import Feature
+from storage.models import MemberProfile, Promise, PromiseVersion
+
+FEATURE = Feature(
+    name="promises",
+    tenant_tables=(PromiseVersion, Promise, MemberProfile),
+)
