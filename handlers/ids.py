@@ -43,3 +43,14 @@ class IrritantField(StrEnum):
     categories = "categories"
     retention_days = "retention_days"
     resolved_mark = "resolved_mark"
+
+
+class PromiseView(StrEnum):
+    watch = "promise-watch-modal"
+
+
+class PromiseAction(StrEnum):
+    page = "promises-page"
+    # Inputs that dispatch no action but must have distinct ids in the modal.
+    team_kind = "promise-team-kind"
+    alerts = "promise-alerts"
