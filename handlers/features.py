@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from bot.features import FeatureSet
 from bot.platform import PLATFORM
-from handlers import irritants, watcher
+from handlers import irritants, promises, watcher
 from handlers.feature import SlackFeature
 
 SLACK_FEATURES: tuple[SlackFeature, ...] = (
     SlackFeature(core=PLATFORM),
     irritants.SLACK_FEATURE,
+    promises.SLACK_FEATURE,
     watcher.SLACK_FEATURE,
 )
 

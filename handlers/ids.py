@@ -50,3 +50,14 @@ class RequestAction(StrEnum):
     dismiss = "request-dismiss"
     restore = "request-restore"
     page = "requests-page"
+
+
+class PromiseView(StrEnum):
+    watch = "promise-watch-modal"
+
+
+class PromiseAction(StrEnum):
+    page = "promises-page"
+    # Inputs that dispatch no action but must have distinct ids in the modal.
+    team_kind = "promise-team-kind"
+    alerts = "promise-alerts"

@@ -117,6 +117,7 @@ def _read(
         subtype=event.subtype,
         thread_ts=event.thread_ts,
         bot_id=event.bot_id,
+        user_team=event.user_team,
     )
     latest = thread = None
     if posted.in_thread:

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.tenancy import Workspace
 from bot.watcher import watches
-from bot.watcher.alerts import who_to_mention
 from bot.watcher.outbox import ALERT, OWNER_NOTICE, OwnerNotice, RequestAlert
 from bot.watcher.timing import Action, Progress, next_step
 from bot.watcher.watches import Watch
@@ -78,16 +77,13 @@ def _alert(
     ws = Workspace(request.team_id, request.enterprise_id)
     # Taking turns: successive requests (and a request's second alert) start with someone else.
     turn = request.id * 2 + (1 if action is Action.escalate else 0)
-    mentions = who_to_mention(
-        watch.members, now=now, hours=watch.terms.hours, turn=turn, requester=request.requester
-    )
     if action is Action.nudge:
         request.nudged_at = now
     else:
         request.escalated_at = now
         request.breached = True  # a nudge that fell due with it is skipped: one alert, not two
     kind: Literal["nudge", "escalate"] = "nudge" if action is Action.nudge else "escalate"
-    payload = RequestAlert(request_id=request.id, action=kind, mentions=mentions)
+    payload = RequestAlert(request_id=request.id, action=kind, turn=turn)
     outbox.enqueue(session, ws=ws, kind=ALERT, payload=payload, now=now)
     if action is Action.escalate:
         notice = OwnerNotice(request_id=request.id, owner=watch.owner)

@@ -8,11 +8,15 @@ from bot.outbox import OutboxKind, Payload
 
 
 class RequestAlert(Payload):
-    """A nudge or an escalation about one request, mentioning these people."""
+    """A nudge or an escalation about one request.
+
+    Who it mentions is decided when it is sent (who is at work, in Do Not Disturb), starting
+    at the `turn`-th person present, so successive alerts take turns.
+    """
 
     request_id: int
     action: Literal["nudge", "escalate"]
-    mentions: list[str]
+    turn: int
 
 
 class OwnerNotice(Payload):

@@ -47,7 +47,12 @@ class AckHow(StrEnum):
 
 @dataclass(frozen=True)
 class WatchTerms:
-    """What the rules need from a channel's watch (the promise version in force)."""
+    """What the rules need from a channel's watch (the promise version in force).
+
+    The team is either named people (`team`), or, when `home_team` is set, everyone of that
+    workspace (a watch whose team is "the channel's members from our own workspace"): then
+    anyone writing from another workspace (Slack Connect) is outside the team.
+    """
 
     team: frozenset[str]
     window: timedelta
@@ -55,6 +60,16 @@ class WatchTerms:
     nudge_fraction: float = DEFAULT_NUDGE_FRACTION
     ack_reactions: frozenset[str] = DEFAULT_ACK_REACTIONS
     grouping: timedelta = DEFAULT_GROUPING
+    home_team: str | None = None
+
+    def is_team(self, user_id: str, user_team: str | None) -> bool:
+        """Whether the author is on the team; `user_team` is their workspace, if known."""
+        if user_id in self.team:
+            return True
+        if self.home_team is None:
+            return False
+        # Slack leaves `user_team` out for people of the workspace the event is for.
+        return user_team is None or user_team == self.home_team
 
     def __post_init__(self) -> None:
         if self.grouping < timedelta(0):
@@ -73,6 +88,7 @@ class Posted:
     subtype: str | None = None
     thread_ts: str | None = None
     bot_id: str | None = None
+    user_team: str | None = None  # the author's workspace (differs in Slack Connect)
 
     @property
     def in_thread(self) -> bool:
@@ -166,7 +182,7 @@ def read_message(
     author = str(posted.user_id)
     if posted.in_thread:
         return _read_reply(posted, author, terms, thread_request)
-    if author in terms.team:
+    if terms.is_team(author, posted.user_team):
         return Ignore("the team's own message")
     if latest_of_author is not None and latest_of_author.requester == author:
         return _again(posted, latest_of_author, terms, top_level=True)
@@ -193,7 +209,7 @@ def _read_reply(
         return Ignore("not in a request's thread")
     if author == request.requester:
         return _again(posted, request, terms, top_level=False)
-    if author not in terms.team:
+    if not terms.is_team(author, posted.user_team):
         return Ignore("a reply by someone outside the team")
     if request.acknowledged:
         return Ignore("already acknowledged")
@@ -224,7 +240,9 @@ def read_reaction(
         return Ignore("bot")
     if user_id == request.requester:
         return Ignore("the requester's own reaction")
-    if user_id not in terms.team:
+    # A reaction event does not say the reactor's workspace: with a whole-workspace team,
+    # anyone but the requester (and bots) counts.
+    if not terms.is_team(user_id, None):
         return Ignore("a reaction by someone outside the team")
     if request.acknowledged:
         return Ignore("already acknowledged")

@@ -18,7 +18,7 @@ from bot.watcher.capture import apply, state_of
 from bot.watcher.outbox import UPDATE_ALERT, TakenNotice
 from bot.watcher.timing import Progress, next_step
 from bot.watcher.watches import Watch
-from bot.windows import window_text
+from bot.windows import BusinessHours, window_text
 from storage.enums import RequestStatus
 from storage.models import ClientRequest
 from storage.repositories import requests as repo
@@ -62,6 +62,10 @@ class AlertView:
     window: str
     alert_channel_id: str | None  # None: the request's thread
     owner: str
+    hours: BusinessHours | None
+    team_kind: str  # "named_users", "channel_members" or "user_group"
+    members: tuple[tuple[str, str | None], ...]  # named people and their cached time zones
+    team_group_id: str | None
 
 
 def view_of(request: ClientRequest) -> RequestView:
@@ -100,6 +104,10 @@ def alert_view(session: Session, *, ws: Workspace, request_id: int) -> AlertView
         window=window_text(watch.terms.window),
         alert_channel_id=watch.alert_channel_id,
         owner=watch.owner,
+        hours=watch.terms.hours,
+        team_kind=watch.team_kind,
+        members=watch.members,
+        team_group_id=watch.team_group_id,
     )
 
 

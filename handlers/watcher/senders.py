@@ -8,15 +8,20 @@ Posting is paced to one message per second per channel.
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import logging
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.i18n import Translator
+from bot.promises.at_work import DndStatus
 from bot.tenancy import Workspace
 from bot.watcher import usecases
+from bot.watcher.alerts import who_to_mention
 from bot.watcher.outbox import (
     ALERT,
     OWNER_NOTICE,
@@ -26,6 +31,7 @@ from bot.watcher.outbox import (
     TakenNotice,
 )
 from bot.watcher.usecases import AlertView
+from bot.windows import Member
 from handlers.blocks.watcher import (
     alert_blocks,
     alert_metadata,
@@ -34,6 +40,12 @@ from handlers.blocks.watcher import (
     owner_blocks,
 )
 from handlers.feature import Sender
+from handlers.promises.slack_facts import (
+    LOOKUP_TIMEOUT_SECONDS,
+    MAX_LOOKUPS,
+    channel_members,
+    dnd_statuses,
+)
 from handlers.slack_services import SlackServices
 from handlers.watcher.pacing import ChannelPacer
 
@@ -65,6 +77,54 @@ async def _already_posted(
     return any(is_alert(m, request_id, action) for m in response.get("messages") or [])
 
 
+async def _person(
+    client: AsyncWebClient, ws: Workspace, user_id: str
+) -> tuple[str, str | None] | None:
+    """(user, Slack `tz`) for a person of our own workspace who can be pinged, else None."""
+    try:
+        answer = await asyncio.wait_for(client.users_info(user=user_id), LOOKUP_TIMEOUT_SECONDS)
+    except (SlackApiError, TimeoutError, OSError):
+        return None
+    user = answer.get("user") or {}
+    if user.get("is_bot") or user.get("deleted") or user.get("team_id") not in (None, ws.team_id):
+        return None  # bots, former staff, and a partner's people (Slack Connect) are no team
+    tz = user.get("tz")
+    return user_id, tz if isinstance(tz, str) and tz else None
+
+
+async def _team(client: AsyncWebClient, ws: Workspace, alert: AlertView) -> list[str]:
+    """Who the watch's team is right now, as Slack says."""
+    if alert.team_kind == "named_users":
+        return [user_id for user_id, _tz in alert.members]
+    if alert.team_kind == "user_group" and alert.team_group_id:
+        try:
+            answer = await client.usergroups_users_list(usergroup=alert.team_group_id)
+        except SlackApiError as error:
+            log.info("usergroups.users.list %s: %s", alert.team_group_id, _error(error))
+            return []
+        return [str(user) for user in answer.get("users") or []]
+    return await channel_members(client, alert.request.channel) or []
+
+
+async def mentions_for(
+    client: AsyncWebClient, ws: Workspace, alert: AlertView, turn: int, now: datetime
+) -> list[str]:
+    """The people at work now (their own time zone, not in Do Not Disturb), taking turns."""
+    wanted = [u for u in await _team(client, ws, alert) if u != alert.request.requester]
+    wanted = list(dict.fromkeys(wanted))[:MAX_LOOKUPS]
+    found = await asyncio.gather(*(_person(client, ws, user_id) for user_id in wanted))
+    people = [person for person in found if person is not None]
+    cached = dict(alert.members)
+    dnd = await dnd_statuses(client, [user_id for user_id, _tz in people])
+    team = [
+        Member(user_id, tz or cached.get(user_id), (dnd.get(user_id) or DndStatus()).active(now))
+        for user_id, tz in people
+    ]
+    return who_to_mention(
+        team, now=now, hours=alert.hours, turn=turn, requester=alert.request.requester
+    )
+
+
 def build_senders(services: SlackServices) -> list[Sender[Any]]:
     core = services.core
     pacer = ChannelPacer()
@@ -88,14 +148,8 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
         await core.run(
             usecases.record_permalink, ws=ws, request_id=alert.request.id, permalink=found
         )
-        alert_request = alert.request.__class__(**{**alert.request.__dict__, "permalink": found})
-        return AlertView(
-            request=alert_request,
-            promise_text=alert.promise_text,
-            window=alert.window,
-            alert_channel_id=alert.alert_channel_id,
-            owner=alert.owner,
-        )
+        alert_request = dataclasses.replace(alert.request, permalink=found)
+        return dataclasses.replace(alert, request=alert_request)
 
     async def send_alert(ws: Workspace, payload: RequestAlert) -> None:
         alert = await core.read(usecases.alert_view, ws=ws, request_id=payload.request_id)
@@ -114,9 +168,9 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
         if await _already_posted(client, channel, thread_ts, request.id, payload.action, oldest):
             log.info("request %s: %s already posted", request.id, payload.action)
             return
-        text, blocks = alert_blocks(
-            alert, payload.action, payload.mentions, core.clock.now(), team_voice()
-        )
+        now = core.clock.now()
+        mentions = await mentions_for(client, ws, alert, payload.turn, now)
+        text, blocks = alert_blocks(alert, payload.action, mentions, now, team_voice())
         await pacer.post(
             channel,
             lambda: client.chat_postMessage(

@@ -4,6 +4,7 @@ from storage.base import Base
 from storage.models.installation import Installation, OAuthState
 from storage.models.irritant import Irritant, IrritantEvent, IrritantVote
 from storage.models.outbox import OutboxMessage
+from storage.models.promise import MemberProfile, Promise, PromiseVersion
 from storage.models.request import ClientRequest
 from storage.models.workspace import InboundEvent, WorkspaceSettings
 
@@ -15,7 +16,10 @@ __all__ = [
     "Irritant",
     "IrritantEvent",
     "IrritantVote",
+    "MemberProfile",
     "OAuthState",
     "OutboxMessage",
+    "Promise",
+    "PromiseVersion",
     "WorkspaceSettings",
 ]

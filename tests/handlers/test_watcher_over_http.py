@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.watcher.watches import Watch
 from storage.enums import AcknowledgedHow, RequestStatus
 from storage.models import OutboxMessage
 from tests.handlers.conftest import ANNA, BOT_USER, BRUNO, CHLOE, CLIENTS, TEAM, Slack
@@ -14,13 +13,13 @@ from tests.handlers.payloads import command, reaction_event, send_event
 from tests.handlers.watcher_fixtures import (
     CLIENT,
     TEAM_CHANNEL,
+    WatchChannel,
     alert_posts,
     blocks_text,
     click,
     client_writes,
     stored,
     tick,
-    watch_for,
 )
 
 pytest_plugins = ["tests.handlers.watcher_fixtures"]
@@ -30,9 +29,9 @@ HOUR = timedelta(hours=1)
 
 
 def test_a_request_retried_and_duplicated_counts_once_with_its_follow_ups(
-    slack: Slack, watched: dict[str, Watch]
+    slack: Slack, watched: WatchChannel
 ) -> None:
-    watched[CLIENTS] = watch_for()
+    watched()
     ts, event_id = client_writes(slack)
     client_writes(slack, ts=ts, event_id=event_id, retry_num=1)  # Slack's retry
     client_writes(slack, ts=ts, event_id=event_id, retry_num=2)
@@ -51,9 +50,9 @@ def test_a_request_retried_and_duplicated_counts_once_with_its_follow_ups(
 
 
 def test_the_teams_messages_bots_and_unwatched_channels_make_no_request(
-    slack: Slack, watched: dict[str, Watch]
+    slack: Slack, watched: WatchChannel
 ) -> None:
-    watched[CLIENTS] = watch_for()
+    watched()
     client_writes(slack, "I'll look at it", user=BRUNO)
     event = {
         "type": "message",
@@ -77,9 +76,9 @@ def test_the_teams_messages_bots_and_unwatched_channels_make_no_request(
 
 
 def test_nudge_in_the_thread_then_escalation_and_owner_dm_each_once(
-    slack: Slack, watched: dict[str, Watch]
+    slack: Slack, watched: WatchChannel
 ) -> None:
-    watched[CLIENTS] = watch_for()
+    watched()
     ts, _id = client_writes(slack)
     tick(slack, 2 * HOUR)
     assert alert_posts(slack) == []
@@ -108,9 +107,9 @@ def test_nudge_in_the_thread_then_escalation_and_owner_dm_each_once(
 
 
 def test_a_team_members_reaction_acknowledges_and_no_nudge_follows(
-    slack: Slack, watched: dict[str, Watch]
+    slack: Slack, watched: WatchChannel
 ) -> None:
-    watched[CLIENTS] = watch_for()
+    watched()
     ts, _id = client_writes(slack)
     # The requester's own reaction does not count; Bruno's does.
     send_event(slack, reaction_event(user=CLIENT, ts=ts, reaction="eyes", item_user=CLIENT))
@@ -126,9 +125,9 @@ def test_a_team_members_reaction_acknowledges_and_no_nudge_follows(
 
 
 def test_a_thread_reply_by_the_team_acknowledges_even_after_the_breach(
-    slack: Slack, watched: dict[str, Watch]
+    slack: Slack, watched: WatchChannel
 ) -> None:
-    watched[CLIENTS] = watch_for()
+    watched()
     ts, _id = client_writes(slack)
     tick(slack, 5 * HOUR)
     client_writes(slack, "Looking at it now, sorry for the wait", user=ANNA, thread_ts=ts)
@@ -140,9 +139,9 @@ def test_a_thread_reply_by_the_team_acknowledges_even_after_the_breach(
 
 
 def test_ill_take_it_acknowledges_and_updates_the_alert(
-    slack: Slack, watched: dict[str, Watch]
+    slack: Slack, watched: WatchChannel
 ) -> None:
-    watched[CLIENTS] = watch_for()
+    watched()
     client_writes(slack)
     tick(slack, 3 * HOUR)
     [nudge_call] = [c for c in slack.standin.calls("chat.postMessage") if c.args.get("metadata")]
@@ -182,9 +181,9 @@ def test_ill_take_it_acknowledges_and_updates_the_alert(
 
 
 def test_not_a_request_stops_alerts_and_undo_restores_them(
-    slack: Slack, watched: dict[str, Watch]
+    slack: Slack, watched: WatchChannel
 ) -> None:
-    watched[CLIENTS] = watch_for()
+    watched()
     client_writes(slack)
     tick(slack, 3 * HOUR)
     alert_ts = next(
@@ -218,8 +217,8 @@ def test_not_a_request_stops_alerts_and_undo_restores_them(
     ]
 
 
-def test_a_deleted_request_is_withdrawn(slack: Slack, watched: dict[str, Watch]) -> None:
-    watched[CLIENTS] = watch_for()
+def test_a_deleted_request_is_withdrawn(slack: Slack, watched: WatchChannel) -> None:
+    watched()
     ts, _id = client_writes(slack)
     deleted = {
         "type": "message",
@@ -238,12 +237,12 @@ def test_a_deleted_request_is_withdrawn(slack: Slack, watched: dict[str, Watch])
 
 
 def test_a_shared_channel_alerts_in_the_team_channel_with_a_link(
-    slack: Slack, watched: dict[str, Watch]
+    slack: Slack, watched: WatchChannel
 ) -> None:
     slack.standin.add_channel(
         TEAM, TEAM_CHANNEL, name="support-team", members=[BOT_USER, ANNA, BRUNO]
     )
-    watched[CLIENTS] = watch_for(alert_channel_id=TEAM_CHANNEL)
+    watched(alert_channel_id=TEAM_CHANNEL)
     ts, _id = client_writes(slack)
     tick(slack, 3 * HOUR)
     [nudge] = alert_posts(slack)
@@ -257,9 +256,9 @@ def test_a_shared_channel_alerts_in_the_team_channel_with_a_link(
 
 
 def test_an_alert_already_posted_before_a_crash_is_not_posted_again(
-    slack: Slack, watched: dict[str, Watch]
+    slack: Slack, watched: WatchChannel
 ) -> None:
-    watched[CLIENTS] = watch_for()
+    watched()
     client_writes(slack)
     tick(slack, 3 * HOUR)
     assert len(alert_posts(slack)) == 1
@@ -276,10 +275,10 @@ def test_an_alert_already_posted_before_a_crash_is_not_posted_again(
 
 
 def test_alerts_in_one_channel_are_paced_and_never_refused(
-    slack: Slack, watched: dict[str, Watch]
+    slack: Slack, watched: WatchChannel
 ) -> None:
     slack.standin.pace_posts = True
-    watched[CLIENTS] = watch_for()
+    watched()
     for index in range(3):
         client_writes(slack, f"Request number {index}", user=f"U0CLIENT{index}")
     tick(slack, 3 * HOUR)
@@ -288,8 +287,8 @@ def test_alerts_in_one_channel_are_paced_and_never_refused(
     assert refused == []
 
 
-def test_requests_are_listed_with_their_follow_ups(slack: Slack, watched: dict[str, Watch]) -> None:
-    watched[CLIENTS] = watch_for()
+def test_requests_are_listed_with_their_follow_ups(slack: Slack, watched: WatchChannel) -> None:
+    watched()
     client_writes(slack)
     slack.bot.runtime.clock.advance(30 * MINUTE)  # type: ignore[attr-defined]
     client_writes(slack, "Any news?")

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from sqlalchemy import select
 
+from bot.promises.rules import Team, WatchSetup
+from bot.promises.usecases import set_watch
 from bot.scheduler import run_job
+from bot.tenancy import Workspace
 from bot.watcher.feature import FEATURE
-from bot.watcher.rules import WatchTerms
-from bot.watcher.watches import Watch
-from bot.windows import BusinessHours, Member
+from bot.windows import BusinessHours
+from storage.enums import WatchTeam
 from storage.models import ClientRequest
 from tests.handlers.conftest import ANNA, BRUNO, CLIENTS, TEAM, Slack
 from tests.handlers.payloads import new_event_id, send_event
@@ -27,43 +28,47 @@ TEAM_CHANNEL = "C0TEAMONLY"
 SCAN = next(job for job in FEATURE.jobs if job.id == "request-alerts")
 
 
-def watch_for(
-    channel: str = CLIENTS,
-    *,
-    window: timedelta = timedelta(hours=4),
-    hours: BusinessHours | None = None,
-    alert_channel_id: str | None = None,
-) -> Watch:
-    return Watch(
-        promise_id=1,
-        version_id=1,
-        channel_id=channel,
-        owner=OWNER,
-        text="We acknowledge every request within 4h",
-        terms=WatchTerms(team=frozenset({ANNA, BRUNO}), window=window, hours=hours),
-        members=(Member(ANNA, "Europe/London"), Member(BRUNO, "Europe/Paris")),
-        alert_channel_id=alert_channel_id,
-    )
+class WatchChannel(Protocol):
+    def __call__(
+        self,
+        channel: str = CLIENTS,
+        *,
+        window: timedelta = timedelta(hours=4),
+        hours: BusinessHours | None = None,
+        alert_channel_id: str | None = None,
+        team: tuple[str, ...] = (ANNA, BRUNO),
+    ) -> None: ...
 
 
 @pytest.fixture
-def watched(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Watch]]:
-    """Channel id -> its watch; a test sets what it needs (stands in for `/journey watch`)."""
-    from bot.watcher import watches
+def watched(slack: Slack) -> WatchChannel:
+    """Sets a channel's watch through the promises' own use case, as `/journey watch` does."""
 
-    current: dict[str, Watch] = {}
+    def watch(
+        channel: str = CLIENTS,
+        *,
+        window: timedelta = timedelta(hours=4),
+        hours: BusinessHours | None = None,
+        alert_channel_id: str | None = None,
+        team: tuple[str, ...] = (ANNA, BRUNO),
+    ) -> None:
+        setup = WatchSetup(
+            window=window,
+            hours=hours,
+            team=Team(kind=WatchTeam.named_users, user_ids=team) if team else Team(),
+            alert_channel_id=alert_channel_id,
+        )
+        slack.runtime.in_transaction(
+            set_watch,
+            ws=Workspace(TEAM),
+            channel_id=channel,
+            setup=setup,
+            text="We acknowledge every request within 4h",
+            actor_id=OWNER,
+            now=slack.runtime.clock.now(),
+        )
 
-    def in_force(session: Any, *, team_id: str, channel_id: str, at: Any) -> Watch | None:
-        return current.get(channel_id) if team_id == TEAM else None
-
-    def by_version(session: Any, *, team_id: str, version_id: int) -> Watch | None:
-        if team_id != TEAM:
-            return None
-        return next((w for w in current.values() if w.version_id == version_id), None)
-
-    monkeypatch.setattr(watches, "in_force", in_force)
-    monkeypatch.setattr(watches, "by_version", by_version)
-    return current
+    return watch
 
 
 def client_writes(

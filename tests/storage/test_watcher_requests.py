@@ -20,7 +20,7 @@ from bot.tenancy import Workspace
 from bot.watcher import capture, due, watches
 from bot.watcher.rules import WatchTerms
 from bot.watcher.watches import Watch
-from bot.windows import BusinessHours, Member
+from bot.windows import BusinessHours
 from storage.db import make_session_factory
 from storage.enums import AcknowledgedHow, RequestStatus
 from storage.models import ClientRequest, OutboxMessage
@@ -40,7 +40,9 @@ def make_watch(hours: BusinessHours | None = None, window: timedelta = timedelta
         owner="U0OWNER",
         text="We acknowledge every request within 4h",
         terms=WatchTerms(team=frozenset(TEAM), window=window, hours=hours),
-        members=tuple(Member(user) for user in TEAM),
+        members=tuple((user, None) for user in TEAM),
+        team_kind="named_users",
+        team_group_id=None,
         alert_channel_id=None,
     )
 

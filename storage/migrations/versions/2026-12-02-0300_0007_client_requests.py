@@ -1,7 +1,7 @@
 """client requests in watched channels
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02 03:00:00
 
 One row per client request: when it came, when it is nudged and due, how it ended. The
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
