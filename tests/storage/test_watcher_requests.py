@@ -7,6 +7,7 @@ tests hold the watcher's own storage to its rules on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -254,18 +255,26 @@ def test_a_weekend_holds_alerts_until_the_team_opens(
     assert scan(sessions, noon + timedelta(minutes=1))["escalated"] == 0
 
 
-def test_two_schedulers_reading_the_same_due_row_alert_once(
-    sessions: sessionmaker[Session], watch: Watch
-) -> None:
+def test_two_schedulers_at_once_alert_once(sessions: sessionmaker[Session], watch: Watch) -> None:
+    """One scheduler is mid-tick (its transaction open) when a second one ticks: on
+    PostgreSQL the second skips the locked rows; on SQLite it waits for the write lock and
+    then finds nothing due. Either way one nudge."""
     ingest(sessions, [message("U0CLIENT", T0)], T0)
     now = T0 + timedelta(hours=3)
-    first, second = sessions(), sessions()
-    try:
-        with first.begin():
-            one = due.scan(first, now)
-        with second.begin():
-            two = due.scan(second, now)
-    finally:
-        first.close()
-        second.close()
-    assert one["nudged"] + two["nudged"] == 1
+    results: dict[str, dict[str, int]] = {}
+    first_done = threading.Event()
+
+    def second() -> None:
+        with sessions.begin() as session:
+            results["second"] = due.scan(session, now)
+
+    with sessions.begin() as session:
+        results["first"] = due.scan(session, now)
+        runner = threading.Thread(target=second)
+        runner.start()
+        runner.join(timeout=1.0)  # PostgreSQL: done already; SQLite: waiting for the lock
+        first_done.set()
+    runner.join(timeout=30)
+    assert not runner.is_alive()
+    assert results["first"]["nudged"] + results["second"]["nudged"] == 1
+    assert len(alerts(sessions)) == 1
