@@ -13,6 +13,7 @@ from bot.watcher import usecases
 from handlers.blocks.watcher import list_blocks
 from handlers.caller import Caller
 from handlers.commands.journey import CommandCall
+from handlers.promises.slack_facts import is_channel_member
 from handlers.slack_services import SlackServices
 
 SCOPE_WORDS = {"open": "open", "ouvertes": "open", "all": "all", "toutes": "all"}
@@ -37,6 +38,13 @@ async def requests_command(call: CommandCall) -> None:
     args = [word.casefold() for word in call.parsed.args]
     scope = SCOPE_WORDS.get(args[0], "open") if args else "open"
     await call.ack()
+    if not await is_channel_member(call.client, call.channel_id, call.user_id):
+        _ = call.translator
+        await call.respond(
+            text=_("Only members of <#{channel}> can see its requests.", channel=call.channel_id),
+            response_type="ephemeral",
+        )
+        return
     text, blocks = await render(
         call.services, call.workspace, call.channel_id, scope, 0, call.caller, call.translator
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -302,3 +303,60 @@ def test_requests_are_listed_with_their_follow_ups(slack: Slack, watched: WatchC
     assert "1 follow-up" in listing
     assert "Our export fails" in listing
     assert "3 hours left" in listing
+
+
+def test_requests_are_exported_to_the_askers_dm_with_stable_names(
+    slack: Slack, watched: WatchChannel
+) -> None:
+    watched()
+    ts, _id = client_writes(slack)
+    slack.bot.runtime.clock.advance(30 * MINUTE)  # type: ignore[attr-defined]
+    client_writes(slack, "Any news?")
+    tick(slack, 3 * HOUR)
+    status, _ack, _url = command(slack, "export requests json", user=BRUNO)
+    assert status == 200
+    slack.standin.wait_for("files.completeUploadExternal")
+    [uploaded] = slack.standin.uploaded_files()
+    assert str(uploaded.channel).startswith("D")  # the asker's DM, not the client channel
+    assert uploaded.content is not None
+    document = json.loads(uploaded.content)
+    assert document["schema"] == "journeybot.requests.v1"
+    [row] = document["requests"]
+    assert list(row) == [
+        "channel",
+        "ts",
+        "permalink",
+        "requester",
+        "created_at",
+        "due_at",
+        "nudged_at",
+        "escalated_at",
+        "acknowledged_at",
+        "acknowledged_by",
+        "acknowledged_how",
+        "breached",
+        "dismissed",
+        "follow_ups",
+    ]
+    assert (row["channel"], row["ts"], row["requester"], row["follow_ups"]) == (
+        CLIENTS,
+        ts,
+        CLIENT,
+        1,
+    )
+    assert row["nudged_at"] is not None
+    assert row["breached"] is False
+
+
+def test_only_channel_members_see_or_export_its_requests(
+    slack: Slack, watched: WatchChannel
+) -> None:
+    watched()
+    client_writes(slack)
+    status, _ack, url = command(slack, "requests", user="U0STRANGER")
+    assert status == 200
+    [answer] = slack.standin.wait_for(
+        "response_url", predicate=lambda call: call.args.get("_url") == url
+    )
+    assert "Our export fails" not in json.dumps(answer.args)
+    assert "Only members" in answer.args["text"]
