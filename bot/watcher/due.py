@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot import outbox
@@ -22,6 +23,7 @@ from bot.watcher import watches
 from bot.watcher.outbox import ALERT, OWNER_NOTICE, OwnerNotice, RequestAlert
 from bot.watcher.timing import Action, Progress, next_step
 from bot.watcher.watches import Watch
+from storage.db import read_only_engine
 from storage.enums import RequestStatus
 from storage.models import ClientRequest
 from storage.repositories import requests as repo
@@ -30,7 +32,18 @@ BATCH = 100
 
 
 def scan(session: Session, now: datetime) -> dict[str, int]:
-    """One tick: look at every request due for a check, send what is due, reschedule."""
+    """One tick: look at every request due for a check, send what is due, reschedule.
+
+    Most ticks find nothing due. They find it out through a read-only session, which on
+    SQLite takes no write lock, so a tick every few seconds never holds up the event ingest;
+    the write transaction (`session`) only starts when something is due.
+    """
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    with Session(read_only_engine(engine), expire_on_commit=False) as reader, reader.begin():
+        next_due = repo.next_due(reader)
+    if next_due is None or next_due > now:
+        return {"nudged": 0, "escalated": 0, "postponed": 0}
     found: dict[tuple[str, int], Watch | None] = {}
     counts = {"nudged": 0, "escalated": 0, "postponed": 0}
     for request in repo.claim_due(session, now=now, limit=BATCH):

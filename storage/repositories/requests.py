@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.enums import RequestStatus
@@ -71,14 +71,18 @@ def claim_due(session: Session, *, now: datetime, limit: int) -> list[ClientRequ
     sets and neither waits. SQLite has one writer at a time; the caller's conditional update
     (`reschedule`) is what keeps a second process from acting on the same row twice.
     """
-    statement = (
+    return list(session.scalars(due_statement(now=now, limit=limit)))
+
+
+def due_statement(*, now: datetime, limit: int) -> Select[ClientRequest]:
+    """The scan's statement; the partial index `ix_client_requests_due` answers it."""
+    return (
         select(ClientRequest)
         .where(ClientRequest.next_check_at.is_not(None), ClientRequest.next_check_at <= now)
-        .order_by(ClientRequest.next_check_at, ClientRequest.id)
+        .order_by(ClientRequest.next_check_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    return list(session.scalars(statement))
 
 
 def reschedule(
