@@ -118,8 +118,13 @@ def record_permalink(session: Session, *, ws: Workspace, request_id: int, permal
 
 
 def _request_and_watch(
-    session: Session, ws: Workspace, request_id: int
+    session: Session, ws: Workspace, request_id: int, clicked_in: str
 ) -> tuple[ClientRequest, Watch]:
+    """The request a button names, if the button was clicked where its alerts are posted.
+
+    The id comes from the button's value, which the client writes; the channel comes from
+    Slack's signed body. A click elsewhere names a request it could not have been shown.
+    """
     request = repo.by_id(session, team_id=ws.team_id, request_id=request_id, lock=True)
     watch = (
         None
@@ -127,6 +132,8 @@ def _request_and_watch(
         else watches.by_version(session, team_id=ws.team_id, version_id=request.promise_version_id)
     )
     if request is None or watch is None:
+        raise RequestError(N_("This request is no longer watched."))
+    if clicked_in not in (request.channel_id, watch.alert_channel_id):
         raise RequestError(N_("This request is no longer watched."))
     return request, watch
 
@@ -148,7 +155,7 @@ def take(
     now: datetime,
 ) -> TakeOutcome:
     """ "I'll take it": the clicker acknowledges the request; the alert says who is on it."""
-    request, watch = _request_and_watch(session, ws, request_id)
+    request, watch = _request_and_watch(session, ws, request_id, alert_channel_id)
     if user_id == request.requester:
         raise RequestError(N_("You asked this one: someone from the team will pick it up."))
     state = state_of(request)
@@ -179,7 +186,7 @@ def dismiss(
     now: datetime,
 ) -> RequestView:
     """ "Not a request": no more alerts, not counted; undoable with `restore`."""
-    request, _watch = _request_and_watch(session, ws, request_id)
+    request, _watch = _request_and_watch(session, ws, request_id, alert_channel_id)
     if request.status == RequestStatus.open:
         request.status = RequestStatus.dismissed
         request.dismissed_at = now
@@ -207,7 +214,7 @@ def restore(
     now: datetime,
 ) -> RequestView:
     """Undo "Not a request": the request is open again and its clock picks up where it was."""
-    request, watch = _request_and_watch(session, ws, request_id)
+    request, watch = _request_and_watch(session, ws, request_id, alert_channel_id)
     if request.status == RequestStatus.dismissed:
         request.status = RequestStatus.open
         request.dismissed_at = None

@@ -360,3 +360,22 @@ def test_only_channel_members_see_or_export_its_requests(
     )
     assert "Our export fails" not in json.dumps(answer.args)
     assert "Only members" in answer.args["text"]
+
+
+def test_a_button_naming_a_request_of_another_channel_changes_nothing(
+    slack: Slack, watched: WatchChannel
+) -> None:
+    watched()
+    client_writes(slack)
+    request_id = str(stored(slack)[0].id)
+    # A crafted click from another channel, naming this channel's request.
+    status = click(
+        slack,
+        user=BRUNO,
+        action_id="request-take",
+        value=request_id,
+        channel="C0ELSEWHERE",
+        message_ts="1700000500.000100",
+    )
+    assert status == 200
+    assert stored(slack)[0].status == RequestStatus.open
