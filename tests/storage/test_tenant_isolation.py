@@ -10,14 +10,17 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot import events
 from bot.clock import FrozenClock
 from bot.core import Core
+from bot.events import MessageEvent
 from bot.irritants import config as workspace_settings
 from bot.irritants import exports
 from bot.irritants import rules as irritants
 from bot.irritants.config import IrritantConfig
 from bot.irritants.rules import Details, IrritantError
 from bot.tenancy import Workspace
+from bot.watcher import capture as watcher_capture
 from handlers.features import feature_set
 from storage.enums import PromiseKind
 from storage.models import Installation, Irritant, OutboxMessage
@@ -80,6 +83,26 @@ def _populate(runtime: Core, ws: Workspace, text: str) -> int:
         )
 
     runtime.in_transaction(promise_and_profile)
+
+    def client_request(session: Session) -> None:
+        # A client's message in the watched channel: the watcher records a request.
+        message = MessageEvent(
+            key="Ev0REQUEST",
+            kind="message",
+            subtype=None,
+            channel_id=CHANNEL,
+            ts="3.0",
+            user_id="U0CLIENT",
+            thread_ts=None,
+            deleted_ts=None,
+            text=text,
+            user_team="T0PARTNER",
+        )
+        events.ingest(
+            session, ws=ws, events=[message], subscribers=[watcher_capture.on_message], now=now
+        )
+
+    runtime.in_transaction(client_request)
     return result.irritant_id
 
 
