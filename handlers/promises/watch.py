@@ -21,7 +21,6 @@ from bot.promises import usecases
 from bot.promises.at_work import who_is_at_work
 from bot.promises.commands import STATUS_WORDS
 from bot.promises.rules import (
-    DEFAULT_TEXT,
     Field,
     FieldError,
     WatchForm,
@@ -29,11 +28,11 @@ from bot.promises.rules import (
     WatchTeam,
     alert_refusal,
     from_one_liner,
+    promise_text,
     validate_form,
 )
 from bot.tenancy import Workspace
 from bot.watch_syntax import WatchSyntaxError, parse_watch
-from bot.windows import window_text
 from handlers.caller import Caller
 from handlers.commands.journey import CommandCall
 from handlers.forms import selected_value, text_value
@@ -109,7 +108,6 @@ async def _one_liner(call: CommandCall, rest: str) -> None:
             ws=call.workspace,
             channel_id=call.channel_id,
             setup=setup,
-            text=_promise_text(setup, _),
             actor_id=call.user_id,
             now=call.caller.now,
         )
@@ -130,7 +128,8 @@ async def _status(call: CommandCall) -> None:
         return
     at_work = await _at_work(call, card.setup)
     blocks = watch_blocks(card, at_work=at_work, _=_)
-    await call.respond(text=card.text, blocks=blocks, response_type="ephemeral")
+    text = promise_text(card.text, card.setup.window, _)
+    await call.respond(text=text, blocks=blocks, response_type="ephemeral")
 
 
 async def unwatch_command(call: CommandCall) -> None:
@@ -152,7 +151,7 @@ async def unwatch_command(call: CommandCall) -> None:
     await call.respond(
         text=_(
             "This channel is no longer watched. “{promise}” stays in its history.",
-            promise=ended.text,
+            promise=promise_text(ended.text, ended.setup.window, _),
         ),
         response_type="ephemeral",
     )
@@ -217,7 +216,6 @@ async def on_watch_submitted(
             ws=caller.workspace,
             channel_id=metadata.channel_id,
             setup=setup,
-            text=_promise_text(setup, _),
             actor_id=caller.user_id,
             now=caller.now,
         )
@@ -260,13 +258,14 @@ async def _slack_refusal(
     return alert_refusal(setup, channel_id=channel_id, channel=channel, alert_channel=alert_channel)
 
 
-def _promise_text(setup: WatchSetup, _: Translator) -> str:
-    return setup.text or _(DEFAULT_TEXT, window=window_text(setup.window))
-
-
 def _confirmation(result: usecases.SetWatchResult, _: Translator) -> str:
     if result.created:
-        return _("This channel is now watched: “{promise}”.", promise=result.card.text)
+        shown = promise_text(result.card.text, result.card.setup.window, _)
+        return _("This channel is now watched: “{promise}”.", promise=shown)
+    if not result.changed:
+        return _(
+            "Nothing changed: the watch stays at version {version}.", version=result.card.version
+        )
     return _(
         "The watch changed: version {version} applies to requests from now on.",
         version=result.card.version,
