@@ -114,8 +114,10 @@ def test_promises_are_listed_a_page_at_a_time(slack: Slack) -> None:
     text = json.dumps(first["blocks"], ensure_ascii=False)
     assert "Les promesses de ce canal" in text
     assert "Page 1 sur 2 · 7\u00a0promesses" in text
-    # The watch (set by Anna in English) reads in Bruno's French; then commitments with who made them and from which exercise.
-    assert text.index("Nous prenons en compte chaque demande sous 4h") < text.index("Commitment number 0")
+    # The watch (set by Anna in English) reads in Bruno's French and comes first; then the
+    # commitments, with who made them and from which exercise.
+    watch_at = text.index("Nous prenons en compte chaque demande sous 4h")
+    assert watch_at < text.index("Commitment number 0")
     assert "issue de l’exercice n°\u00a012" in text
     next_button = next(
         element
