@@ -167,3 +167,18 @@ def test_uninstall_purges_promises_versions_and_profiles(slack: Slack) -> None:
     with slack.runtime.session_factory() as session:
         for model in (Promise, PromiseVersion, MemberProfile):
             assert session.scalar(select(func.count()).select_from(model)) == 0, model
+
+
+def test_help_lists_the_promise_commands_in_each_language(slack: Slack) -> None:
+    english, _posted = run(slack, "help", user=ANNA, channel=CLIENTS)
+    french, _posted = run(slack, "aide", user=BRUNO, channel=CLIENTS)
+
+    shown = {
+        "en": json.dumps(json.loads(english)["blocks"], ensure_ascii=False),
+        "fr": json.dumps(json.loads(french)["blocks"], ensure_ascii=False),
+    }
+    for word in ("/journey watch", "/journey unwatch", "/journey promises"):
+        assert word in shown["en"]
+    for word in ("/journey surveiller", "/journey ne-plus-surveiller", "/journey promesses"):
+        assert word in shown["fr"]
+    assert "Promettre un délai de réponse dans ce canal" in shown["fr"]
