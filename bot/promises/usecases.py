@@ -149,13 +149,14 @@ def list_promises(
     return clamp_page(fetch, page=page, page_size=page_size)
 
 
-def remember_timezone(
-    session: Session, *, ws: Workspace, user_id: str, timezone: str | None, now: datetime
+def remember_timezones(
+    session: Session, *, ws: Workspace, timezones: dict[str, str | None], now: datetime
 ) -> None:
-    """Cache a member's Slack time zone (from `users.info` or a `user_change` event)."""
-    members_repo.remember_timezone(
-        session, team_id=ws.team_id, user_id=user_id, timezone=timezone, now=now
-    )
+    """Cache members' Slack time zones (from `users.info` or a `user_change` event)."""
+    for user_id, timezone in sorted(timezones.items()):
+        members_repo.remember_timezone(
+            session, team_id=ws.team_id, user_id=user_id, timezone=timezone, now=now
+        )
 
 
 def cached_timezones(

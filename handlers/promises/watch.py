@@ -9,6 +9,7 @@ the form is submitted.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from pydantic import BaseModel
@@ -290,19 +291,20 @@ async def _at_work(call: CommandCall, setup: WatchSetup) -> list[str] | None:
         team = [user for user in members or [] if user != bot_user]
     team = team[: slack_facts.MAX_LOOKUPS]
     timezones = await call.core.read(usecases.cached_timezones, ws=call.workspace, user_ids=team)
-    for user_id in team:
-        if user_id in timezones:
-            continue
-        answered, timezone = await slack_facts.user_timezone(call.client, user_id)
-        if answered:
-            timezones[user_id] = timezone
-            await call.core.run(
-                usecases.remember_timezone,
-                ws=call.workspace,
-                user_id=user_id,
-                timezone=timezone,
-                now=call.caller.now,
-            )
+    missing = [user_id for user_id in team if user_id not in timezones]
+    answers = await asyncio.gather(
+        *(slack_facts.user_timezone(call.client, user_id) for user_id in missing)
+    )
+    learned = {
+        user_id: timezone
+        for user_id, (answered, timezone) in zip(missing, answers, strict=True)
+        if answered
+    }
+    if learned:
+        await call.core.run(
+            usecases.remember_timezones, ws=call.workspace, timezones=learned, now=call.caller.now
+        )
+        timezones.update(learned)
     dnd = await slack_facts.dnd_statuses(call.client, team)
     return who_is_at_work(call.caller.now, team, timezones=timezones, dnd=dnd, hours=setup.hours)
 
@@ -319,9 +321,8 @@ async def on_user_change(event: dict[str, Any], services: SlackServices, caller:
         return  # a Slack Connect partner's person: their profile is not ours to keep
     timezone = user.get("tz")
     await services.core.run(
-        usecases.remember_timezone,
+        usecases.remember_timezones,
         ws=caller.workspace,
-        user_id=user["id"],
-        timezone=timezone if isinstance(timezone, str) and timezone else None,
+        timezones={user["id"]: timezone if isinstance(timezone, str) and timezone else None},
         now=caller.now,
     )
