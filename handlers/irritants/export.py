@@ -7,6 +7,7 @@ from slack_sdk.errors import SlackApiError
 from bot.i18n import N_
 from bot.irritants import exports
 from handlers.commands.journey import CommandCall
+from handlers.watcher import export as export_requests
 
 WHAT_WORDS = {"irritants": "irritants", "irritant": "irritants"}
 FORMAT_WORDS = {"csv": "csv", "json": "json", "md": "md", "markdown": "md"}
@@ -17,6 +18,9 @@ FALLBACK_ERRORS = ("not_in_channel", "channel_not_found", "is_archived")
 async def export_command(call: CommandCall) -> None:
     _ = call.translator
     args = [word.casefold() for word in call.parsed.args]
+    if args and args[0] in export_requests.WHAT_WORDS:  # the promise watcher's requests
+        await export_requests.export_requests(call)
+        return
     what = WHAT_WORDS.get(args[0]) if args else None
     fmt = FORMAT_WORDS.get(args[1]) if len(args) > 1 else "csv" if what else None
     if what is None or fmt is None:
