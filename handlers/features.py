@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from bot.features import FeatureSet
 from bot.platform import PLATFORM
-from handlers import irritants, promises
+from handlers import irritants, promises, watcher
 from handlers.feature import SlackFeature
 
 SLACK_FEATURES: tuple[SlackFeature, ...] = (
     SlackFeature(core=PLATFORM),
     irritants.SLACK_FEATURE,
     promises.SLACK_FEATURE,
+    watcher.SLACK_FEATURE,
 )
 
 

@@ -60,6 +60,21 @@ def enum_column(enum: type[StrEnum], name: str) -> Enum:
     )
 
 
+class RequestStatus(StrEnum):
+    """Where a client request in a watched channel stands."""
+
+    open = "open"  # waiting for an acknowledgement
+    acknowledged = "acknowledged"
+    dismissed = "dismissed"  # "Not a request" (undoable)
+    withdrawn = "withdrawn"  # deleted in Slack
+
+
+class AcknowledgedHow(StrEnum):
+    reply = "reply"
+    reaction = "reaction"
+    button = "button"
+
+
 class PromiseKind(StrEnum):
     """A commitment is text only; a response-time promise has a window and can be a watch."""
 

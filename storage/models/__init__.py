@@ -6,11 +6,13 @@ from storage.models.installation import Installation, OAuthState
 from storage.models.irritant import Irritant, IrritantEvent, IrritantVote
 from storage.models.outbox import OutboxMessage
 from storage.models.promise import MemberProfile, Promise, PromiseVersion
+from storage.models.request import ClientRequest
 from storage.models.workspace import InboundEvent, WorkspaceSettings
 
 __all__ = [
     "Base",
     "ChannelDigest",
+    "ClientRequest",
     "InboundEvent",
     "Installation",
     "Irritant",

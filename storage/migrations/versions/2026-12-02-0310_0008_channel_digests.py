@@ -1,7 +1,7 @@
 """channel digests
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0007
 Create Date: 2026-12-02 03:10:00
 
 Each channel's weekly digest schedule, its next due instant (partial index on the enabled
@@ -16,7 +16,7 @@ from alembic import op
 import storage.base
 
 revision: str = "0008"
-down_revision: str | None = "0004"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
