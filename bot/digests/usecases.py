@@ -8,7 +8,13 @@ from datetime import datetime, time
 from sqlalchemy.orm import Session
 
 from bot import outbox
-from bot.digests.figures import WeekFigures
+from bot.digests.figures import (
+    MAX_BREACH_LINKS,
+    TOP_PICKERS,
+    Breach,
+    WeekFigures,
+    nearest_rank,
+)
 from bot.digests.outbox import DIGEST, DigestDue
 from bot.digests.schedule import (
     DigestSchedule,
@@ -18,8 +24,11 @@ from bot.digests.schedule import (
     week_before,
     weeks_before,
 )
+from bot.promises.usecases import setup_of
 from bot.tenancy import Workspace
+from bot.windows import BusinessHours, business_elapsed
 from storage.enums import AlertPlace
+from storage.models import ChannelDigest
 from storage.repositories import digests as repo
 from storage.repositories import promises as promises_repo
 from storage.repositories.digests import IrritantWeekRow
@@ -71,7 +80,7 @@ class DigestContent:
         )
 
 
-def _schedule_of(row: repo.ChannelDigest) -> DigestSchedule:
+def _schedule_of(row: ChannelDigest) -> DigestSchedule:
     return DigestSchedule(
         weekday=row.weekday, at=time(row.at_minute // 60, row.at_minute % 60), timezone=row.timezone
     )
@@ -112,7 +121,10 @@ def set_digest(
         now=now,
     )
     return DigestSetting(
-        schedule=schedule, enabled=True, next_due_at=row.next_due_at, last_sent_for=row.last_sent_for
+        schedule=schedule,
+        enabled=True,
+        next_due_at=row.next_due_at,
+        last_sent_for=row.last_sent_for,
     )
 
 
@@ -192,10 +204,70 @@ def request_weeks(
     session: Session, *, ws: Workspace, channel_id: str, weeks: list[DigestWeek]
 ) -> list[WeekFigures]:
     """The promise figures of each week (the watcher's requests), oldest first."""
+    hours_of: dict[int, BusinessHours | None] = {}
     return [
-        repo.request_week(session, team_id=ws.team_id, channel_id=channel_id, week=week)
+        _week_figures(session, ws=ws, channel_id=channel_id, week=week, hours_of=hours_of)
         for week in weeks
     ]
+
+
+def _week_figures(
+    session: Session,
+    *,
+    ws: Workspace,
+    channel_id: str,
+    week: DigestWeek,
+    hours_of: dict[int, BusinessHours | None],
+) -> WeekFigures:
+    row = repo.request_week(
+        session,
+        team_id=ws.team_id,
+        channel_id=channel_id,
+        start=week.start,
+        end=week.end,
+        breaches=MAX_BREACH_LINKS,
+        pickers=TOP_PICKERS,
+    )
+    waits = []
+    for acknowledged in row.acknowledged_rows:
+        version_id = acknowledged.promise_version_id
+        if version_id not in hours_of:
+            version = repo.promise_version(session, team_id=ws.team_id, version_id=version_id)
+            hours_of[version_id] = None if version is None else setup_of(version).hours
+        waits.append(
+            business_elapsed(
+                acknowledged.created_at, acknowledged.acknowledged_at, hours_of[version_id]
+            ).total_seconds()
+        )
+    oldest = row.oldest_open
+    return WeekFigures(
+        week=week,
+        received=row.received,
+        due=row.due,
+        kept=row.kept,
+        acknowledged=row.acknowledged,
+        on_time=row.on_time,
+        median_seconds=nearest_rank(waits, 0.5),
+        p90_seconds=nearest_rank(waits, 0.9),
+        follow_ups=row.follow_ups,
+        breaches=tuple(
+            Breach(
+                channel_id=channel_id, ts=ref.ts, arrived_at=ref.created_at, permalink=ref.permalink
+            )
+            for ref in row.breaches
+        ),
+        breach_count=row.breach_count,
+        longest_open_wait=None if oldest is None else week.end - oldest.created_at,
+        longest_open=None
+        if oldest is None
+        else Breach(
+            channel_id=channel_id,
+            ts=oldest.ts,
+            arrived_at=oldest.created_at,
+            permalink=oldest.permalink,
+        ),
+        pickers=tuple(row.pickers),
+    )
 
 
 def send_due_digests(session: Session, now: datetime) -> int:

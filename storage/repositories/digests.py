@@ -6,11 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.enums import IrritantEventKind, IrritantStatus
-from storage.models import ChannelDigest, Irritant, IrritantEvent, IrritantVote
+from storage.enums import IrritantEventKind, IrritantStatus, RequestStatus
+from storage.models import (
+    ChannelDigest,
+    ClientRequest,
+    Irritant,
+    IrritantEvent,
+    IrritantVote,
+    Promise,
+    PromiseVersion,
+)
 
 OPEN_STATUSES = (IrritantStatus.new, IrritantStatus.acknowledged)
 
@@ -179,3 +187,148 @@ def irritant_week(
             for row in rows
         ],
     )
+
+
+def promises_made(
+    session: Session, *, team_id: str, channel_id: str, start: datetime, end: datetime
+) -> list[str]:
+    """The texts of the promises the channel made in [start, end), oldest first."""
+    return list(
+        session.scalars(
+            select(PromiseVersion.text)
+            .join(Promise, Promise.id == PromiseVersion.promise_id)
+            .where(
+                Promise.team_id == team_id,
+                Promise.channel_id == channel_id,
+                Promise.created_at >= start,
+                Promise.created_at < end,
+                PromiseVersion.number == 1,
+            )
+            .order_by(Promise.created_at, Promise.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RequestRef:
+    ts: str
+    created_at: datetime
+    permalink: str | None
+
+
+@dataclass(frozen=True)
+class AcknowledgedRow:
+    created_at: datetime
+    acknowledged_at: datetime
+    promise_version_id: int
+
+
+@dataclass(frozen=True)
+class RequestWeekRow:
+    """A channel's request counts for one week, from aggregate queries."""
+
+    received: int
+    due: int
+    kept: int
+    acknowledged: int
+    on_time: int
+    follow_ups: int
+    breach_count: int
+    breaches: list[RequestRef]
+    oldest_open: RequestRef | None
+    pickers: list[tuple[str, int]]
+    # The week's acknowledged requests, for the time-to-acknowledge percentiles in business
+    # time (each promise version has its own hours): a week of one channel, never history.
+    acknowledged_rows: list[AcknowledgedRow]
+
+
+COUNTED = ClientRequest.status.not_in((RequestStatus.dismissed, RequestStatus.withdrawn))
+
+
+def request_week(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    start: datetime,
+    end: datetime,
+    breaches: int,
+    pickers: int,
+) -> RequestWeekRow:
+    """The week's request figures for one channel (see `bot/digests/figures.py` for what
+    each means); every query reads the channel's rows through its (team, channel, …) index."""
+    r = ClientRequest
+    scope = and_(r.team_id == team_id, r.channel_id == channel_id, COUNTED)
+    arrived = and_(r.created_at >= start, r.created_at < end)
+    due = and_(r.due_at >= start, r.due_at < end)
+    acked_in_week = and_(r.acknowledged_at >= start, r.acknowledged_at < end)
+    on_time = and_(r.acknowledged_at.is_not(None), r.acknowledged_at <= r.due_at)
+
+    def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    counts = session.execute(
+        select(
+            count_if(arrived),
+            count_if(due),
+            count_if(and_(due, on_time)),
+            count_if(acked_in_week),
+            count_if(and_(acked_in_week, on_time)),
+            func.coalesce(func.sum(case((arrived, r.follow_ups), else_=0)), 0),
+        ).where(scope, or_(arrived, due, acked_in_week))
+    ).one()
+    breached = and_(scope, due, not_(on_time))
+    breach_count = session.scalar(select(func.count()).select_from(r).where(breached)) or 0
+    breach_rows = session.execute(
+        select(r.ts, r.created_at, r.permalink)
+        .where(breached)
+        .order_by(r.created_at)
+        .limit(breaches)
+    ).all()
+    open_at_end = and_(
+        scope,
+        r.created_at < end,
+        or_(r.acknowledged_at.is_(None), r.acknowledged_at > end),
+    )
+    oldest = session.execute(
+        select(r.ts, r.created_at, r.permalink).where(open_at_end).order_by(r.created_at).limit(1)
+    ).first()
+    picker_count = func.count()
+    picker_rows = session.execute(
+        select(r.acknowledged_by, picker_count)
+        .where(scope, acked_in_week, r.acknowledged_by.is_not(None))
+        .group_by(r.acknowledged_by)
+        .order_by(picker_count.desc(), r.acknowledged_by)
+        .limit(pickers)
+    ).all()
+    acknowledged_rows = session.execute(
+        select(r.created_at, r.acknowledged_at, r.promise_version_id).where(scope, acked_in_week)
+    ).all()
+    return RequestWeekRow(
+        received=int(counts[0]),
+        due=int(counts[1]),
+        kept=int(counts[2]),
+        acknowledged=int(counts[3]),
+        on_time=int(counts[4]),
+        follow_ups=int(counts[5]),
+        breach_count=breach_count,
+        breaches=[
+            RequestRef(ts=row[0], created_at=row[1], permalink=row[2]) for row in breach_rows
+        ],
+        oldest_open=None
+        if oldest is None
+        else RequestRef(ts=oldest[0], created_at=oldest[1], permalink=oldest[2]),
+        pickers=[(row[0] or "", int(row[1])) for row in picker_rows],
+        acknowledged_rows=[
+            AcknowledgedRow(created_at=row[0], acknowledged_at=row[1], promise_version_id=row[2])
+            for row in acknowledged_rows
+            if row[1] is not None
+        ],
+    )
+
+
+def promise_version(session: Session, *, team_id: str, version_id: int) -> PromiseVersion | None:
+    """One version of a promise of this workspace (a request names the version it arrived
+    under)."""
+    version = session.get(PromiseVersion, version_id)
+    return version if version is not None and version.team_id == team_id else None
