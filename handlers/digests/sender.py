@@ -10,7 +10,6 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.digests import usecases
-from bot.digests.chart import render_chart
 from bot.digests.outbox import DIGEST, DigestDue
 from bot.digests.usecases import DigestContent
 from bot.i18n import Translator
@@ -31,6 +30,10 @@ def _has_figures(content: DigestContent) -> bool:
 async def _upload_chart(
     client: AsyncWebClient, channel: str, thread_ts: str, content: DigestContent, _: Translator
 ) -> None:
+    # matplotlib is imported with the first chart, not at start: building its font cache on
+    # a fresh machine takes seconds the bot must not wait for before answering Slack.
+    from bot.digests.chart import render_chart
+
     chart = await asyncio.to_thread(
         render_chart, content.weeks, timezone=content.timezone, translator=_
     )
