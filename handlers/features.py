@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.features import FeatureSet
 from bot.platform import PLATFORM
-from handlers import irritants, promises, watcher
+from handlers import digests, irritants, promises, watcher
 from handlers.feature import SlackFeature
 
 SLACK_FEATURES: tuple[SlackFeature, ...] = (
@@ -12,6 +12,7 @@ SLACK_FEATURES: tuple[SlackFeature, ...] = (
     irritants.SLACK_FEATURE,
     promises.SLACK_FEATURE,
     watcher.SLACK_FEATURE,
+    digests.SLACK_FEATURE,
 )
 
 

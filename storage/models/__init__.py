@@ -1,6 +1,7 @@
 """Every table; importing this module registers them all on `Base.metadata`."""
 
 from storage.base import Base
+from storage.models.digest import ChannelDigest
 from storage.models.installation import Installation, OAuthState
 from storage.models.irritant import Irritant, IrritantEvent, IrritantVote
 from storage.models.outbox import OutboxMessage
@@ -10,6 +11,7 @@ from storage.models.workspace import InboundEvent, WorkspaceSettings
 
 __all__ = [
     "Base",
+    "ChannelDigest",
     "ClientRequest",
     "InboundEvent",
     "Installation",
