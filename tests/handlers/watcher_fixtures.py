@@ -57,13 +57,13 @@ def watched(slack: Slack) -> WatchChannel:
             hours=hours,
             team=Team(kind=WatchTeam.named_users, user_ids=team) if team else Team(),
             alert_channel_id=alert_channel_id,
+            text="We acknowledge every request within 4h",
         )
         slack.runtime.in_transaction(
             set_watch,
             ws=Workspace(TEAM),
             channel_id=channel,
             setup=setup,
-            text="We acknowledge every request within 4h",
             actor_id=OWNER,
             now=slack.runtime.clock.now(),
         )

@@ -19,8 +19,9 @@ from bot.irritants.config import IrritantConfig
 from bot.irritants.rules import Details, IrritantError
 from bot.tenancy import Workspace
 from handlers.features import feature_set
-from storage.enums import PromiseKind
-from storage.models import Installation, Irritant, OutboxMessage
+from storage.enums import PromiseKind, RequestStatus
+from storage.models import ClientRequest, Installation, Irritant, OutboxMessage
+from storage.repositories import digests as digests_repo
 from storage.repositories import inbox
 from storage.repositories import irritants as repo
 from storage.repositories import members as members_repo
@@ -77,6 +78,37 @@ def _populate(runtime: Core, ws: Workspace, text: str) -> int:
         )
         members_repo.remember_timezone(
             session, team_id=ws.team_id, user_id="U0ANNA", timezone="Europe/Paris", now=now
+        )
+        session.add(
+            ClientRequest(
+                team_id=ws.team_id,
+                enterprise_id=ws.enterprise_id,
+                promise_id=1,
+                promise_version_id=1,
+                channel_id=CHANNEL,
+                ts=TS,
+                requester="U0CLIENT",
+                text=f"{text}: a request",
+                created_at=now,
+                last_message_at=now,
+                follow_ups=0,
+                nudge_at=now,
+                due_at=now,
+                status=RequestStatus.open,
+                breached=False,
+            )
+        )
+        digests_repo.save_digest(
+            session,
+            team_id=ws.team_id,
+            enterprise_id=ws.enterprise_id,
+            channel_id=CHANNEL,
+            weekday=0,
+            at_minute=540,
+            timezone="Europe/Paris",
+            next_due_at=now,
+            user_id="U0ANNA",
+            now=now,
         )
 
     runtime.in_transaction(promise_and_profile)
