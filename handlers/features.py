@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from bot.features import FeatureSet
 from bot.platform import PLATFORM
-from handlers import irritants
+from handlers import irritants, journeys
 from handlers.feature import SlackFeature
 
 SLACK_FEATURES: tuple[SlackFeature, ...] = (
     SlackFeature(core=PLATFORM),
     irritants.SLACK_FEATURE,
+    journeys.SLACK_FEATURE,
 )
 
 

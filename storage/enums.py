@@ -58,3 +58,27 @@ def enum_column(enum: type[StrEnum], name: str) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+class JourneyPhase(StrEnum):
+    """A journey exercise's step, in order (mirrors `bot.journeys.board.Phase`)."""
+
+    moments = "moments"
+    columns = "columns"
+    vote = "vote"
+    promises = "promises"
+    closed = "closed"
+
+
+class JourneyTouchpoint(StrEnum):
+    phone = "phone"
+    email = "email"
+    meeting = "meeting"
+    document = "document"
+    digital = "digital"
+    in_person = "in_person"
+
+
+class JourneyColumn(StrEnum):
+    today = "today"
+    tomorrow = "tomorrow"

@@ -3,6 +3,16 @@
 from storage.base import Base
 from storage.models.installation import Installation, OAuthState
 from storage.models.irritant import Irritant, IrritantEvent, IrritantVote
+from storage.models.journey import (
+    JourneyBallot,
+    JourneyCard,
+    JourneyExercise,
+    JourneyFeeling,
+    JourneyMoment,
+    JourneyMute,
+    JourneyReminder,
+    JourneyVote,
+)
 from storage.models.outbox import OutboxMessage
 from storage.models.workspace import InboundEvent, WorkspaceSettings
 
@@ -13,6 +23,14 @@ __all__ = [
     "Irritant",
     "IrritantEvent",
     "IrritantVote",
+    "JourneyBallot",
+    "JourneyCard",
+    "JourneyExercise",
+    "JourneyFeeling",
+    "JourneyMoment",
+    "JourneyMute",
+    "JourneyReminder",
+    "JourneyVote",
     "OAuthState",
     "OutboxMessage",
     "WorkspaceSettings",

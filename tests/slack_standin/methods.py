@@ -234,6 +234,7 @@ class Methods:
                 "is_private": channel.is_private,
                 "is_archived": channel.is_archived,
                 "is_member": ws.bot_user_id in channel.members,
+                "is_ext_shared": channel.is_ext_shared,
                 "context_team_id": channel.team_id,
             }
         }
@@ -490,8 +491,12 @@ class Methods:
             raise SlackError("invalid_arguments") from None
         if length < 1:
             raise SlackError("invalid_arguments")
+        alt_txt = args.get("alt_txt")
+        if alt_txt is not None and len(str(alt_txt)) > 1000:
+            raise SlackError("invalid_arguments")  # Slack caps a file's alt text at 1,000
         file_id = self.world.next_id("F")
         self.world.files[file_id] = UploadedFile(file_id, ws.team_id, filename, length)
+        self.world.files[file_id].alt_txt = str(alt_txt) if alt_txt is not None else None
         return {"upload_url": f"{self._base_url()}/upload/{file_id}", "file_id": file_id}
 
     @api("files.completeUploadExternal", "files:write")

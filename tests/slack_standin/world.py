@@ -75,6 +75,7 @@ class Channel:
     is_archived: bool = False
     is_im: bool = False
     messages: list[Message] = field(default_factory=list)
+    is_ext_shared: bool = False  # a Slack Connect channel, shared with another organisation
 
 
 @dataclass
@@ -110,6 +111,7 @@ class UploadedFile:
     thread_ts: str | None = None
     initial_comment: str | None = None
     completed: bool = False
+    alt_txt: str | None = None
 
 
 @dataclass
@@ -187,9 +189,11 @@ class World:
         members: list[str],
         is_private: bool = False,
         is_archived: bool = False,
+        is_ext_shared: bool = False,
     ) -> None:
         """The bot is in the channel exactly when its bot_user_id is in `members`."""
         channel = Channel(team_id, channel_id, name, list(members), is_private, is_archived)
+        channel.is_ext_shared = is_ext_shared
         with self.lock:
             self.channels[channel_id] = channel
 
