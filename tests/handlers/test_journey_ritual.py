@@ -4,7 +4,6 @@ feelings, votes, phases, board, list, map and exports."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -126,13 +125,14 @@ def test_new_validates_inline_and_posts_the_exercise_message(ritual: Slack) -> N
     assert posted.args["channel"] == CLIENTS
     text = json.dumps(posted.args, ensure_ascii=False)
     assert "#1 Negotiating a contract" in text
-    assert "journey-next-phase" in text and "journey-add-moment" in text
+    assert "journey-next-phase" in text
+    assert "journey-add-moment" in text
     with slack.runtime.session_factory() as session:
         [first_id] = session.scalars(select(JourneyExercise.id)).all()
     row = _exercise(slack, first_id)
-    assert (
-        row.number == 1 and row.facilitator_id == ANNA and row.message_ts == posted.response["ts"]
-    )
+    assert row.number == 1
+    assert row.facilitator_id == ANNA
+    assert row.message_ts == posted.response["ts"]
     # A second exercise in the channel is #2.
     second = start_exercise(slack, user=BRUNO, task="Answering a claim")
     assert _exercise(slack, second).number == 2
@@ -148,15 +148,16 @@ def test_a_shared_channel_warns_before_starting(ritual: Slack) -> None:
     view = as_dict(update.args["view"])
     assert any(b.get("block_id") == "shared_warning" for b in view["blocks"])
     values = new_values(slack.runtime.clock.now(), channel="C0SHARED")
-    status, ack = submit_view(slack, view, values, user=ANNA)
-    assert ack["response_action"] == "errors" and "shared_ok" in ack["errors"]
+    _status, ack = submit_view(slack, view, values, user=ANNA)
+    assert ack["response_action"] == "errors"
+    assert "shared_ok" in ack["errors"]
     values["shared_ok"] = {
         "value": {
             "type": "checkboxes",
             "selected_options": [{"text": {"type": "plain_text", "text": "yes"}, "value": "yes"}],
         }
     }
-    status, ack = submit_view(slack, view, values, user=ANNA)
+    _status, ack = submit_view(slack, view, values, user=ANNA)
     assert ack.get("response_action") is None
     assert _count(slack, JourneyExercise) == 1
 
@@ -167,8 +168,9 @@ def test_moments_cards_feelings_votes_and_phases(ritual: Slack) -> None:
     # Moments: members add them; a duplicate name is refused inline; outsiders are refused.
     assert _add_moment(slack, exercise_id, BRUNO, "First call")[1].get("response_action") is None
     assert _add_moment(slack, exercise_id, CHLOE, "First draft", "document")[1] == {}
-    status, ack = _add_moment(slack, exercise_id, CHLOE, "first CALL")
-    assert ack["response_action"] == "errors" and "name" in ack["errors"]
+    _status, ack = _add_moment(slack, exercise_id, CHLOE, "first CALL")
+    assert ack["response_action"] == "errors"
+    assert "name" in ack["errors"]
     click(slack, user=DAVID, action_id="journey-add-moment", value=str(exercise_id))
     assert any("Only members" in text for text in ephemeral_texts(slack))
     first, draft = _moment_ids(slack, exercise_id)
@@ -190,7 +192,7 @@ def test_moments_cards_feelings_votes_and_phases(ritual: Slack) -> None:
     )
     assert _add_card(slack, exercise_id, CHLOE, draft, "tomorrow", "Send a template", "1")[1] == {}
     assert _add_card(slack, exercise_id, CHLOE, draft, "tomorrow", None, "2")[1] == {}  # re-rate
-    status, ack = _add_card(slack, exercise_id, CHLOE, draft, "tomorrow", None, None)
+    _status, ack = _add_card(slack, exercise_id, CHLOE, draft, "tomorrow", None, None)
     assert ack["response_action"] == "errors"
     assert _count(slack, JourneyCard) == 3
     with slack.runtime.session_factory() as session:
@@ -251,19 +253,23 @@ def test_moments_cards_feelings_votes_and_phases(ritual: Slack) -> None:
     )
     assert _count(slack, JourneyVote) == 2
     # The list and the board.
-    status, ack, _url = command(slack, "list", user=CHLOE)
+    _status, ack, _url = command(slack, "list", user=CHLOE)
     listing = json.loads(ack)
-    assert "#1 Negotiating a contract" in json.dumps(listing) and "2 votes" in json.dumps(listing)
-    status, ack, _url = command(slack, "board #1", user=CHLOE)
+    assert "#1 Negotiating a contract" in json.dumps(listing)
+    assert "2 votes" in json.dumps(listing)
+    _status, ack, _url = command(slack, "board #1", user=CHLOE)
     board = json.dumps(json.loads(ack), ensure_ascii=False)
-    assert "First call" in board and "Answer within 24h" in board and "(2 votes)" in board
+    assert "First call" in board
+    assert "Answer within 24h" in board
+    assert "(2 votes)" in board
     # The facilitator closes it: the summary names the top idea.
     click(slack, user=ANNA, action_id="journey-next-phase", value=str(exercise_id))
     click(slack, user=ANNA, action_id="journey-next-phase", value=str(exercise_id))
     slack.bot.drain_outbox()
     assert _exercise(slack, exercise_id).phase == "closed"
     summary = json.dumps(slack.standin.calls("chat.postMessage")[-1].args, ensure_ascii=False)
-    assert "is closed" in summary and "Answer within 24h" in summary
+    assert "is closed" in summary
+    assert "Answer within 24h" in summary
 
 
 def test_forged_ids_from_another_workspace_or_channel_are_refused(ritual: Slack) -> None:

@@ -99,7 +99,8 @@ def test_list_and_phase_job_do_a_bounded_number_of_queries(runtime: Core, db: En
     busiest = "C00000"  # channels 0…99 hold three exercises, the rest two
     with counted(db) as statements:
         listed = runtime.in_transaction(usecases.channel_list, ws=WS, channel_id=busiest)
-    assert len(listed) == 3 and all(view.moments == 1 and view.cards == 1 for view in listed)
+    assert len(listed) == 3
+    assert all(view.moments == 1 and view.cards == 1 for view in listed)
     assert len(statements) <= 5  # the exercises, then one grouped count per table
 
     with counted(db) as statements:
