@@ -23,8 +23,8 @@ from slack_sdk.models.blocks import (
 from bot.i18n import Translator
 from bot.journeys.board import PHASE_LABELS, TOUCHPOINT_LABELS, Board, Column, Moment, Phase
 from bot.journeys.contribute import Ballot
-from bot.journeys.map import format_feeling
 from bot.journeys.usecases import ExerciseView
+from bot.journeys.words import format_feeling
 from handlers.blocks.text import clip, escape
 from handlers.ids import JourneyAction
 

@@ -14,7 +14,6 @@ from bot.i18n import Translator
 from bot.journeys import rules, usecases
 from bot.journeys.board import Board
 from bot.journeys.export import export_csv, export_json, export_markdown
-from bot.journeys.map import render_map
 from bot.journeys.rules import JourneyError
 from bot.tenancy import Workspace
 from handlers.blocks.journey_board import (
@@ -163,6 +162,9 @@ async def send_map(
     _: Translator,
 ) -> None:
     """Render off the event loop, then upload every page with its alt text."""
+    # matplotlib is loaded with the first map, not at start-up (it takes seconds to import).
+    from bot.journeys.map import render_map
+
     board = await services.core.read(usecases.board, ws=ws, exercise_id=exercise_id)
     pages = await asyncio.to_thread(render_map, board, _)
     client = await services.clients.for_workspace(ws.team_id, ws.enterprise_id)
