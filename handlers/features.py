@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from bot.features import FeatureSet
 from bot.platform import PLATFORM
-from handlers import irritants, journeys
+from handlers import irritants, journeys, promises
 from handlers.feature import SlackFeature
 
 SLACK_FEATURES: tuple[SlackFeature, ...] = (
     SlackFeature(core=PLATFORM),
     irritants.SLACK_FEATURE,
     journeys.SLACK_FEATURE,
+    promises.SLACK_FEATURE,
 )
 
 

@@ -69,3 +69,14 @@ class JourneyView(StrEnum):
     board = "journey-board-modal"
     moments = "journey-moments-modal"
     rename = "journey-rename-modal"
+
+
+class PromiseView(StrEnum):
+    watch = "promise-watch-modal"
+
+
+class PromiseAction(StrEnum):
+    page = "promises-page"
+    # Inputs that dispatch no action but must have distinct ids in the modal.
+    team_kind = "promise-team-kind"
+    alerts = "promise-alerts"

@@ -82,3 +82,25 @@ class JourneyTouchpoint(StrEnum):
 class JourneyColumn(StrEnum):
     today = "today"
     tomorrow = "tomorrow"
+
+
+class PromiseKind(StrEnum):
+    """A commitment is text only; a response-time promise has a window and can be a watch."""
+
+    commitment = "commitment"
+    response_time = "response_time"
+
+
+class WatchTeam(StrEnum):
+    """Who answers a watched channel's requests."""
+
+    channel_members = "channel_members"  # the channel's members from our own workspace
+    user_group = "user_group"
+    named_users = "named_users"
+
+
+class AlertPlace(StrEnum):
+    """Where a watch's nudges, escalations and digests go."""
+
+    thread = "thread"  # in the request's thread
+    team_channel = "team_channel"  # in a channel of the team (required for shared channels)

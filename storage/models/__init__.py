@@ -14,6 +14,7 @@ from storage.models.journey import (
     JourneyVote,
 )
 from storage.models.outbox import OutboxMessage
+from storage.models.promise import MemberProfile, Promise, PromiseVersion
 from storage.models.workspace import InboundEvent, WorkspaceSettings
 
 __all__ = [
@@ -31,7 +32,10 @@ __all__ = [
     "JourneyMute",
     "JourneyReminder",
     "JourneyVote",
+    "MemberProfile",
     "OAuthState",
     "OutboxMessage",
+    "Promise",
+    "PromiseVersion",
     "WorkspaceSettings",
 ]

@@ -91,7 +91,7 @@ def test_a_click_naming_another_team_is_served_as_our_workspace(slack: Slack) ->
 # -- a stalled database ------------------------------------------------------------------
 STALL_SECONDS = 10.0
 EVENTS = 500
-WRITE_BOUND = 0.8  # seconds; the answer adds HTTP and parsing on top
+WRITE_BOUND = 0.5  # seconds; HTTP, parsing and a loaded CI machine add the rest of the 1 s
 
 
 @pytest.fixture

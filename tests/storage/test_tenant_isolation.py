@@ -19,10 +19,14 @@ from bot.irritants.config import IrritantConfig
 from bot.irritants.rules import Details, IrritantError
 from bot.tenancy import Workspace
 from handlers.features import feature_set
+from storage.enums import PromiseKind
 from storage.models import Installation, Irritant, OutboxMessage
 from storage.repositories import inbox
 from storage.repositories import irritants as repo
+from storage.repositories import members as members_repo
+from storage.repositories import promises as promises_repo
 from storage.repositories import workspaces as workspaces_repo
+from storage.repositories.promises import Terms
 from tests.storage import CHANNEL, T1, T2, TS, read, report
 
 Snapshot = list[tuple[Any, ...]]
@@ -59,6 +63,23 @@ def _populate(runtime: Core, ws: Workspace, text: str) -> int:
         )
 
     runtime.in_transaction(install)
+
+    def promise_and_profile(session: Session) -> None:
+        promises_repo.add_promise(
+            session,
+            team_id=ws.team_id,
+            enterprise_id=ws.enterprise_id,
+            channel_id=CHANNEL,
+            kind=PromiseKind.response_time,
+            created_by="U0ANNA",
+            terms=Terms(text=f"{text}: within 4h", window_seconds=4 * 3600),
+            now=now,
+        )
+        members_repo.remember_timezone(
+            session, team_id=ws.team_id, user_id="U0ANNA", timezone="Europe/Paris", now=now
+        )
+
+    runtime.in_transaction(promise_and_profile)
     return result.irritant_id
 
 
