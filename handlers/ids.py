@@ -59,6 +59,8 @@ class JourneyAction(StrEnum):
     take_back = "journey-take-back"
     board_page = "journey-board-page"
     ballot_page = "journey-ballot-page"
+    promise = "journey-promise"
+    make_watch = "journey-make-watch"
 
 
 class JourneyView(StrEnum):
@@ -69,6 +71,7 @@ class JourneyView(StrEnum):
     board = "journey-board-modal"
     moments = "journey-moments-modal"
     rename = "journey-rename-modal"
+    promise = "journey-promise-modal"
 
 
 class PromiseView(StrEnum):

@@ -6,7 +6,7 @@ Session first, primitives after, dataclasses out; every query is scoped by the w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from bot.journeys.board import (
     Moment,
     Persona,
     Phase,
+    PromiseSummary,
     Touchpoint,
 )
 from bot.journeys.outbox import EXERCISE_MESSAGE, SUMMARY, ExerciseRef
@@ -273,7 +274,17 @@ def board(session: Session, *, ws: Workspace, exercise_id: int) -> Board:
         deadlines=view.deadlines,
         anonymous=row.anonymous,
         moments=moments,
+        promises=tuple(
+            PromiseSummary(version.text, _window(version.window_seconds))
+            for _promise, version in repo.exercise_promises(
+                session, team_id=ws.team_id, exercise_id=exercise_id
+            )
+        ),
     )
+
+
+def _window(seconds: int | None) -> timedelta | None:
+    return timedelta(seconds=seconds) if seconds else None
 
 
 def mute(session: Session, *, ws: Workspace, user_id: str, now: datetime) -> bool:

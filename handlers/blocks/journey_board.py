@@ -98,6 +98,10 @@ def exercise_message(view: ExerciseView, _: Translator) -> list[Block]:
         )
     if view.phase is Phase.VOTE:
         buttons.append(ButtonElement(action_id=JourneyAction.vote, text=_("Vote"), value=value))
+    if view.phase is Phase.PROMISES:
+        buttons.append(
+            ButtonElement(action_id=JourneyAction.promise, text=_("Make a promise"), value=value)
+        )
     buttons += [
         ButtonElement(action_id=JourneyAction.board, text=_("Board"), value=value),
         ButtonElement(action_id=JourneyAction.map, text=_("Map"), value=value),

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.journeys.feature import FEATURE
 from handlers.feature import SlackFeature
 from handlers.ids import JourneyAction, JourneyView
-from handlers.journeys import ballot, contribute, senders, show, start
+from handlers.journeys import ballot, contribute, promises, senders, show, start
 
 
 def register(app: AsyncApp) -> None:
@@ -30,6 +30,9 @@ def register(app: AsyncApp) -> None:
     app.action(JourneyAction.board)(show.on_board_button)
     app.action(re.compile(f"^{JourneyAction.board_page}"))(show.on_board_page)
     app.action(JourneyAction.map)(show.on_map_button)
+    app.action(JourneyAction.promise)(promises.on_promise_button)
+    app.view(JourneyView.promise)(promises.on_promise_submitted)
+    app.action(JourneyAction.make_watch)(promises.on_make_watch)
 
 
 SLACK_FEATURE = SlackFeature(

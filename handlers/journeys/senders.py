@@ -6,22 +6,25 @@ import logging
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import Block, ButtonElement, MarkdownTextObject, SectionBlock
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.i18n import Translator
-from bot.journeys import schedule, usecases
+from bot.journeys import promising, schedule, usecases
 from bot.journeys.board import PHASE_LABELS, Phase, top_tomorrow_cards
 from bot.journeys.outbox import EXERCISE_MESSAGE, REMIND, SUMMARY, ExerciseRef, PhaseReminder
 from bot.tenancy import Workspace
+from bot.windows import window_text
 from handlers.blocks.journey_board import exercise_message, exercise_title, when
 from handlers.blocks.text import clip, escape
 from handlers.feature import Sender
+from handlers.ids import JourneyAction
 from handlers.journeys.common import channel_members
 from handlers.slack_services import SlackServices
 
 log = logging.getLogger(__name__)
 SUMMARY_IDEAS = 5
+PROMISES_SHOWN = 40  # with the summary, well inside a message's 50 blocks
 
 
 def _error(error: SlackApiError) -> str:
@@ -118,12 +121,28 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
             ]
         lines.append(_("`/journey map` draws it; `/journey export` gives it as a file."))
         text = clip("\n".join(lines), 2900)
+        blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
+        made = await core.read(promising.made, ws=ws, exercise_id=view.id)
+        if made:
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=_("*The team's promises:*"))))
+        for promise in made[:PROMISES_SHOWN]:
+            line = "• " + escape(clip(promise.text, 300))
+            if promise.window is not None:
+                line += " " + _(
+                    "(answer within {window}, in <#{channel}>)",
+                    window=window_text(promise.window),
+                    channel=promise.channel_id,
+                )
+            accessory = None
+            if promise.window is not None and not promise.is_watch:
+                accessory = ButtonElement(
+                    action_id=JourneyAction.make_watch,
+                    text=_("Make it this channel's watch"),
+                    value=str(promise.promise_id),
+                )
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=line), accessory=accessory))
         client = await client_for(ws)
-        await client.chat_postMessage(
-            channel=view.channel_id,
-            text=text,
-            blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
-        )
+        await client.chat_postMessage(channel=view.channel_id, text=text, blocks=blocks)
 
     return [
         Sender(EXERCISE_MESSAGE, exercise_message_sender),

@@ -24,6 +24,8 @@ from storage.models import (
     JourneyMute,
     JourneyReminder,
     JourneyVote,
+    Promise,
+    PromiseVersion,
 )
 from storage.repositories.upsert import insert_ignore, insert_many_ignore
 
@@ -494,3 +496,31 @@ def open_moments_in_channel(
         .order_by(JourneyExercise.number.desc(), JourneyMoment.position)
     )
     return [(exercise, moment) for exercise, moment in session.execute(statement).tuples()]
+
+
+# -- promises made from an exercise ---------------------------------------------------------
+def exercise_promises(
+    session: Session, *, team_id: str, exercise_id: int
+) -> list[tuple[Promise, PromiseVersion]]:
+    """The exercise's promises in force, each with its current version, oldest first."""
+    statement = (
+        select(Promise, PromiseVersion)
+        .join(PromiseVersion, PromiseVersion.promise_id == Promise.id)
+        .where(
+            Promise.team_id == team_id,
+            Promise.exercise_id == exercise_id,
+            Promise.ended_at.is_(None),
+            PromiseVersion.team_id == team_id,
+            PromiseVersion.valid_to.is_(None),
+        )
+        .order_by(Promise.id)
+    )
+    return [(promise, version) for promise, version in session.execute(statement).tuples()]
+
+
+def link_promise(session: Session, *, team_id: str, promise_id: int, exercise_id: int) -> None:
+    session.execute(
+        update(Promise)
+        .where(Promise.team_id == team_id, Promise.id == promise_id)
+        .values(exercise_id=exercise_id)
+    )
