@@ -155,7 +155,7 @@ def test_the_facilitator_edits_moments_with_undo(slack: Slack) -> None:
     for name in ("Call", "Meeting", "Draft"):
         assert _add_moment(slack, exercise_id, BRUNO, name)[1] == {}
     call, meeting, draft = _moment_ids(slack, exercise_id)
-    click(slack, user=BRUNO, action_id="journey-moments", value=str(exercise_id))
+    click(slack, user=CHLOE, action_id="journey-moments", value=str(exercise_id))
     assert any(
         "Only the facilitator" in json.dumps(c.args) for c in slack.standin.calls("response_url")
     )
