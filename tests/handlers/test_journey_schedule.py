@@ -88,7 +88,7 @@ def test_phases_end_at_their_deadline_once_and_remind_who_has_not_contributed(
 def test_map_goes_to_the_dm_or_the_channel_with_alt_text(slack: Slack) -> None:
     exercise_id = start_exercise(slack, user=ANNA)
     assert _add_moment(slack, exercise_id, BRUNO, "First call")[1] == {}
-    status, ack, _url = command(slack, "map", user=BRUNO)
+    status, ack, _url = command(slack, "map", user=CHLOE)
     assert status == 200
     assert "direct message" in ack
     [_upload] = slack.standin.wait_for("files.completeUploadExternal", timeout=30)
@@ -101,7 +101,7 @@ def test_map_goes_to_the_dm_or_the_channel_with_alt_text(slack: Slack) -> None:
     assert file.alt_txt
     assert "First call" in file.alt_txt
     assert len(file.alt_txt) <= 1000
-    command(slack, "carte #1 partager", user=BRUNO)
+    command(slack, "carte #1 partager", user=CHLOE)  # French words work for everyone
     slack.standin.wait_for("files.completeUploadExternal", count=2, timeout=30)
     assert slack.standin.uploaded_files()[-1].channel == CLIENTS
 
