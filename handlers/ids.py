@@ -72,6 +72,8 @@ class JourneyView(StrEnum):
     moments = "journey-moments-modal"
     rename = "journey-rename-modal"
     promise = "journey-promise-modal"
+    loading = "journey-loading-modal"
+    notice = "journey-notice-modal"
 
 
 class PromiseView(StrEnum):

@@ -309,8 +309,22 @@ def rename_modal(*, private_metadata: str, name: str, _: Translator) -> View:
 
 
 def loading_modal(_: Translator) -> View:
+    """Opened at once, inside the trigger's three seconds; the real modal replaces it."""
     return View(
         type="modal",
+        callback_id=JourneyView.loading,
         title=title(_("Journey")),
+        close=_("Close"),
         blocks=[SectionBlock(text=MarkdownTextObject(text=_("Loading…")))],
+    )
+
+
+def notice_modal(text: str, _: Translator) -> View:
+    """What replaces the loading modal when the action is refused."""
+    return View(
+        type="modal",
+        callback_id=JourneyView.notice,
+        title=title(_("Journey")),
+        close=_("Close"),
+        blocks=[SectionBlock(block_id="notice", text=MarkdownTextObject(text=text))],
     )

@@ -21,6 +21,7 @@ from handlers.journeys.common import (
     action_exercise_id,
     exercise_for,
     is_member,
+    open_modal,
     payload_channel,
 )
 from handlers.journeys.start import EXPIRED
@@ -47,17 +48,19 @@ async def on_vote_button(
     caller: Caller,
 ) -> None:
     await ack()
-    view = await exercise_for(
-        services, caller, client, action_exercise_id(action), channel_id=payload_channel(body)
-    )
-    ballot = await services.core.read(
-        contribute.ballot, ws=caller.workspace, exercise_id=view.id, user_id=caller.user_id
-    )
-    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-    _ = await caller.translator()
-    await client.views_open(
-        trigger_id=body["trigger_id"], view=ballot_view(ballot, form, services, _)
-    )
+
+    async def build() -> View:
+        view = await exercise_for(
+            services, caller, client, action_exercise_id(action), channel_id=payload_channel(body)
+        )
+        ballot = await services.core.read(
+            contribute.ballot, ws=caller.workspace, exercise_id=view.id, user_id=caller.user_id
+        )
+        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+        _ = await caller.translator()
+        return ballot_view(ballot, form, services, _)
+
+    await open_modal(client, body["trigger_id"], caller, build)
 
 
 def _parse(value: str) -> tuple[int, int, int]:

@@ -3,18 +3,22 @@ a button carries (checked against what is stored, never trusted)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.journeys import rules
 from bot.journeys.rules import JourneyError
 from bot.journeys.usecases import ExerciseView, exercise
+from handlers.blocks.journey_forms import loading_modal, notice_modal
 from handlers.caller import Caller
 from handlers.slack_services import SlackServices
 
+ModalBuilder = Callable[[], Awaitable[View]]
 MEMBER_PAGES = 20  # 20 pages of 1,000: channels bigger than that are not a journey workshop
 
 
@@ -81,3 +85,18 @@ async def exercise_for(
     if contribute and not await is_member(client, found.channel_id, caller.user_id):
         raise JourneyError(rules.NOT_MEMBER)
     return found
+
+
+async def open_modal(
+    client: AsyncWebClient, trigger_id: str, caller: Caller, build: ModalBuilder
+) -> None:
+    """Open a loading modal at once (a trigger lasts three seconds), then build the real one
+    (membership, the database) and put it in place; a refusal is shown in the modal."""
+    _ = await caller.translator()
+    opened = await client.views_open(trigger_id=trigger_id, view=loading_modal(_))
+    view = opened["view"]
+    try:
+        ready = await build()
+    except JourneyError as error:
+        ready = notice_modal(_(error.message), _)
+    await client.views_update(view_id=view["id"], hash=view.get("hash"), view=ready)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.journeys import contribute, rules, usecases
@@ -21,6 +22,7 @@ from handlers.journeys.common import (
     ExerciseForm,
     action_exercise_id,
     exercise_for,
+    open_modal,
     payload_channel,
 )
 from handlers.journeys.start import EXPIRED
@@ -40,20 +42,21 @@ async def on_add_moment(
     caller: Caller,
 ) -> None:
     await ack()
-    view = await exercise_for(
-        services, caller, client, action_exercise_id(action), channel_id=payload_channel(body)
-    )
-    _ = await caller.translator()
-    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-    await client.views_open(
-        trigger_id=body["trigger_id"],
-        view=moment_modal(
+
+    async def build() -> View:
+        view = await exercise_for(
+            services, caller, client, action_exercise_id(action), channel_id=payload_channel(body)
+        )
+        _ = await caller.translator()
+        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+        return moment_modal(
             private_metadata=services.seal.seal(form),
             heading=_heading(view, _),
             count=view.moments,
             _=_,
-        ),
-    )
+        )
+
+    await open_modal(client, body["trigger_id"], caller, build)
 
 
 def _position(values: dict[str, Any]) -> int | None:
@@ -99,25 +102,26 @@ async def on_add_card(
     caller: Caller,
 ) -> None:
     await ack()
-    view = await exercise_for(
-        services, caller, client, action_exercise_id(action), channel_id=payload_channel(body)
-    )
-    _ = await caller.translator()
-    moments = await services.core.read(
-        contribute.moment_choices, ws=caller.workspace, exercise_id=view.id
-    )
-    if not moments:
-        raise JourneyError(rules.NO_MOMENTS)
-    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-    await client.views_open(
-        trigger_id=body["trigger_id"],
-        view=card_modal(
+
+    async def build() -> View:
+        view = await exercise_for(
+            services, caller, client, action_exercise_id(action), channel_id=payload_channel(body)
+        )
+        _ = await caller.translator()
+        moments = await services.core.read(
+            contribute.moment_choices, ws=caller.workspace, exercise_id=view.id
+        )
+        if not moments:
+            raise JourneyError(rules.NO_MOMENTS)
+        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+        return card_modal(
             private_metadata=services.seal.seal(form),
             heading=_heading(view, _),
             moments=moments,
             _=_,
-        ),
-    )
+        )
+
+    await open_modal(client, body["trigger_id"], caller, build)
 
 
 def _int(text: str | None) -> int | None:
@@ -194,7 +198,7 @@ async def on_next_phase(
 # -- the facilitator's moment editor --------------------------------------------------------
 async def _editor(
     services: SlackServices, caller: Caller, form: ExerciseForm, deleted: tuple[int, str] | None
-) -> Any:
+) -> View:
     _ = await caller.translator()
     moments = await services.core.read(
         contribute.moment_choices, ws=caller.workspace, exercise_id=form.exercise_id
@@ -213,20 +217,22 @@ async def on_edit_moments(
     caller: Caller,
 ) -> None:
     await ack()
-    view = await exercise_for(
-        services,
-        caller,
-        client,
-        action_exercise_id(action),
-        channel_id=payload_channel(body),
-        contribute=False,
-    )
-    if view.facilitator_id != caller.user_id:
-        raise JourneyError(rules.NOT_FACILITATOR)
-    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-    await client.views_open(
-        trigger_id=body["trigger_id"], view=await _editor(services, caller, form, None)
-    )
+
+    async def build() -> View:
+        view = await exercise_for(
+            services,
+            caller,
+            client,
+            action_exercise_id(action),
+            channel_id=payload_channel(body),
+            contribute=False,
+        )
+        if view.facilitator_id != caller.user_id:
+            raise JourneyError(rules.NOT_FACILITATOR)
+        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+        return await _editor(services, caller, form, None)
+
+    await open_modal(client, body["trigger_id"], caller, build)
 
 
 def _editor_form(services: SlackServices, body: dict[str, Any], caller: Caller) -> ExerciseForm:

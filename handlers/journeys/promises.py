@@ -35,6 +35,7 @@ from handlers.journeys.common import (
     ExerciseForm,
     action_exercise_id,
     exercise_for,
+    open_modal,
     payload_channel,
 )
 from handlers.journeys.start import EXPIRED
@@ -127,24 +128,26 @@ async def on_promise_button(
     caller: Caller,
 ) -> None:
     await ack()
-    view = await exercise_for(
-        services,
-        caller,
-        client,
-        action_exercise_id(action),
-        channel_id=payload_channel(body),
-        contribute=False,
-    )
-    if view.facilitator_id != caller.user_id:
-        raise JourneyError(rules.NOT_FACILITATOR)
-    ideas = await services.core.read(promising.ideas, ws=caller.workspace, exercise_id=view.id)
-    if not ideas:
-        raise JourneyError(promising.NO_CARD)
-    _ = await caller.translator()
-    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-    await client.views_open(
-        trigger_id=body["trigger_id"], view=promise_modal(view, ideas, services.seal.seal(form), _)
-    )
+
+    async def build() -> View:
+        view = await exercise_for(
+            services,
+            caller,
+            client,
+            action_exercise_id(action),
+            channel_id=payload_channel(body),
+            contribute=False,
+        )
+        if view.facilitator_id != caller.user_id:
+            raise JourneyError(rules.NOT_FACILITATOR)
+        ideas = await services.core.read(promising.ideas, ws=caller.workspace, exercise_id=view.id)
+        if not ideas:
+            raise JourneyError(promising.NO_CARD)
+        _ = await caller.translator()
+        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+        return promise_modal(view, ideas, services.seal.seal(form), _)
+
+    await open_modal(client, body["trigger_id"], caller, build)
 
 
 async def _timezone(client: AsyncWebClient, user_id: str) -> str | None:

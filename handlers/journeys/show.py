@@ -27,7 +27,7 @@ from handlers.blocks.journey_forms import title
 from handlers.caller import Caller
 from handlers.commands.journey import CommandCall
 from handlers.ids import JourneyView
-from handlers.journeys.common import action_exercise_id, exercise_for, payload_channel
+from handlers.journeys.common import action_exercise_id, exercise_for, open_modal, payload_channel
 from handlers.slack_services import SlackServices
 
 SHARE_WORDS = {"share", "partager", "partage"}
@@ -104,17 +104,21 @@ async def on_board_button(
     caller: Caller,
 ) -> None:
     await ack()
-    view = await exercise_for(
-        services,
-        caller,
-        client,
-        action_exercise_id(action),
-        channel_id=payload_channel(body),
-        contribute=False,
-    )
-    board = await services.core.read(usecases.board, ws=caller.workspace, exercise_id=view.id)
-    _ = await caller.translator()
-    await client.views_open(trigger_id=body["trigger_id"], view=_board_modal(board, view.id, 0, _))
+
+    async def build() -> View:
+        view = await exercise_for(
+            services,
+            caller,
+            client,
+            action_exercise_id(action),
+            channel_id=payload_channel(body),
+            contribute=False,
+        )
+        board = await services.core.read(usecases.board, ws=caller.workspace, exercise_id=view.id)
+        _ = await caller.translator()
+        return _board_modal(board, view.id, 0, _)
+
+    await open_modal(client, body["trigger_id"], caller, build)
 
 
 async def on_board_page(

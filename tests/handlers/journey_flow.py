@@ -19,8 +19,17 @@ def as_dict(view: Any) -> dict[str, Any]:
 
 
 def last_opened(slack: Slack, count: int = 1) -> dict[str, Any]:
-    calls = slack.standin.wait_for("views.open", count=count)
-    return as_dict(calls[-1].args["view"])
+    """The modal the `count`-th views.open showed: a loading modal is followed, the way
+    Slack shows it, by the views.update that replaced it."""
+    opened = slack.standin.wait_for("views.open", count=count)[-1]
+    view = as_dict(opened.args["view"])
+    if view.get("callback_id") != "journey-loading-modal":
+        return view
+    view_id = opened.response["view"]["id"]
+    [update] = slack.standin.wait_for(
+        "views.update", predicate=lambda call: call.args.get("view_id") == view_id
+    )[-1:]
+    return as_dict(update.args["view"])
 
 
 def picked_time(at: datetime) -> dict[str, Any]:
@@ -167,4 +176,7 @@ def opened_view_id(slack: Slack) -> str:
 
 
 def ephemeral_texts(slack: Slack) -> list[str]:
-    return [json.dumps(c.args, ensure_ascii=False) for c in slack.standin.calls("response_url")]
+    """What the person was told: ephemeral answers, and modals that replaced a loading one."""
+    answers = [c.args for c in slack.standin.calls("response_url")]
+    modals = [as_dict(c.args["view"]) for c in slack.standin.calls("views.update")]
+    return [json.dumps(item, ensure_ascii=False) for item in answers + modals]
