@@ -211,7 +211,14 @@ def add_card(
     if errors:
         return errors
     clean = (text or "").strip()
-    if clean:
+    if clean and not repo.has_card(
+        session,
+        team_id=ws.team_id,
+        moment_id=moment.id,
+        column=str(column),
+        author_id=author_id,
+        text=clean,
+    ):  # the same card submitted twice (a double click) is one card
         session.add(
             JourneyCard(
                 team_id=ws.team_id,

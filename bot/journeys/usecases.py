@@ -196,13 +196,25 @@ def find(
 
 
 def advance(
-    session: Session, *, ws: Workspace, exercise_id: int, actor_id: str, now: datetime
+    session: Session,
+    *,
+    ws: Workspace,
+    exercise_id: int,
+    actor_id: str,
+    now: datetime,
+    seen: Phase | None = None,
 ) -> Phase:
-    """The facilitator moves the exercise to its next phase (once, however many clicks)."""
+    """The facilitator moves the exercise to its next phase.
+
+    `seen` is the phase the clicked message showed: a double click, or a click on a message
+    the exercise has moved past, finds another phase and changes nothing.
+    """
     row = load(session, ws=ws, exercise_id=exercise_id)
     if row.facilitator_id != actor_id:
         raise JourneyError(rules.NOT_FACILITATOR)
     current = Phase(row.phase.value)
+    if seen is not None and seen is not current:
+        return current
     target = rules.next_phase(current)
     moved = repo.advance_phase(
         session,

@@ -109,7 +109,11 @@ def exercise_message(view: ExerciseView, _: Translator) -> list[Block]:
     if view.phase is not Phase.CLOSED:
         buttons += [
             ButtonElement(action_id=JourneyAction.moments, text=_("Edit moments"), value=value),
-            ButtonElement(action_id=JourneyAction.next_phase, text=_("Next phase"), value=value),
+            ButtonElement(
+                action_id=JourneyAction.next_phase,
+                text=_("Next phase"),
+                value=f"{view.id}:{view.phase.value}",  # a double click moves it once
+            ),
         ]
     blocks.append(ActionsBlock(block_id=f"exercise-{view.id}", elements=buttons))
     return blocks

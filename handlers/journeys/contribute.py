@@ -10,7 +10,7 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.journeys import contribute, rules, usecases
-from bot.journeys.board import PHASE_LABELS
+from bot.journeys.board import PHASE_LABELS, Phase
 from bot.journeys.rules import Field, JourneyError
 from bot.journeys.usecases import ExerciseView
 from handlers.blocks.journey_board import exercise_title
@@ -175,12 +175,14 @@ async def on_next_phase(
         channel_id=payload_channel(body),
         contribute=False,
     )
+    seen = str(action.get("value") or "").partition(":")[2]
     phase = await services.core.run(
         usecases.advance,
         ws=caller.workspace,
         exercise_id=view.id,
         actor_id=caller.user_id,
         now=caller.now,
+        seen=Phase(seen) if seen in {p.value for p in Phase} else None,
     )
     services.wake_outbox()
     _ = await caller.translator()

@@ -257,6 +257,19 @@ def cards(session: Session, *, team_id: str, exercise_id: int) -> list[JourneyCa
     return list(session.scalars(statement))
 
 
+def has_card(
+    session: Session, *, team_id: str, moment_id: int, column: str, author_id: str, text: str
+) -> bool:
+    statement = select(JourneyCard.id).where(
+        JourneyCard.team_id == team_id,
+        JourneyCard.moment_id == moment_id,
+        JourneyCard.column == column,
+        JourneyCard.author_id == author_id,
+        JourneyCard.text == text,
+    )
+    return session.scalar(statement.limit(1)) is not None
+
+
 def get_card(session: Session, *, team_id: str, card_id: int) -> JourneyCard | None:
     statement = select(JourneyCard).where(JourneyCard.team_id == team_id, JourneyCard.id == card_id)
     return session.scalars(statement).first()

@@ -62,6 +62,22 @@ def _add_moment(slack: Slack, exercise_id: int, user: str, name: str, touchpoint
     )
 
 
+def _next_phase_value(slack: Slack, exercise_id: int) -> str:
+    """The Next phase button of the exercise message, as last posted or updated."""
+    calls = slack.standin.calls("chat.postMessage") + slack.standin.calls("chat.update")
+    calls.sort(key=lambda call: call.at)
+    for call in reversed(calls):
+        blocks = call.args.get("blocks") or []
+        blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+        for block in blocks:
+            for element in block.get("elements") or []:
+                if element.get("action_id") == "journey-next-phase" and str(
+                    element.get("value", "")
+                ).startswith(f"{exercise_id}:"):
+                    return str(element["value"])
+    raise AssertionError("no exercise message with a Next phase button")
+
+
 def _moment_ids(slack: Slack, exercise_id: int) -> list[int]:
     with slack.runtime.session_factory() as session:
         return list(
@@ -175,16 +191,16 @@ def test_moments_cards_feelings_votes_and_phases(ritual: Slack) -> None:
     assert any("Only members" in text for text in ephemeral_texts(slack))
     first, draft = _moment_ids(slack, exercise_id)
     # Only the facilitator moves the exercise on; a double click moves it once.
-    click(slack, user=BRUNO, action_id="journey-next-phase", value=str(exercise_id))
+    slack.bot.drain_outbox()
+    value = _next_phase_value(slack, exercise_id)
+    assert value == f"{exercise_id}:moments"
+    click(slack, user=BRUNO, action_id="journey-next-phase", value=value)
     assert _exercise(slack, exercise_id).phase == "moments"
-    click(slack, user=ANNA, action_id="journey-next-phase", value=str(exercise_id))
-    click(slack, user=ANNA, action_id="journey-next-phase", value=str(exercise_id))
-    # The second click saw "columns" and asked for "vote": a deliberate second step.
-    assert _exercise(slack, exercise_id).phase == "vote"
-    with slack.runtime.session_factory.begin() as session:
-        row = session.get(JourneyExercise, exercise_id)
-        assert row is not None
-        row.phase = "columns"  # type: ignore[assignment]
+    click(slack, user=ANNA, action_id="journey-next-phase", value=value)
+    click(slack, user=ANNA, action_id="journey-next-phase", value=value)
+    assert _exercise(slack, exercise_id).phase == "columns"
+    slack.bot.drain_outbox()
+    assert _next_phase_value(slack, exercise_id) == f"{exercise_id}:columns"  # message updated
     # Cards and feelings.
     assert _add_card(slack, exercise_id, BRUNO, first, "today", "We answer within a week")[1] == {}
     assert (
@@ -194,6 +210,9 @@ def test_moments_cards_feelings_votes_and_phases(ritual: Slack) -> None:
     assert _add_card(slack, exercise_id, CHLOE, draft, "tomorrow", None, "2")[1] == {}  # re-rate
     _status, ack = _add_card(slack, exercise_id, CHLOE, draft, "tomorrow", None, None)
     assert ack["response_action"] == "errors"
+    assert _count(slack, JourneyCard) == 3
+    # The same card submitted again (a double click on Add) is still one card.
+    assert _add_card(slack, exercise_id, BRUNO, first, "today", "We answer within a week")[1] == {}
     assert _count(slack, JourneyCard) == 3
     with slack.runtime.session_factory() as session:
         ratings = session.execute(select(JourneyFeeling.user_id, JourneyFeeling.rating)).all()
