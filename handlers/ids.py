@@ -52,6 +52,37 @@ class RequestAction(StrEnum):
     page = "requests-page"
 
 
+class JourneyAction(StrEnum):
+    add_moment = "journey-add-moment"
+    add_card = "journey-add-card"
+    vote = "journey-vote"
+    board = "journey-board"
+    map = "journey-map"
+    next_phase = "journey-next-phase"
+    moments = "journey-moments"  # the facilitator's moment editor
+    moment_menu = "journey-moment-menu"
+    undo_delete = "journey-undo-delete"
+    cast = "journey-cast"
+    take_back = "journey-take-back"
+    board_page = "journey-board-page"
+    ballot_page = "journey-ballot-page"
+    promise = "journey-promise"
+    make_watch = "journey-make-watch"
+
+
+class JourneyView(StrEnum):
+    new = "journey-new-modal"
+    moment = "journey-moment-modal"
+    card = "journey-card-modal"
+    ballot = "journey-ballot-modal"
+    board = "journey-board-modal"
+    moments = "journey-moments-modal"
+    rename = "journey-rename-modal"
+    promise = "journey-promise-modal"
+    loading = "journey-loading-modal"
+    notice = "journey-notice-modal"
+
+
 class PromiseView(StrEnum):
     watch = "promise-watch-modal"
 

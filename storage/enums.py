@@ -75,6 +75,30 @@ class AcknowledgedHow(StrEnum):
     button = "button"
 
 
+class JourneyPhase(StrEnum):
+    """A journey exercise's step, in order (mirrors `bot.journeys.board.Phase`)."""
+
+    moments = "moments"
+    columns = "columns"
+    vote = "vote"
+    promises = "promises"
+    closed = "closed"
+
+
+class JourneyTouchpoint(StrEnum):
+    phone = "phone"
+    email = "email"
+    meeting = "meeting"
+    document = "document"
+    digital = "digital"
+    in_person = "in_person"
+
+
+class JourneyColumn(StrEnum):
+    today = "today"
+    tomorrow = "tomorrow"
+
+
 class PromiseKind(StrEnum):
     """A commitment is text only; a response-time promise has a window and can be a watch."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -50,7 +50,8 @@ class DigestSetting:
 class WatchTerms:
     """What the digest says of the channel's watch, and where its alerts (and digests) go."""
 
-    text: str
+    text: str  # empty: the default sentence, in the reader's language (`promise_text`)
+    window: timedelta | None
     alert_channel_id: str | None
 
 
@@ -145,7 +146,8 @@ def watch_terms(session: Session, *, ws: Workspace, channel_id: str) -> WatchTer
     alert_channel = (
         version.alert_channel_id if version.alert_place == AlertPlace.team_channel else None
     )
-    return WatchTerms(text=version.text, alert_channel_id=alert_channel)
+    window = None if version.window_seconds is None else timedelta(seconds=version.window_seconds)
+    return WatchTerms(text=version.text, window=window, alert_channel_id=alert_channel)
 
 
 def watch_timezone(session: Session, *, ws: Workspace, channel_id: str) -> str | None:

@@ -18,6 +18,7 @@ from bot.digests import formats
 from bot.digests.figures import Breach, WeekFigures
 from bot.digests.usecases import DigestContent
 from bot.i18n import Translator
+from bot.promises.rules import promise_text
 from handlers.blocks.text import clip, escape
 
 EXCERPT = 80
@@ -149,7 +150,12 @@ def digest_blocks(content: DigestContent, _: Translator) -> tuple[str, list[Bloc
             ContextBlock(
                 elements=[
                     MarkdownTextObject(
-                        text=_("Our promise: {text}", text=escape(clip(content.watch.text, 300)))
+                        text=_(
+                            "Our promise: {text}",
+                            text=escape(
+                                clip(promise_text(content.watch.text, content.watch.window, _), 300)
+                            ),
+                        )
                     )
                 ]
             )

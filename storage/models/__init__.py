@@ -4,6 +4,16 @@ from storage.base import Base
 from storage.models.digest import ChannelDigest
 from storage.models.installation import Installation, OAuthState
 from storage.models.irritant import Irritant, IrritantEvent, IrritantVote
+from storage.models.journey import (
+    JourneyBallot,
+    JourneyCard,
+    JourneyExercise,
+    JourneyFeeling,
+    JourneyMoment,
+    JourneyMute,
+    JourneyReminder,
+    JourneyVote,
+)
 from storage.models.outbox import OutboxMessage
 from storage.models.promise import MemberProfile, Promise, PromiseVersion
 from storage.models.request import ClientRequest
@@ -18,6 +28,14 @@ __all__ = [
     "Irritant",
     "IrritantEvent",
     "IrritantVote",
+    "JourneyBallot",
+    "JourneyCard",
+    "JourneyExercise",
+    "JourneyFeeling",
+    "JourneyMoment",
+    "JourneyMute",
+    "JourneyReminder",
+    "JourneyVote",
     "MemberProfile",
     "OAuthState",
     "OutboxMessage",

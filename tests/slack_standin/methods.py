@@ -507,8 +507,12 @@ class Methods:
             raise SlackError("invalid_arguments") from None
         if length < 1:
             raise SlackError("invalid_arguments")
+        alt_txt = args.get("alt_txt")
+        if alt_txt is not None and len(str(alt_txt)) > 1000:
+            raise SlackError("invalid_arguments")  # Slack caps a file's alt text at 1,000
         file_id = self.world.next_id("F")
         self.world.files[file_id] = UploadedFile(file_id, ws.team_id, filename, length)
+        self.world.files[file_id].alt_txt = str(alt_txt) if alt_txt is not None else None
         return {"upload_url": f"{self._base_url()}/upload/{file_id}", "file_id": file_id}
 
     @api("files.completeUploadExternal", "files:write")

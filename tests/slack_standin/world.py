@@ -114,6 +114,7 @@ class UploadedFile:
     thread_ts: str | None = None
     initial_comment: str | None = None
     completed: bool = False
+    alt_txt: str | None = None
 
 
 @dataclass
