@@ -264,18 +264,19 @@ class Interaction(Common):
     user: User
     team: Team | None = None
     channel: Channel | None = None
-    trigger_id: Name | None = None
+    trigger_id: Name  # listeners open modals with it
+
+
+class ViewSubmission(Interaction):
+    type: Literal["view_submission", "view_closed"]
+    view: View
+    trigger_id: Name | None = None  # view_closed has none
 
 
 class BlockActions(Interaction):
     type: Literal["block_actions"]
     actions: Annotated[list[Action], Field(min_length=1)]
     view: View | None = None
-
-
-class ViewSubmission(Interaction):
-    type: Literal["view_submission", "view_closed"]
-    view: View
 
 
 class ShortcutMessage(Nested):
