@@ -264,6 +264,9 @@ class Interaction(Common):
     user: User
     team: Team | None = None
     channel: Channel | None = None
+
+
+class Triggered(Interaction):
     trigger_id: Name  # listeners open modals with it
 
 
@@ -273,7 +276,7 @@ class ViewSubmission(Interaction):
     trigger_id: Name | None = None  # view_closed has none
 
 
-class BlockActions(Interaction):
+class BlockActions(Triggered):
     type: Literal["block_actions"]
     actions: Annotated[list[Action], Field(min_length=1)]
     view: View | None = None
@@ -287,7 +290,7 @@ class ShortcutMessage(Nested):
     bot_id: SlackId | None = None
 
 
-class Shortcut(Interaction):
+class Shortcut(Triggered):
     type: Literal["shortcut", "message_action"]
     callback_id: Name
     message_ts: Ts | None = None
