@@ -23,6 +23,7 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     ValidationInfo,
+    model_validator,
 )
 
 log = logging.getLogger(__name__)
@@ -276,8 +277,24 @@ class ViewSubmission(Interaction):
     trigger_id: Name | None = None  # view_closed has none
 
 
+class Container(Loose):
+    type: Name
+
+
 class BlockActions(Triggered):
     type: Literal["block_actions"]
+    container: Container | None = None
+
+    @model_validator(mode="after")
+    def _answerable(self) -> BlockActions:
+        # A click in a message is answered through its response URL (Bolt's `respond`);
+        # Slack always sends one there, and only a click in a view comes without it.
+        if self.response_url is None and (
+            self.container is None or self.container.type == "message"
+        ):
+            raise ValueError("a click in a message without its response URL")
+        return self
+
     actions: Annotated[list[Action], Field(min_length=1)]
     view: View | None = None
 

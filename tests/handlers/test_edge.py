@@ -123,6 +123,7 @@ FORMS: dict[str, str] = {
     "page value nested": _click(
         actions=[button_action("irritants-page", block_id="b", value=_deep(3000))]
     ),
+    "click in a message without response_url": _click(response_url=None),
     "click without trigger_id": _click(
         trigger_id=None, actions=[button_action("irritant-details", block_id="b", value="1")]
     ),
