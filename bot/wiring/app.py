@@ -27,6 +27,7 @@ from bot.wiring.slack_client import (
 from handlers import register_all
 from handlers.caller import ProvideCaller
 from handlers.clients import ClientProvider
+from handlers.envelopes import EnvelopeCheck
 from handlers.feature import SlackFeature
 from handlers.features import SLACK_FEATURES, feature_set
 from handlers.forms import MetadataSeal
@@ -98,6 +99,8 @@ class BotApp:
     bolt: AsyncApp
     services: SlackServices
     relay: OutboxRelay
+    # Checks every parsed body before Bolt dispatches it (HTTP and Socket Mode alike).
+    edge: EnvelopeCheck
 
     async def start_background(self) -> None:
         """Start what must run beside request handling (the outbox relay)."""
@@ -169,4 +172,8 @@ def create_bolt_app(
 
     app.use(ProvideCaller(services, {"installation_store": store}))
     register_all(app, features)
-    return BotApp(app, services, relay)
+    edge = EnvelopeCheck(
+        settings.slack_api_url,
+        {action_id: check for f in features for action_id, check in f.action_values.items()},
+    )
+    return BotApp(app, services, relay, edge)
