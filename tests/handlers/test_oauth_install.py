@@ -25,7 +25,7 @@ from tests.slack_standin import SlackStandIn
 from tests.slack_standin.inbound import SlackSender, slash_command_body
 
 CLIENT_ID = "1111.2222"
-CLIENT_SECRET = "client-secret-for-tests"
+CLIENT_SECRET = "client-secret-for-tests"  # pragma: allowlist secret
 KEY = TokenCipher.generate_key()
 WORKSPACES = {
     "T0NORTH": ("xoxb-north-0001", "U0NORTHBOT", "B0NORTH", "U0NORTHADMIN"),
@@ -59,7 +59,7 @@ def oauth_bot(
             slack_bot_token=None,
             slack_client_id=CLIENT_ID,
             slack_client_secret=CLIENT_SECRET,
-            slack_state_secret="state-secret",
+            slack_state_secret="state-secret",  # pragma: allowlist secret
             token_encryption_key=KEY,
             slack_api_url=standin.api_url,
         )
