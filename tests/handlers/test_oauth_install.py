@@ -142,7 +142,7 @@ def test_two_workspaces_install_and_each_uses_its_own_token(
         assert row.bot_token_encrypted is not None
         assert "xox" not in row.bot_token_encrypted
         assert TokenCipher(KEY).decrypt(row.bot_token_encrypted) == WORKSPACES[row.team_id][0]
-        with pytest.raises(TokenCipherError):
+        with pytest.raises(TokenCipherError, match="does not decrypt with the configured keys"):
             TokenCipher(TokenCipher.generate_key()).decrypt(row.bot_token_encrypted)
 
 

@@ -108,7 +108,7 @@ def test_another_workspace_cannot_touch_an_irritant_by_id(
 ) -> None:
     before = _snapshot(runtime, T1.team_id)
 
-    with pytest.raises(IrritantError):
+    with pytest.raises(IrritantError, match="This irritant no longer exists"):
         _attempts(runtime, tenants["t1"])[index]()
 
     assert _snapshot(runtime, T1.team_id) == before
