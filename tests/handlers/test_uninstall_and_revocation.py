@@ -20,6 +20,7 @@ from bot.irritants import rules
 from bot.tenancy import Workspace
 from handlers.features import feature_set
 from storage.models import Installation
+from storage.repositories import outbox
 from tests.bot_server import RunningBot
 from tests.conftest import SIGNING_SECRET
 from tests.handlers.test_oauth_install import WORKSPACES, _install, oauth_bot
@@ -44,14 +45,14 @@ def _rows_of(bot: RunningBot, team_id: str) -> dict[str, int]:
         }
 
 
-def _report(bot: RunningBot, team_id: str) -> None:
+def _report(bot: RunningBot, team_id: str, ts: str = "1700000100.000100") -> None:
     """An irritant with its pending confirmation (an outbox row) in the workspace."""
     _token, _bot_user, _bot_id, installer = WORKSPACES[team_id]
     bot.runtime.in_transaction(
         rules.report,
         ws=Workspace(team_id),
         channel_id=f"C{team_id}",
-        message_ts="1700000100.000100",
+        message_ts=ts,
         reporter_id=installer,
         via="rage",
         now=bot.runtime.clock.now(),
@@ -88,8 +89,10 @@ def test_both_events_in_either_order_twice_leave_nothing_of_the_workspace(
     # Work scheduled for later: a report made "ten minutes from now" is confirmed then.
     start = clock.now()
     clock.set(start + timedelta(minutes=10))
-    _report(bot, GONE)
+    _report(bot, GONE, ts="1700000300.000100")
     clock.set(start)
+    with bot.runtime.session_factory() as session:
+        assert outbox.pending_count(session, team_id=GONE) > 0
     before = _rows_of(bot, GONE)
     assert before["installations"] > 0
     assert before["outbox"] > 0
