@@ -32,6 +32,9 @@ class ParsedCommand:
     subcommand: Subcommand | None  # None: the word was not recognised
     word: str  # what the user typed as the subcommand ("" for a bare /journey)
     args: list[str]
+    # The text after the subcommand word as typed: Slack's escaped mentions (the slash
+    # command has `should_escape: true`) such as `<!subteam^S1|@ops>` stay whole here.
+    rest: str = ""
 
 
 class CommandCatalog:
@@ -64,7 +67,8 @@ class CommandCatalog:
         if not words:
             return ParsedCommand(self.get("help"), "", [])
         word = words[0]
-        return ParsedCommand(self._by_name.get(word.casefold()), word, words[1:])
+        rest = text.strip()[len(word) :].strip()
+        return ParsedCommand(self._by_name.get(word.casefold()), word, words[1:], rest)
 
     def suggest(self, word: str) -> Subcommand | None:
         """The subcommand whose name is closest to a mistyped word, if any is close."""

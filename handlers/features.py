@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from bot.features import FeatureSet
 from bot.platform import PLATFORM
-from handlers import irritants
+from handlers import digests, irritants, journeys, promises, watcher
 from handlers.feature import SlackFeature
 
 SLACK_FEATURES: tuple[SlackFeature, ...] = (
     SlackFeature(core=PLATFORM),
     irritants.SLACK_FEATURE,
+    journeys.SLACK_FEATURE,
+    promises.SLACK_FEATURE,
+    watcher.SLACK_FEATURE,
+    digests.SLACK_FEATURE,
 )
 
 

@@ -43,3 +43,52 @@ class IrritantField(StrEnum):
     categories = "categories"
     retention_days = "retention_days"
     resolved_mark = "resolved_mark"
+
+
+class RequestAction(StrEnum):
+    take = "request-take"
+    dismiss = "request-dismiss"
+    restore = "request-restore"
+    page = "requests-page"
+
+
+class JourneyAction(StrEnum):
+    add_moment = "journey-add-moment"
+    add_card = "journey-add-card"
+    vote = "journey-vote"
+    board = "journey-board"
+    map = "journey-map"
+    next_phase = "journey-next-phase"
+    moments = "journey-moments"  # the facilitator's moment editor
+    moment_menu = "journey-moment-menu"
+    undo_delete = "journey-undo-delete"
+    cast = "journey-cast"
+    take_back = "journey-take-back"
+    board_page = "journey-board-page"
+    ballot_page = "journey-ballot-page"
+    promise = "journey-promise"
+    make_watch = "journey-make-watch"
+
+
+class JourneyView(StrEnum):
+    new = "journey-new-modal"
+    moment = "journey-moment-modal"
+    card = "journey-card-modal"
+    ballot = "journey-ballot-modal"
+    board = "journey-board-modal"
+    moments = "journey-moments-modal"
+    rename = "journey-rename-modal"
+    promise = "journey-promise-modal"
+    loading = "journey-loading-modal"
+    notice = "journey-notice-modal"
+
+
+class PromiseView(StrEnum):
+    watch = "promise-watch-modal"
+
+
+class PromiseAction(StrEnum):
+    page = "promises-page"
+    # Inputs that dispatch no action but must have distinct ids in the modal.
+    team_kind = "promise-team-kind"
+    alerts = "promise-alerts"

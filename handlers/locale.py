@@ -27,6 +27,7 @@ LOOKUP_TIMEOUT_SECONDS = 1.0
 class Person:
     locale: str
     is_admin: bool  # workspace admin or owner
+    timezone: str | None = None  # Slack's `tz` (IANA), for business hours and at-work
 
 
 class LocaleResolver:
@@ -36,12 +37,18 @@ class LocaleResolver:
         self._max_entries = max_entries
 
     def remember(
-        self, team_id: str, user_id: str, slack_locale: str | None, *, is_admin: bool = False
+        self,
+        team_id: str,
+        user_id: str,
+        slack_locale: str | None,
+        *,
+        is_admin: bool = False,
+        timezone: str | None = None,
     ) -> str:
         locale = normalize_locale(slack_locale, self._default)
         if len(self._cache) >= self._max_entries:
             self._cache.clear()
-        person = Person(locale, is_admin)
+        person = Person(locale, is_admin, timezone)
         self._cache[(team_id, user_id)] = (person, time.monotonic() + CACHE_SECONDS)
         return locale
 
@@ -57,9 +64,19 @@ class LocaleResolver:
     def _remember_user(self, team_id: str, user_id: str, user: dict[str, object]) -> str:
         admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
         locale = user.get("locale")
+        timezone = user.get("tz")
         return self.remember(
-            team_id, user_id, locale if isinstance(locale, str) else None, is_admin=admin
+            team_id,
+            user_id,
+            locale if isinstance(locale, str) else None,
+            is_admin=admin,
+            timezone=timezone if isinstance(timezone, str) and timezone else None,
         )
+
+    def timezone(self, team_id: str, user_id: str) -> str | None:
+        """The user's Slack time zone if the language lookup already brought it (no call)."""
+        cached = self._cache.get((team_id, user_id))
+        return cached[0].timezone if cached is not None else None
 
     async def resolve(
         self, client: AsyncWebClient, team_id: str | None, user_id: str | None

@@ -12,7 +12,8 @@ BOT_SCOPES: dict[str, str] = {
     "groups:read": "the same for private channels",
     "reactions:read": "irritant and acknowledgement reactions",
     "reactions:write": "the resolved mark on an irritant's message",
-    "users:read": "each user's language and time zone",
+    "users:read": "each user's language and time zone (business hours, who is at work)",
+    "dnd:read": "whether a team member is in Do Not Disturb, so nudges go to someone at work",
     "im:write": "open a DM to tell reporters their irritant was resolved",
     "files:write": "upload exports (CSV, JSON, Markdown) and board pictures",
 }

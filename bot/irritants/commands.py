@@ -14,8 +14,8 @@ IRRITANTS = Subcommand(
 EXPORT = Subcommand(
     key="export",
     names={"en": "export", "fr": "exporter"},
-    usage={"en": "irritants csv|json|md", "fr": "irritants csv|json|md"},
-    description=N_("Get the irritants as a file in this conversation."),
+    usage={"en": "irritants|[exercise] csv|json|md", "fr": "irritants|[exercice] csv|json|md"},
+    description=N_("Get the irritants, or a journey exercise, as a file."),
 )
 SETTINGS = Subcommand(
     key="settings",

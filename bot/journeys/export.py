@@ -33,7 +33,7 @@ from bot.journeys.board import (
     Moment,
     top_tomorrow_cards,
 )
-from bot.journeys.map import TOP_IDEAS, format_count, format_feeling, format_rate, window_label
+from bot.journeys.words import TOP_IDEAS, format_count, format_feeling, format_rate, window_label
 
 JOURNEY_SCHEMA = "journeybot.journey.v1"
 CSV_COLUMNS = (

@@ -115,6 +115,10 @@ def _card_blocks(card: IrritantCard, state: ListState, _: Translator) -> list[Bl
         buttons.append(
             ButtonElement(text=_("Reopen"), action_id=IrritantAction.reopen, value=value)
         )
+    # Details: category, severity, note and the journey moment it belongs to.
+    buttons.append(
+        ButtonElement(text=_("Details"), action_id=IrritantAction.details, value=str(card.id))
+    )
     blocks: list[Block] = [
         SectionBlock(
             block_id=f"irritant-{card.id}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import (
     Block,
     InputBlock,
@@ -18,6 +20,7 @@ from slack_sdk.models.views import View
 from bot.i18n import N_, Translator
 from bot.irritants.config import RESOLVED_MARKS, IrritantConfig
 from bot.irritants.rules import MAX_NOTE_LENGTH, MAX_RESOLUTION_LENGTH
+from bot.journeys.links import MOMENT_FIELD
 from handlers.blocks.text import clip, quote
 from handlers.ids import IrritantField, IrritantView
 
@@ -44,7 +47,10 @@ def details_modal(
     severity: int | None,
     note: str | None,
     _: Translator,
+    moments: Sequence[tuple[int, str]] = (),
+    moment_id: int | None = None,
 ) -> View:
+    """`moments`: (id, label) of the moments the irritant may be linked to (edit only)."""
     category_options = [
         Option(text=clip(name, 75), value=clip(name, 150)) for name in categories[:100]
     ]
@@ -91,6 +97,25 @@ def details_modal(
             ),
         ),
     ]
+    if moments:
+        moment_options = [Option(text=_("No moment"), value="none")] + [
+            Option(text=clip(label, 75), value=str(moment)) for moment, label in moments[:99]
+        ]
+        blocks.append(
+            InputBlock(
+                block_id=MOMENT_FIELD,
+                label=_("Moment of truth"),
+                optional=True,
+                hint=_("Link it to a moment of this channel's journey exercise."),
+                element=StaticSelectElement(
+                    action_id="value",
+                    options=moment_options,
+                    initial_option=next(
+                        (o for o in moment_options if o.value == str(moment_id)), None
+                    ),
+                ),
+            )
+        )
     return View(
         type="modal",
         callback_id=callback_id,

@@ -13,6 +13,7 @@ from bot.i18n import N_
 from bot.irritants import usecases
 from bot.irritants.rules import IrritantError
 from bot.irritants.usecases import DetailsInput, ReportedMessage
+from bot.journeys.links import MOMENT_FIELD, edit_details_and_link, moment_links
 from handlers.blocks.modals import details_modal
 from handlers.caller import Caller
 from handlers.forms import answer_submission, selected_value, text_value
@@ -99,6 +100,7 @@ async def on_details_button(
     form = await services.core.read(
         usecases.details_form, ws=caller.workspace, irritant_id=irritant_id
     )
+    links = await services.core.read(moment_links, ws=caller.workspace, irritant_id=irritant_id)
     view = details_modal(
         callback_id=IrritantView.details,
         private_metadata=services.seal.seal(DetailsMetadata(mode="edit", irritant_id=irritant_id)),
@@ -108,6 +110,8 @@ async def on_details_button(
         severity=form.severity,
         note=form.note,
         _=_,
+        moments=[(option.id, option.label) for option in links.options],
+        moment_id=links.current,
     )
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -140,6 +144,12 @@ async def on_undo_button(
     )
 
 
+def _moment(values: dict[str, Any]) -> int | None:
+    """The moment picked in the modal; None for "No moment" or when none was offered."""
+    picked = selected_value(values, MOMENT_FIELD)
+    return int(picked) if picked and picked.isdigit() else None
+
+
 async def on_details_submitted(
     ack: AsyncAck,
     view: dict[str, Any],
@@ -159,10 +169,11 @@ async def on_details_submitted(
             errors = {IrritantField.note: EXPIRED}
         elif metadata.mode == "edit" and metadata.irritant_id is not None:
             errors = await services.core.run(
-                usecases.edit_details,
+                edit_details_and_link,
                 ws=caller.workspace,
                 irritant_id=metadata.irritant_id,
                 given=given,
+                moment_id=_moment(values),
                 actor_id=caller.user_id,
                 now=caller.now,
             )

@@ -176,6 +176,20 @@ class Methods:
         locale = _truthy(args.get("include_locale"))
         return {"user": self.world.user_json(ws.team_id, user_id, locale=locale)}
 
+    @api("dnd.info", "dnd:read")
+    def dnd_info(self, ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+        """Another user's DND as a bot sees it: snooze_* fields are only shown to the user
+        themselves, so only the scheduled period is answered."""
+        user = self.world.users.get((ws.team_id, str(args.get("user") or "")))
+        if user is None:
+            raise SlackError("user_not_found")
+        enabled = user.dnd_start is not None and user.dnd_end is not None
+        return {
+            "dnd_enabled": enabled,
+            "next_dnd_start_ts": user.dnd_start or 1,
+            "next_dnd_end_ts": user.dnd_end or 1,
+        }
+
     def oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
         if args.get("grant_type") == "refresh_token":
             raise SlackError("invalid_refresh_token")  # token rotation isn't simulated
@@ -234,6 +248,9 @@ class Methods:
                 "is_private": channel.is_private,
                 "is_archived": channel.is_archived,
                 "is_member": ws.bot_user_id in channel.members,
+                "is_shared": channel.is_ext_shared,
+                "is_ext_shared": channel.is_ext_shared,
+                "is_org_shared": False,
                 "context_team_id": channel.team_id,
             }
         }
@@ -490,8 +507,12 @@ class Methods:
             raise SlackError("invalid_arguments") from None
         if length < 1:
             raise SlackError("invalid_arguments")
+        alt_txt = args.get("alt_txt")
+        if alt_txt is not None and len(str(alt_txt)) > 1000:
+            raise SlackError("invalid_arguments")  # Slack caps a file's alt text at 1,000
         file_id = self.world.next_id("F")
         self.world.files[file_id] = UploadedFile(file_id, ws.team_id, filename, length)
+        self.world.files[file_id].alt_txt = str(alt_txt) if alt_txt is not None else None
         return {"upload_url": f"{self._base_url()}/upload/{file_id}", "file_id": file_id}
 
     @api("files.completeUploadExternal", "files:write")

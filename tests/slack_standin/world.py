@@ -50,6 +50,9 @@ class User:
     is_bot: bool = False
     is_admin: bool = False
     deleted: bool = False
+    # Do Not Disturb as other users see it through dnd.info: the next (or current) period.
+    dnd_start: int | None = None  # Unix seconds
+    dnd_end: int | None = None
 
 
 @dataclass
@@ -75,6 +78,7 @@ class Channel:
     is_archived: bool = False
     is_im: bool = False
     messages: list[Message] = field(default_factory=list)
+    is_ext_shared: bool = False  # Slack Connect: shared with another organisation
 
 
 @dataclass
@@ -110,6 +114,7 @@ class UploadedFile:
     thread_ts: str | None = None
     initial_comment: str | None = None
     completed: bool = False
+    alt_txt: str | None = None
 
 
 @dataclass
@@ -187,11 +192,20 @@ class World:
         members: list[str],
         is_private: bool = False,
         is_archived: bool = False,
+        is_ext_shared: bool = False,
     ) -> None:
-        """The bot is in the channel exactly when its bot_user_id is in `members`."""
+        """The bot is in the channel exactly when its bot_user_id is in `members`;
+        `is_ext_shared` makes it a Slack Connect channel shared with another organisation."""
         channel = Channel(team_id, channel_id, name, list(members), is_private, is_archived)
+        channel.is_ext_shared = is_ext_shared
         with self.lock:
             self.channels[channel_id] = channel
+
+    def set_dnd(self, team_id: str, user_id: str, start: int | None, end: int | None) -> None:
+        """Schedule a user's Do Not Disturb period (Unix seconds); None, None turns it off."""
+        with self.lock:
+            user = self.users[(team_id, user_id)]
+            user.dnd_start, user.dnd_end = start, end
 
     def post_message(
         self,

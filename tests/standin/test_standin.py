@@ -385,6 +385,45 @@ def test_users_info_tells_the_locale_only_when_asked(client: WebClient) -> None:
     assert error(client.users_info, user="U0NOBODY") == "user_not_found"
 
 
+def test_dnd_info_shows_another_user_s_scheduled_period_only(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    off = client.dnd_info(user=ANNA)
+    assert off["dnd_enabled"] is False
+    standin.set_dnd(TEAM, ANNA, 1_700_000_000, 1_700_003_600)
+    on = client.dnd_info(user=ANNA)
+    assert (on["dnd_enabled"], on["next_dnd_start_ts"], on["next_dnd_end_ts"]) == (
+        True,
+        1_700_000_000,
+        1_700_003_600,
+    )
+    assert "snooze_enabled" not in on.data  # snoozes are shown to the user themselves only
+    assert error(client.dnd_info, user="U0NOBODY") == "user_not_found"
+    standin.add_workspace(
+        "T0NODND",
+        name="No",
+        bot_token="xoxb-nodnd",
+        bot_user_id="U0B2",
+        bot_id="B2",
+        scopes=["users:read"],
+    )
+    standin.add_user("T0NODND", "U0SOMEONE", name="someone")
+    narrow = WebClient(token="xoxb-nodnd", base_url=standin.api_url)
+    missing = refusal(narrow.dnd_info, user="U0SOMEONE")
+    assert (missing["error"], missing["needed"]) == ("missing_scope", "dnd:read")
+
+
+def test_conversations_info_tells_a_slack_connect_channel(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    assert client.conversations_info(channel=GENERAL)["channel"]["is_ext_shared"] is False
+    standin.add_channel(
+        TEAM, "C0CONNECT", name="with-client", members=[BOT_USER], is_ext_shared=True
+    )
+    shared = client.conversations_info(channel="C0CONNECT")["channel"]
+    assert (shared["is_ext_shared"], shared["is_shared"]) == (True, True)
+
+
 def test_update_delete_permalink_and_reactions(standin: SlackStandIn, client: WebClient) -> None:
     human = standin.post_message(GENERAL, user=ANNA, text="slow checkout")
     assert error(client.chat_update, channel=GENERAL, ts=human, text="x") == "cant_update_message"

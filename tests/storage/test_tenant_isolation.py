@@ -17,12 +17,23 @@ from bot.irritants import exports
 from bot.irritants import rules as irritants
 from bot.irritants.config import IrritantConfig
 from bot.irritants.rules import Details, IrritantError
+from bot.journeys import contribute
+from bot.journeys import rules as journey_rules
+from bot.journeys import usecases as journey_usecases
+from bot.journeys.rules import JourneyError, NewExercise
 from bot.tenancy import Workspace
 from handlers.features import feature_set
-from storage.models import Installation, Irritant, OutboxMessage
+from storage.enums import JourneyPhase, PromiseKind, RequestStatus
+from storage.models import ClientRequest, Installation, Irritant, OutboxMessage
+from storage.repositories import digests as digests_repo
 from storage.repositories import inbox
 from storage.repositories import irritants as repo
+from storage.repositories import journeys as journeys_repo
+from storage.repositories import members as members_repo
+from storage.repositories import promises as promises_repo
 from storage.repositories import workspaces as workspaces_repo
+from storage.repositories.journeys import DueExercise
+from storage.repositories.promises import Terms
 from tests.storage import CHANNEL, T1, T2, TS, read, report
 
 Snapshot = list[tuple[Any, ...]]
@@ -59,7 +70,153 @@ def _populate(runtime: Core, ws: Workspace, text: str) -> int:
         )
 
     runtime.in_transaction(install)
+
+    def promise_and_profile(session: Session) -> None:
+        promises_repo.add_promise(
+            session,
+            team_id=ws.team_id,
+            enterprise_id=ws.enterprise_id,
+            channel_id=CHANNEL,
+            kind=PromiseKind.response_time,
+            created_by="U0ANNA",
+            terms=Terms(text=f"{text}: within 4h", window_seconds=4 * 3600),
+            now=now,
+        )
+        members_repo.remember_timezone(
+            session, team_id=ws.team_id, user_id="U0ANNA", timezone="Europe/Paris", now=now
+        )
+        session.add(
+            ClientRequest(
+                team_id=ws.team_id,
+                enterprise_id=ws.enterprise_id,
+                promise_id=1,
+                promise_version_id=1,
+                channel_id=CHANNEL,
+                ts=TS,
+                requester="U0CLIENT",
+                text=f"{text}: a request",
+                created_at=now,
+                last_message_at=now,
+                follow_ups=0,
+                nudge_at=now,
+                due_at=now,
+                status=RequestStatus.open,
+                breached=False,
+            )
+        )
+        digests_repo.save_digest(
+            session,
+            team_id=ws.team_id,
+            enterprise_id=ws.enterprise_id,
+            channel_id=CHANNEL,
+            weekday=0,
+            at_minute=540,
+            timezone="Europe/Paris",
+            next_due_at=now,
+            user_id="U0ANNA",
+            now=now,
+        )
+
+    runtime.in_transaction(promise_and_profile)
+    _journey(runtime, ws)
     return result.irritant_id
+
+
+def _journey(runtime: Core, ws: Workspace) -> int:
+    """An exercise with a moment, a card, a rating, a vote, a reminder mark, and a mute."""
+    now = runtime.clock.now()
+    moments, columns, vote = journey_rules.default_deadlines(now)
+    given = NewExercise("Negotiating", "Claire", "Buyer", None, moments, columns, vote, 3, False)
+    started = runtime.in_transaction(
+        journey_usecases.start,
+        ws=ws,
+        channel_id=CHANNEL,
+        facilitator_id="U0ANNA",
+        given=given,
+        locale="en",
+        now=now,
+    )
+    assert started.exercise is not None
+    exercise_id = started.exercise.id
+    runtime.in_transaction(
+        contribute.add_moment,
+        ws=ws,
+        exercise_id=exercise_id,
+        author_id="U0ANNA",
+        name="First call",
+        touchpoint="phone",
+        note=None,
+        position=None,
+        now=now,
+    )
+    runtime.in_transaction(
+        journey_usecases.advance, ws=ws, exercise_id=exercise_id, actor_id="U0ANNA", now=now
+    )
+    [moment] = runtime.in_transaction(contribute.moment_choices, ws=ws, exercise_id=exercise_id)
+    runtime.in_transaction(
+        contribute.add_card,
+        ws=ws,
+        exercise_id=exercise_id,
+        moment_id=moment.id,
+        author_id="U0BRUNO",
+        column="tomorrow",
+        text="Answer within 24h",
+        feeling=-1,
+        now=now,
+    )
+    runtime.in_transaction(
+        journey_usecases.advance, ws=ws, exercise_id=exercise_id, actor_id="U0ANNA", now=now
+    )
+    ballot = runtime.in_transaction(
+        contribute.ballot, ws=ws, exercise_id=exercise_id, user_id="U0BRUNO"
+    )
+    runtime.in_transaction(
+        contribute.vote,
+        ws=ws,
+        exercise_id=exercise_id,
+        card_id=ballot.cards[0].id,
+        user_id="U0BRUNO",
+        expected_spent=0,
+        take_back=False,
+        now=now,
+    )
+    runtime.in_transaction(journey_usecases.mute, ws=ws, user_id="U0CHLOE", now=now)
+    due = [DueExercise(exercise_id, ws.team_id, ws.enterprise_id, JourneyPhase.vote)]
+    runtime.in_transaction(journeys_repo.mark_reminders, due=due, now=now)
+    return exercise_id
+
+
+def test_another_workspace_cannot_touch_an_exercise_by_id(
+    runtime: Core, tenants: dict[str, int]
+) -> None:
+    exercise_id = _journey(runtime, T1)
+    before = _snapshot(runtime, T1.team_id)
+    now = runtime.clock.now()
+    attempts: list[Callable[[], object]] = [
+        lambda: runtime.in_transaction(
+            journey_usecases.advance, ws=T2, exercise_id=exercise_id, actor_id="U0ANNA", now=now
+        ),
+        lambda: runtime.in_transaction(
+            contribute.add_moment,
+            ws=T2,
+            exercise_id=exercise_id,
+            author_id="U0ANNA",
+            name="Forged",
+            touchpoint="phone",
+            note=None,
+            position=None,
+            now=now,
+        ),
+        lambda: runtime.in_transaction(journey_usecases.board, ws=T2, exercise_id=exercise_id),
+        lambda: runtime.in_transaction(
+            contribute.ballot, ws=T2, exercise_id=exercise_id, user_id="U0BRUNO"
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(JourneyError):
+            attempt()
+    assert runtime.in_transaction(journey_usecases.exercise, ws=T2, exercise_id=exercise_id) is None
+    assert _snapshot(runtime, T1.team_id) == before
 
 
 def _snapshot(runtime: Core, team_id: str) -> Snapshot:
@@ -220,7 +377,9 @@ def test_outbox_rows_carry_their_workspace(runtime: Core, tenants: dict[str, int
     """A Slack call is sent with the token of the workspace whose irritant it is about."""
 
     def rows(session: Session) -> list[tuple[str, int]]:
-        statement = select(OutboxMessage.team_id, OutboxMessage.payload)
+        statement = select(OutboxMessage.team_id, OutboxMessage.payload).where(
+            OutboxMessage.kind.not_like("journey%")  # journey rows: see the journey tests
+        )
         return [
             (team, json.loads(payload)["irritant_id"])
             for team, payload in session.execute(statement)

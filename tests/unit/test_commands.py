@@ -33,7 +33,18 @@ def test_unknown_word_with_suggestion() -> None:
     assert catalog.suggest("zzzzzz") is None
 
 
+def test_the_rest_keeps_escaped_mentions_whole() -> None:
+    catalog = feature_set().catalog
+    parsed = catalog.parse("  surveiller 4h ouvrés équipe <@U0ANNA|anna>  <!subteam^S0OPS|@ops>")
+    assert parsed.subcommand == catalog.get("watch")
+    assert parsed.rest == "4h ouvrés équipe <@U0ANNA|anna>  <!subteam^S0OPS|@ops>"
+    assert catalog.parse("promesses").subcommand == catalog.get("promises")
+    assert catalog.parse("ne-plus-surveiller").subcommand == catalog.get("unwatch")
+    assert catalog.parse("unwatch").rest == ""
+
+
 @given(st.text(max_size=300))
 def test_parse_never_fails(text: str) -> None:
     parsed = feature_set().catalog.parse(text)
     assert parsed.subcommand is not None or parsed.word
+    assert parsed.rest.split() == parsed.args

@@ -56,7 +56,7 @@ def test_french_plurals_follow_french_rules() -> None:
 
 
 def test_counts_are_written_the_readers_way() -> None:
-    from bot.journeys.map import format_count
+    from bot.journeys.words import format_count
 
     assert format_count(1234, "en") == "1,234"
     assert format_count(1234, "fr") == "1\u202f234"

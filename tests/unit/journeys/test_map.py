@@ -20,6 +20,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from bot.i18n import Translator
+from bot.journeys.alt_text import ALT_TEXT_MAX
 from bot.journeys.board import (
     Board,
     Card,
@@ -31,16 +32,13 @@ from bot.journeys.board import (
     Touchpoint,
 )
 from bot.journeys.map import (
-    ALT_TEXT_MAX,
-    CARD_PAD,
-    MAX_COL_W,
     MAX_MOMENTS_PER_PAGE,
-    NARROW_COL_W,
     PageFigure,
     build_figures,
     page_slices,
     render_map,
 )
+from bot.journeys.map_style import CARD_PAD, MAX_COL_W, NARROW_COL_W
 from tests.unit.journeys.boards import contract_board, full_board
 
 TOLERANCE = 0.5  # pixels

@@ -1,0 +1,24 @@
+"""The Slack calls journey decisions lead to, written in the deciding transaction."""
+
+from __future__ import annotations
+
+from bot.outbox import OutboxKind, Payload
+
+
+class ExerciseRef(Payload):
+    exercise_id: int
+
+
+class PhaseReminder(Payload):
+    exercise_id: int
+    phase: str
+
+
+# Post the exercise message in its channel, or bring it up to date (chat.update).
+EXERCISE_MESSAGE = OutboxKind("journey_message", ExerciseRef)
+# DM the channel members who haven't contributed to a phase that ends soon.
+REMIND = OutboxKind("journey_remind", PhaseReminder)
+# The closing summary in the channel.
+SUMMARY = OutboxKind("journey_summary", ExerciseRef)
+
+KINDS = (EXERCISE_MESSAGE, REMIND, SUMMARY)

@@ -1,0 +1,156 @@
+"""The personal ballot: the Vote button opens it for whoever clicked; votes go on and off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
+from slack_sdk.models.views import View
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.i18n import Translator
+from bot.journeys import contribute, rules
+from bot.journeys.contribute import Ballot
+from bot.journeys.rules import JourneyError
+from handlers.blocks.journey_board import ballot_blocks
+from handlers.blocks.journey_forms import title
+from handlers.caller import Caller
+from handlers.ids import JourneyView
+from handlers.journeys.common import (
+    ExerciseForm,
+    action_exercise_id,
+    exercise_for,
+    is_member,
+    open_modal,
+    payload_channel,
+)
+from handlers.journeys.start import EXPIRED
+from handlers.slack_services import SlackServices
+
+
+def ballot_view(ballot: Ballot, form: ExerciseForm, services: SlackServices, _: Translator) -> View:
+    return View(
+        type="modal",
+        callback_id=JourneyView.ballot,
+        private_metadata=services.seal.seal(form),
+        title=title(_("Your votes")),
+        close=_("Done"),
+        blocks=ballot_blocks(ballot, form.page, _),
+    )
+
+
+async def on_vote_button(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    services: SlackServices,
+    caller: Caller,
+) -> None:
+    await ack()
+
+    async def build() -> View:
+        view = await exercise_for(
+            services, caller, client, action_exercise_id(action), channel_id=payload_channel(body)
+        )
+        ballot = await services.core.read(
+            contribute.ballot, ws=caller.workspace, exercise_id=view.id, user_id=caller.user_id
+        )
+        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+        _ = await caller.translator()
+        return ballot_view(ballot, form, services, _)
+
+    await open_modal(client, body["trigger_id"], caller, build)
+
+
+def _parse(value: str) -> tuple[int, int, int]:
+    """A ballot button's value: card id, the votes spent when shown, and the page."""
+    try:
+        card_id, spent, page = (int(part) for part in value.split(":"))
+    except ValueError:
+        raise JourneyError(rules.CARD_GONE) from None
+    return card_id, spent, page
+
+
+async def _on_ballot_click(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    services: SlackServices,
+    caller: Caller,
+    *,
+    take_back: bool,
+) -> None:
+    form = services.seal.open((body.get("view") or {}).get("private_metadata"), ExerciseForm)
+    if form is None or form.user_id != caller.user_id:
+        raise JourneyError(EXPIRED)
+    card_id, spent, page = _parse(str(action.get("value") or ""))
+    exercise = await exercise_for(services, caller, client, form.exercise_id, contribute=False)
+    if not await is_member(client, exercise.channel_id, caller.user_id):
+        raise JourneyError(rules.NOT_MEMBER)
+    ballot = await services.core.run(
+        contribute.vote,
+        ws=caller.workspace,
+        exercise_id=form.exercise_id,
+        card_id=card_id,
+        user_id=caller.user_id,
+        expected_spent=spent,
+        take_back=take_back,
+        now=caller.now,
+    )
+    services.wake_outbox()
+    _ = await caller.translator()
+    form = form.model_copy(update={"page": page})
+    await client.views_update(
+        view_id=body["view"]["id"], view=ballot_view(ballot, form, services, _)
+    )
+
+
+async def on_cast(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    services: SlackServices,
+    caller: Caller,
+) -> None:
+    await ack()
+    await _on_ballot_click(body, action, client, services, caller, take_back=False)
+
+
+async def on_take_back(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    services: SlackServices,
+    caller: Caller,
+) -> None:
+    await ack()
+    await _on_ballot_click(body, action, client, services, caller, take_back=True)
+
+
+async def on_ballot_page(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    services: SlackServices,
+    caller: Caller,
+) -> None:
+    await ack()
+    form = services.seal.open((body.get("view") or {}).get("private_metadata"), ExerciseForm)
+    if form is None or form.user_id != caller.user_id:
+        raise JourneyError(EXPIRED)
+    try:
+        page = int(str(action.get("value") or "").rpartition(":")[2])
+    except ValueError:
+        page = 0
+    ballot = await services.core.read(
+        contribute.ballot, ws=caller.workspace, exercise_id=form.exercise_id, user_id=caller.user_id
+    )
+    _ = await caller.translator()
+    form = form.model_copy(update={"page": page})
+    await client.views_update(
+        view_id=body["view"]["id"], view=ballot_view(ballot, form, services, _)
+    )

@@ -1,0 +1,366 @@
+"""The exercise message's buttons and the modals they open: moments, cards, next phase,
+and the facilitator's moment editor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_sdk.models.views import View
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.journeys import contribute, rules, usecases
+from bot.journeys.board import PHASE_LABELS, Phase
+from bot.journeys.rules import Field, JourneyError
+from bot.journeys.usecases import ExerciseView
+from handlers.blocks.journey_board import exercise_title
+from handlers.blocks.journey_forms import card_modal, moment_modal, moments_editor, rename_modal
+from handlers.blocks.text import escape
+from handlers.caller import Caller
+from handlers.forms import answer_submission, selected_value, text_value
+from handlers.journeys.common import (
+    ExerciseForm,
+    action_exercise_id,
+    exercise_for,
+    open_modal,
+    payload_channel,
+)
+from handlers.journeys.start import EXPIRED
+from handlers.slack_services import SlackServices
+
+
+def _heading(view: ExerciseView, translate: Any) -> str:
+    return f"*{escape(exercise_title(view, translate))}*"
+
+
+async def on_add_moment(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    services: SlackServices,
+    caller: Caller,
+) -> None:
+    await ack()
+
+    async def build() -> View:
+        view = await exercise_for(
+            services, caller, client, action_exercise_id(action), channel_id=payload_channel(body)
+        )
+        _ = await caller.translator()
+        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+        return moment_modal(
+            private_metadata=services.seal.seal(form),
+            heading=_heading(view, _),
+            count=view.moments,
+            _=_,
+        )
+
+    await open_modal(client, body["trigger_id"], caller, build)
+
+
+def _position(values: dict[str, Any]) -> int | None:
+    text = text_value(values, Field.position)
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+async def on_moment_submitted(
+    ack: AsyncAck, view: dict[str, Any], services: SlackServices, caller: Caller
+) -> None:
+    form = services.seal.open(view.get("private_metadata"), ExerciseForm)
+    values = view["state"]["values"]
+    if form is None or form.user_id != caller.user_id:
+        await answer_submission(ack, {Field.name: EXPIRED}, caller)
+        return
+    try:
+        errors = await services.core.run(
+            contribute.add_moment,
+            ws=caller.workspace,
+            exercise_id=form.exercise_id,
+            author_id=caller.user_id,
+            name=text_value(values, Field.name),
+            touchpoint=selected_value(values, Field.touchpoint),
+            note=text_value(values, Field.note),
+            position=_position(values),
+            now=caller.now,
+        )
+    except JourneyError as error:
+        errors = {Field.name: error.message}
+    if await answer_submission(ack, errors, caller):
+        services.wake_outbox()
+
+
+async def on_add_card(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    services: SlackServices,
+    caller: Caller,
+) -> None:
+    await ack()
+
+    async def build() -> View:
+        view = await exercise_for(
+            services, caller, client, action_exercise_id(action), channel_id=payload_channel(body)
+        )
+        _ = await caller.translator()
+        moments = await services.core.read(
+            contribute.moment_choices, ws=caller.workspace, exercise_id=view.id
+        )
+        if not moments:
+            raise JourneyError(rules.NO_MOMENTS)
+        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+        return card_modal(
+            private_metadata=services.seal.seal(form),
+            heading=_heading(view, _),
+            moments=moments,
+            _=_,
+        )
+
+    await open_modal(client, body["trigger_id"], caller, build)
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+async def on_card_submitted(
+    ack: AsyncAck, view: dict[str, Any], services: SlackServices, caller: Caller
+) -> None:
+    form = services.seal.open(view.get("private_metadata"), ExerciseForm)
+    values = view["state"]["values"]
+    if form is None or form.user_id != caller.user_id:
+        await answer_submission(ack, {Field.text: EXPIRED}, caller)
+        return
+    try:
+        errors = await services.core.run(
+            contribute.add_card,
+            ws=caller.workspace,
+            exercise_id=form.exercise_id,
+            moment_id=_int(selected_value(values, Field.moment)),
+            author_id=caller.user_id,
+            column=selected_value(values, Field.column),
+            text=text_value(values, Field.text),
+            feeling=_int(selected_value(values, Field.feeling)),
+            now=caller.now,
+        )
+    except JourneyError as error:
+        errors = {Field.text: error.message}
+    if await answer_submission(ack, errors, caller):
+        services.wake_outbox()
+
+
+async def on_next_phase(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    services: SlackServices,
+    caller: Caller,
+) -> None:
+    await ack()
+    view = await exercise_for(
+        services,
+        caller,
+        client,
+        action_exercise_id(action),
+        channel_id=payload_channel(body),
+        contribute=False,
+    )
+    seen = str(action.get("value") or "").partition(":")[2]
+    phase = await services.core.run(
+        usecases.advance,
+        ws=caller.workspace,
+        exercise_id=view.id,
+        actor_id=caller.user_id,
+        now=caller.now,
+        seen=Phase(seen) if seen in {p.value for p in Phase} else None,
+    )
+    services.wake_outbox()
+    _ = await caller.translator()
+    await respond(
+        text=_(
+            "Exercise {title} is now at: {phase}.",
+            title=exercise_title(view, _),
+            phase=_(PHASE_LABELS[phase]),
+        ),
+        response_type="ephemeral",
+        replace_original=False,
+    )
+
+
+# -- the facilitator's moment editor --------------------------------------------------------
+async def _editor(
+    services: SlackServices, caller: Caller, form: ExerciseForm, deleted: tuple[int, str] | None
+) -> View:
+    _ = await caller.translator()
+    moments = await services.core.read(
+        contribute.moment_choices, ws=caller.workspace, exercise_id=form.exercise_id
+    )
+    return moments_editor(
+        private_metadata=services.seal.seal(form), moments=moments, deleted=deleted, _=_
+    )
+
+
+async def on_edit_moments(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    services: SlackServices,
+    caller: Caller,
+) -> None:
+    await ack()
+
+    async def build() -> View:
+        view = await exercise_for(
+            services,
+            caller,
+            client,
+            action_exercise_id(action),
+            channel_id=payload_channel(body),
+            contribute=False,
+        )
+        if view.facilitator_id != caller.user_id:
+            raise JourneyError(rules.NOT_FACILITATOR)
+        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+        return await _editor(services, caller, form, None)
+
+    await open_modal(client, body["trigger_id"], caller, build)
+
+
+def _editor_form(services: SlackServices, body: dict[str, Any], caller: Caller) -> ExerciseForm:
+    form = services.seal.open((body.get("view") or {}).get("private_metadata"), ExerciseForm)
+    if form is None or form.user_id != caller.user_id:
+        raise JourneyError(EXPIRED)
+    return form
+
+
+async def on_moment_menu(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    services: SlackServices,
+    caller: Caller,
+) -> None:
+    await ack()
+    form = _editor_form(services, body, caller)
+    verb, _sep, raw_id = str((action.get("selected_option") or {}).get("value", "")).partition(":")
+    moment_id = _int(raw_id)
+    if moment_id is None:
+        raise JourneyError(rules.MOMENT_GONE)
+    ws, exercise_id, now = caller.workspace, form.exercise_id, caller.now
+    deleted: tuple[int, str] | None = None
+    if verb in ("up", "down"):
+        await services.core.run(
+            contribute.move_moment,
+            ws=ws,
+            exercise_id=exercise_id,
+            moment_id=moment_id,
+            by=-1 if verb == "up" else 1,
+            actor_id=caller.user_id,
+        )
+    elif verb == "merge":
+        choices = await services.core.read(
+            contribute.moment_choices, ws=ws, exercise_id=exercise_id
+        )
+        ids = [choice.id for choice in choices]
+        if moment_id not in ids or ids.index(moment_id) == 0:
+            raise JourneyError(rules.MOMENT_GONE)
+        await services.core.run(
+            contribute.merge_moment,
+            ws=ws,
+            exercise_id=exercise_id,
+            moment_id=moment_id,
+            into_id=ids[ids.index(moment_id) - 1],
+            actor_id=caller.user_id,
+            now=now,
+        )
+    elif verb == "delete":
+        name = await services.core.run(
+            contribute.delete_moment,
+            ws=ws,
+            exercise_id=exercise_id,
+            moment_id=moment_id,
+            actor_id=caller.user_id,
+            now=now,
+        )
+        deleted = (moment_id, name)
+    elif verb == "rename":
+        choices = await services.core.read(
+            contribute.moment_choices, ws=ws, exercise_id=exercise_id
+        )
+        current = next((c.name for c in choices if c.id == moment_id), None)
+        if current is None:
+            raise JourneyError(rules.MOMENT_GONE)
+        _ = await caller.translator()
+        renaming = form.model_copy(update={"moment_id": moment_id})
+        await client.views_push(
+            trigger_id=body["trigger_id"],
+            view=rename_modal(private_metadata=services.seal.seal(renaming), name=current, _=_),
+        )
+        return
+    services.wake_outbox()
+    await client.views_update(
+        view_id=body["view"]["id"], view=await _editor(services, caller, form, deleted)
+    )
+
+
+async def on_undo_delete(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    services: SlackServices,
+    caller: Caller,
+) -> None:
+    await ack()
+    form = _editor_form(services, body, caller)
+    moment_id = _int(str(action.get("value")))
+    if moment_id is None:
+        raise JourneyError(rules.MOMENT_GONE)
+    await services.core.run(
+        contribute.delete_moment,
+        ws=caller.workspace,
+        exercise_id=form.exercise_id,
+        moment_id=moment_id,
+        actor_id=caller.user_id,
+        now=caller.now,
+        undo=True,
+    )
+    services.wake_outbox()
+    await client.views_update(
+        view_id=body["view"]["id"], view=await _editor(services, caller, form, None)
+    )
+
+
+async def on_rename_submitted(
+    ack: AsyncAck, view: dict[str, Any], services: SlackServices, caller: Caller
+) -> None:
+    form = services.seal.open(view.get("private_metadata"), ExerciseForm)
+    if form is None or form.user_id != caller.user_id or form.moment_id is None:
+        await answer_submission(ack, {Field.name: EXPIRED}, caller)
+        return
+    try:
+        errors = await services.core.run(
+            contribute.rename_moment,
+            ws=caller.workspace,
+            exercise_id=form.exercise_id,
+            moment_id=form.moment_id,
+            name=text_value(view["state"]["values"], Field.name),
+            actor_id=caller.user_id,
+            now=caller.now,
+        )
+    except JourneyError as error:
+        errors = {Field.name: error.message}
+    if await answer_submission(ack, errors, caller):
+        services.wake_outbox()
