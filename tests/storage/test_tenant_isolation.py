@@ -213,7 +213,7 @@ def test_another_workspace_cannot_touch_an_exercise_by_id(
         ),
     ]
     for attempt in attempts:
-        with pytest.raises(JourneyError):
+        with pytest.raises(JourneyError, match="This exercise no longer exists"):
             attempt()
     assert runtime.in_transaction(journey_usecases.exercise, ws=T2, exercise_id=exercise_id) is None
     assert _snapshot(runtime, T1.team_id) == before
