@@ -41,7 +41,7 @@ from tests.e2e.process import free_port, wait_healthy  # noqa: E402
 from tests.slack_standin import SlackStandIn  # noqa: E402
 from tests.slack_standin.inbound import sign  # noqa: E402
 
-SECRET = "bench-signing-secret"
+SECRET = "bench-signing-secret"  # pragma: allowlist secret
 TOKEN = "xoxb-bench-0001"
 TEAM = "T0BENCH"
 USERS = [f"U{index:07d}" for index in range(50)]

@@ -213,7 +213,7 @@ def test_another_workspace_cannot_touch_an_exercise_by_id(
         ),
     ]
     for attempt in attempts:
-        with pytest.raises(JourneyError):
+        with pytest.raises(JourneyError, match="This exercise no longer exists"):
             attempt()
     assert runtime.in_transaction(journey_usecases.exercise, ws=T2, exercise_id=exercise_id) is None
     assert _snapshot(runtime, T1.team_id) == before
@@ -265,7 +265,7 @@ def test_another_workspace_cannot_touch_an_irritant_by_id(
 ) -> None:
     before = _snapshot(runtime, T1.team_id)
 
-    with pytest.raises(IrritantError):
+    with pytest.raises(IrritantError, match="This irritant no longer exists"):
         _attempts(runtime, tenants["t1"])[index]()
 
     assert _snapshot(runtime, T1.team_id) == before
