@@ -22,6 +22,7 @@ from bot.wiring.relay import OutboxRelay
 from bot.wiring.slack_client import (
     CountedConnectionErrorRetryHandler,
     CountedRateLimitErrorRetryHandler,
+    HttpSessions,
     MeasuredAsyncWebClient,
 )
 from handlers import register_all
@@ -79,14 +80,22 @@ def metadata_key(settings: Settings) -> bytes:
     return secrets.token_bytes(32)
 
 
-def make_async_client(core: Core, token: str | None = None) -> AsyncWebClient:
+SLACK_API_TIMEOUT = 30.0
+
+
+def make_async_client(
+    core: Core, token: str | None = None, sessions: HttpSessions | None = None
+) -> AsyncWebClient:
     """Every Web API client the bot makes: our base URL, and retries on 429 and lost connections.
 
     5xx are not retried: a chat.postMessage that failed with 500 may still have posted.
+    Clients given the same `sessions` share its kept-alive connections.
     """
     return MeasuredAsyncWebClient(
         token=token,
         base_url=core.settings.slack_api_url,
+        timeout=int(SLACK_API_TIMEOUT),
+        sessions=sessions,
         retry_handlers=[
             CountedConnectionErrorRetryHandler(max_retry_count=1),
             CountedRateLimitErrorRetryHandler(max_retry_count=2),
@@ -101,6 +110,7 @@ class BotApp:
     relay: OutboxRelay
     # Checks every parsed body before Bolt dispatches it (HTTP and Socket Mode alike).
     edge: EnvelopeCheck
+    http: HttpSessions
 
     async def start_background(self) -> None:
         """Start what must run beside request handling (the outbox relay)."""
@@ -109,6 +119,7 @@ class BotApp:
     async def stop_background(self) -> None:
         await self.services.ingest.stop()
         await self.relay.stop()
+        await self.http.close()
 
 
 def create_bolt_app(
@@ -119,8 +130,9 @@ def create_bolt_app(
 ) -> BotApp:
     settings = core.settings
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    http = HttpSessions(SLACK_API_TIMEOUT)
     # In OAuth mode the client has no token: Bolt hands each request its workspace's own.
-    client = client or make_async_client(core, None if settings.oauth else bot_token)
+    client = client or make_async_client(core, None if settings.oauth else bot_token, http)
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
@@ -163,7 +175,7 @@ def create_bolt_app(
     services = SlackServices(
         core=core,
         locales=LocaleResolver(settings.default_locale),
-        clients=ClientProvider(client, lambda token: make_async_client(core, token), store),
+        clients=ClientProvider(client, lambda token: make_async_client(core, token, http), store),
         seal=MetadataSeal(metadata_key(settings)),
         ingest=GroupCommit(core, timeout=settings.event_write_timeout),
     )
@@ -176,4 +188,4 @@ def create_bolt_app(
         settings.slack_api_url,
         {action_id: check for f in features for action_id, check in f.action_values.items()},
     )
-    return BotApp(app, services, relay, edge)
+    return BotApp(app, services, relay, edge, http)

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 POLL_SECONDS = 5.0
 # Messages sent concurrently, and recorded together, per group.
-SEND_GROUP = 8
+SEND_GROUP = 16
 # Slack answers these the same way every time: retrying would only repeat the failure.
 PERMANENT_ERRORS = frozenset(
     {
