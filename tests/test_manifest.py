@@ -30,6 +30,7 @@ EVENT_SCOPES: dict[str, str | None] = {
     "app_uninstalled": None,
     "tokens_revoked": None,
     "member_joined_channel": "channels:read",
+    "member_left_channel": "channels:read",
 }
 
 

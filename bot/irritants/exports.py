@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 from bot.export_cells import csv_cell as _csv_cell
 from bot.export_cells import iso as _iso
 from bot.export_cells import md_cell as _md_cell
+from bot.membership import Audience
 from bot.tenancy import Workspace
 from storage.repositories import irritants as repo
 
-IRRITANTS_SCHEMA = "journeybot.irritants.v1"
+IRRITANTS_SCHEMA = "journeybot.irritants.v2"
 FORMATS = ("csv", "json", "md")
 CSV_COLUMNS = (
     "id",
@@ -49,10 +50,14 @@ class Export:
     content: bytes
 
 
-def irritant_records(session: Session, *, ws: Workspace) -> list[dict[str, Any]]:
-    rows = repo.all_for_export(session, team_id=ws.team_id)
+def irritant_records(
+    session: Session, *, ws: Workspace, audience: Audience
+) -> list[dict[str, Any]]:
+    """Every irritant `audience` may see, with its reporters, their notes and its history."""
+    rows = repo.all_for_export(session, team_id=ws.team_id, channels=audience.only_channels)
     ids = [row.id for row in rows]
     reporters = repo.votes_for(session, team_id=ws.team_id, irritant_ids=ids)
+    notes = repo.notes_for(session, team_id=ws.team_id, irritant_ids=ids)
     history: dict[int, list[dict[str, Any]]] = {irritant_id: [] for irritant_id in ids}
     for event in repo.history(session, team_id=ws.team_id, irritant_ids=ids):
         history[event.irritant_id].append(
@@ -79,7 +84,10 @@ def irritant_records(session: Session, *, ws: Workspace) -> list[dict[str, Any]]
                 "reporter_count": len(reporters.get(row.id, [])),
                 "category": row.category,
                 "severity": row.severity,
-                "note": row.note,
+                "notes": [
+                    {"by": note.user_id, "note": note.note, "at": _iso(note.updated_at)}
+                    for note in notes[row.id]
+                ],
                 "status": row.status,
                 "resolution_note": row.resolution_note,
                 "created_at": _iso(row.created_at),
@@ -123,10 +131,12 @@ def irritants_markdown(records: list[dict[str, Any]]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def export_irritants(session: Session, *, ws: Workspace, fmt: str, now: datetime) -> Export:
+def export_irritants(
+    session: Session, *, ws: Workspace, fmt: str, now: datetime, audience: Audience
+) -> Export:
     if fmt not in FORMATS:
         raise ValueError(fmt)
-    records = irritant_records(session, ws=ws)
+    records = irritant_records(session, ws=ws, audience=audience)
     stamp = now.strftime("%Y-%m-%d")
     if fmt == "csv":
         content = irritants_csv(records)

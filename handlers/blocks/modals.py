@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import (
     Block,
+    ContextBlock,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -18,6 +19,7 @@ from slack_sdk.models.views import View
 from bot.i18n import N_, Translator
 from bot.irritants.config import RESOLVED_MARKS, IrritantConfig
 from bot.irritants.rules import MAX_NOTE_LENGTH, MAX_RESOLUTION_LENGTH
+from bot.irritants.usecases import ResolveForm
 from handlers.blocks.text import clip, quote
 from handlers.ids import IrritantField, IrritantView
 
@@ -44,7 +46,11 @@ def details_modal(
     severity: int | None,
     note: str | None,
     _: Translator,
+    report: bool = False,
 ) -> View:
+    """`report`: the message shortcut's modal (a new report), else editing one's details.
+
+    The note field holds the reader's own note only: each reporter's note is theirs."""
     category_options = [
         Option(text=clip(name, 75), value=clip(name, 150)) for name in categories[:100]
     ]
@@ -80,9 +86,12 @@ def details_modal(
         ),
         InputBlock(
             block_id=IrritantField.note,
-            label=_("Note"),
+            label=_("Your note"),
             optional=True,
-            hint=_("What did the client feel? Anything the team should know."),
+            hint=_(
+                "What did the client feel? Anything the team should know. "
+                "Each person who reports it keeps their own note."
+            ),
             element=PlainTextInputElement(
                 action_id="value",
                 multiline=True,
@@ -95,31 +104,44 @@ def details_modal(
         type="modal",
         callback_id=callback_id,
         private_metadata=private_metadata,
-        title=_title(_("Irritant")),
-        submit=PlainTextObject(text=clip(_("Save"), 24)),
+        title=_title(_("Report an irritant") if report else _("Irritant details")),
+        submit=PlainTextObject(text=clip(_("Report") if report else _("Save"), 24)),
         close=PlainTextObject(text=clip(_("Cancel"), 24)),
         blocks=blocks,
     )
 
 
-def resolve_modal(
-    *, private_metadata: str, excerpt: str | None, reporters: int, _: Translator
-) -> View:
+def resolve_modal(*, private_metadata: str, form: ResolveForm, _: Translator) -> View:
+    """Says where the note goes before it is sent: the reporters' DMs, and the client's thread
+    too when the workspace marks resolved messages with a reply."""
     blocks: list[Block] = []
-    if excerpt:
+    if form.excerpt:
         blocks.append(
-            SectionBlock(block_id="excerpt", text=MarkdownTextObject(text=quote(excerpt, 500)))
+            SectionBlock(block_id="excerpt", text=MarkdownTextObject(text=quote(form.excerpt, 500)))
         )
     blocks.append(
         InputBlock(
             block_id=IrritantField.resolution,
             label=_("What was done?"),
-            hint=_("Sent to the {count} reporter(s) in a direct message.", count=reporters),
+            hint=_.ngettext(
+                "Sent to the person who reported it, in a direct message.",
+                "Sent to the {count} people who reported it, in direct messages.",
+                form.reporters,
+            ),
             element=PlainTextInputElement(
                 action_id="value", multiline=True, max_length=MAX_RESOLUTION_LENGTH
             ),
         )
     )
+    if form.mark in ("reply", "both"):
+        warning = _(
+            ":speech_balloon: Also posted in the message's thread in <#{channel}>, where "
+            "everyone in the channel can read it, clients and guests included.",
+            channel=form.channel_id,
+        )
+        blocks.append(
+            ContextBlock(block_id="resolve-public", elements=[MarkdownTextObject(text=warning)])
+        )
     return View(
         type="modal",
         callback_id=IrritantView.resolve,

@@ -17,6 +17,7 @@ from handlers.blocks.modals import details_modal
 from handlers.caller import Caller
 from handlers.forms import answer_submission, selected_value, text_value
 from handlers.ids import IrritantField, IrritantView
+from handlers.irritants.readers import irritant_reader
 from handlers.slack_services import SlackServices
 
 # Keep private_metadata (3000 chars max) well inside its limit, JSON escaping and seal included.
@@ -76,6 +77,7 @@ async def on_report_shortcut(
         severity=None,
         note=None,
         _=_,
+        report=True,
     )
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -95,9 +97,11 @@ async def on_details_button(
         irritant_id = int(action["value"])
     except ValueError:
         raise IrritantError(GONE) from None
-    # A rule's refusal (the irritant is gone) reaches the person through the error handler.
+    # A rule's refusal (gone, or not the reader's to see) reaches the person through the
+    # error handler.
+    audience = await irritant_reader(services, client, caller)
     form = await services.core.read(
-        usecases.details_form, ws=caller.workspace, irritant_id=irritant_id
+        usecases.details_form, ws=caller.workspace, irritant_id=irritant_id, audience=audience
     )
     view = details_modal(
         callback_id=IrritantView.details,
@@ -143,6 +147,7 @@ async def on_undo_button(
 async def on_details_submitted(
     ack: AsyncAck,
     view: dict[str, Any],
+    client: AsyncWebClient,
     services: SlackServices,
     caller: Caller,
 ) -> None:
@@ -165,6 +170,7 @@ async def on_details_submitted(
                 given=given,
                 actor_id=caller.user_id,
                 now=caller.now,
+                audience=await irritant_reader(services, client, caller),
             )
         elif metadata.mode == "report" and metadata.channel_id and metadata.message_ts:
             message = ReportedMessage(

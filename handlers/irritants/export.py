@@ -1,60 +1,58 @@
-"""`/journey export irritants csv|json|md`: a file uploaded where it was asked for."""
+"""`/journey export irritants csv|json|md`: the file goes to the person's DM, never the channel.
+
+Client channels hold clients (Slack Connect) and guests: a file someone asked for is theirs.
+The export holds only the irritants of channels the person is a member of.
+"""
 
 from __future__ import annotations
-
-from slack_sdk.errors import SlackApiError
 
 from bot.i18n import N_
 from bot.irritants import exports
 from handlers.commands.journey import CommandCall
+from handlers.irritants.readers import irritant_reader
 
 WHAT_WORDS = {"irritants": "irritants", "irritant": "irritants"}
 FORMAT_WORDS = {"csv": "csv", "json": "json", "md": "md", "markdown": "md"}
-# Where the bot can't post, it sends the file to the person instead.
-FALLBACK_ERRORS = ("not_in_channel", "channel_not_found", "is_archived")
+SENT = N_("I sent the export to you in a direct message.")
 
 
 async def export_command(call: CommandCall) -> None:
     _ = call.translator
     args = [word.casefold() for word in call.parsed.args]
+    command = call.body.get("command") or "/journey"
     what = WHAT_WORDS.get(args[0]) if args else None
     fmt = FORMAT_WORDS.get(args[1]) if len(args) > 1 else "csv" if what else None
-    if what is None or fmt is None:
+    if what is None:
+        text = _(
+            "I can export irritants. Syntax: `{command} {name} irritants csv|json|md`",
+            command=command,
+            name=call.parsed.subcommand.name(_.locale) if call.parsed.subcommand else "export",
+        )
+        await call.ack(text=text, response_type="ephemeral")
+        return
+    if fmt is None:
         await call.ack(
             text=_(
-                "Usage: `{command} export irritants csv|json|md`",
-                command=call.body.get("command") or "/journey",
+                "I can't export `{format}`: use csv, json or md.", format=call.parsed.args[1][:20]
             ),
             response_type="ephemeral",
         )
         return
     await call.ack(text=_("Preparing your export…"), response_type="ephemeral")
+    audience = await irritant_reader(call.services, call.client, call.caller)
     export = await call.core.read(
-        exports.export_irritants, ws=call.workspace, fmt=fmt, now=call.caller.now
+        exports.export_irritants,
+        ws=call.workspace,
+        fmt=fmt,
+        now=call.caller.now,
+        audience=audience,
     )
-    comment = _("Here is the irritants export you asked for.")
-    try:
-        await call.client.files_upload_v2(
-            channel=call.channel_id,
-            filename=export.filename,
-            title=export.title,
-            content=export.content,
-            initial_comment=comment,
-        )
-    except SlackApiError as error:
-        if error.response.get("error") not in FALLBACK_ERRORS:
-            raise
-        opened = await call.client.conversations_open(users=call.user_id)
-        await call.client.files_upload_v2(
-            channel=opened["channel"]["id"],
-            filename=export.filename,
-            title=export.title,
-            content=export.content,
-            initial_comment=comment,
-        )
-        await call.respond(
-            text=_(
-                N_("I can't post in this channel, so I sent the file to you in a direct message.")
-            ),
-            response_type="ephemeral",
-        )
+    opened = await call.client.conversations_open(users=call.user_id)
+    await call.client.files_upload_v2(
+        channel=opened["channel"]["id"],
+        filename=export.filename,
+        title=export.title,
+        content=export.content,
+        initial_comment=_("Here is the irritants export you asked for."),
+    )
+    await call.respond(text=_(SENT), response_type="ephemeral")

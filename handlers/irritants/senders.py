@@ -16,6 +16,7 @@ from bot.irritants.outbox import (
     FETCH_MESSAGE,
     MARK_RESOLVED,
     NOTIFY_RESOLVED,
+    UNMARK_RESOLVED,
     IrritantRef,
     ReportConfirmation,
     ResolutionNotice,
@@ -156,12 +157,45 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
             except SlackApiError as error:
                 if _error(error) != "already_reacted":  # a redelivery after a crash
                     raise
-        if item.mark in ("reply", "both"):
+        if item.mark in ("reply", "both") and item.resolution_reply_ts is None:
             _ = Translator(core.settings.default_locale)
-            await client.chat_postMessage(
+            posted = await client.chat_postMessage(
                 channel=item.channel_id,
                 thread_ts=item.thread_ts or item.message_ts,
                 text=_(":white_check_mark: Resolved: {note}", note=item.resolution_note or ""),
+            )
+            # Remembered so Reopen can take the reply back.
+            await core.run(
+                usecases.record_resolution_reply,
+                ws=ws,
+                irritant_id=payload.irritant_id,
+                reply_ts=posted.get("ts"),
+            )
+
+    async def unmark_resolved(ws: Workspace, payload: IrritantRef) -> None:
+        """Reopened: the ✅ and the thread reply no longer tell the truth, so they go."""
+        item = await snapshot(ws, payload.irritant_id)
+        if item is None or item.status == Status.resolved:
+            return  # resolved again before we got to it: the mark is right
+        client = await services.clients.for_workspace(ws.team_id, ws.enterprise_id)
+        try:
+            await client.reactions_remove(
+                channel=item.channel_id, timestamp=item.message_ts, name=RESOLVED_EMOJI
+            )
+        except SlackApiError as error:
+            if _error(error) not in ("no_reaction", "message_not_found", *UNREADABLE):
+                raise
+        if item.resolution_reply_ts:
+            try:
+                await client.chat_delete(channel=item.channel_id, ts=item.resolution_reply_ts)
+            except SlackApiError as error:
+                if _error(error) not in ("message_not_found", *UNREADABLE):
+                    raise
+            await core.run(
+                usecases.record_resolution_reply,
+                ws=ws,
+                irritant_id=payload.irritant_id,
+                reply_ts=None,
             )
 
     return [
@@ -169,6 +203,7 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
         Sender(CONFIRM_REPORT, confirm_report),
         Sender(NOTIFY_RESOLVED, notify_resolved),
         Sender(MARK_RESOLVED, mark_resolved),
+        Sender(UNMARK_RESOLVED, unmark_resolved),
     ]
 
 

@@ -13,6 +13,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.i18n import N_, Translator
 from bot.irritants import usecases
 from bot.irritants.rules import IrritantError
+from bot.membership import Audience
 from bot.tenancy import Workspace
 from handlers.blocks.irritants import ListState, list_blocks, notice_block
 from handlers.blocks.modals import resolve_modal
@@ -20,6 +21,7 @@ from handlers.caller import Caller
 from handlers.commands.journey import CommandCall
 from handlers.forms import answer_submission, text_value
 from handlers.ids import IrritantField
+from handlers.irritants.readers import irritant_reader
 from handlers.slack_services import SlackServices
 
 PAGE_SIZE = 5
@@ -40,7 +42,11 @@ def parse_list_args(args: list[str]) -> ListState:
 
 
 async def render(
-    services: SlackServices, ws: Workspace, state: ListState, _: Translator
+    services: SlackServices,
+    ws: Workspace,
+    state: ListState,
+    _: Translator,
+    audience: Audience,
 ) -> tuple[str, list[Any]]:
     page = await services.core.read(
         usecases.list_page,
@@ -49,6 +55,7 @@ async def render(
         category=state.category,
         page=state.page,
         page_size=PAGE_SIZE,
+        audience=audience,
     )
     shown = ListState(state.scope, state.category, page.number)
     blocks = list_blocks(page.items, state=shown, total=page.total, page_size=PAGE_SIZE, _=_)
@@ -58,8 +65,9 @@ async def render(
 
 async def irritants_command(call: CommandCall) -> None:
     await call.ack()
+    audience = await irritant_reader(call.services, call.client, call.caller)
     text, blocks = await render(
-        call.services, call.workspace, parse_list_args(call.parsed.args), call.translator
+        call.services, call.workspace, parse_list_args(call.parsed.args), call.translator, audience
     )
     await call.respond(text=text, blocks=blocks, response_type="ephemeral")
 
@@ -71,8 +79,9 @@ async def _show_list(
     state: ListState,
     _: Translator,
     notice: str | None,
+    audience: Audience,
 ) -> None:
-    text, blocks = await render(services, ws, state, _)
+    text, blocks = await render(services, ws, state, _, audience)
     if notice:
         blocks.insert(1, notice_block(notice))
     await respond(text=text, blocks=blocks, replace_original=True)
@@ -81,17 +90,21 @@ async def _show_list(
 async def on_page(
     ack: AsyncAck,
     action: dict[str, Any],
+    client: AsyncWebClient,
     respond: AsyncRespond,
     services: SlackServices,
     caller: Caller,
 ) -> None:
     await ack()
     state, _unused = ListState.decode(str(action.get("value", "")))
-    await _show_list(respond, services, caller.workspace, state, await caller.translator(), None)
+    audience = await irritant_reader(services, client, caller)
+    _ = await caller.translator()
+    await _show_list(respond, services, caller.workspace, state, _, None, audience)
 
 
 async def _transition(
     action: dict[str, Any],
+    client: AsyncWebClient,
     respond: AsyncRespond,
     services: SlackServices,
     caller: Caller,
@@ -99,6 +112,7 @@ async def _transition(
     done: str,
 ) -> None:
     _ = await caller.translator()
+    audience = await irritant_reader(services, client, caller)
     state, irritant_id = ListState.decode(str(action.get("value", "")))
     notice = _(done, id=irritant_id)
     try:
@@ -110,16 +124,18 @@ async def _transition(
             irritant_id=irritant_id,
             actor_id=caller.user_id,
             now=caller.now,
+            audience=audience,
         )
     except IrritantError as error:
         # Shown in the list itself: the person sees why, next to the item that didn't change.
         notice = _(error.message)
-    await _show_list(respond, services, caller.workspace, state, _, notice)
+    await _show_list(respond, services, caller.workspace, state, _, notice, audience)
 
 
 async def on_acknowledge(
     ack: AsyncAck,
     action: dict[str, Any],
+    client: AsyncWebClient,
     respond: AsyncRespond,
     services: SlackServices,
     caller: Caller,
@@ -127,6 +143,7 @@ async def on_acknowledge(
     await ack()
     await _transition(
         action,
+        client,
         respond,
         services,
         caller,
@@ -138,13 +155,14 @@ async def on_acknowledge(
 async def on_reopen(
     ack: AsyncAck,
     action: dict[str, Any],
+    client: AsyncWebClient,
     respond: AsyncRespond,
     services: SlackServices,
     caller: Caller,
 ) -> None:
     await ack()
     await _transition(
-        action, respond, services, caller, usecases.reopen, N_("Irritant #{id} reopened.")
+        action, client, respond, services, caller, usecases.reopen, N_("Irritant #{id} reopened.")
     )
 
 
@@ -167,15 +185,17 @@ async def on_resolve_button(
 ) -> None:
     await ack()
     _ = await caller.translator()
+    audience = await irritant_reader(services, client, caller)
     state, irritant_id = ListState.decode(str(action.get("value", "")))
     try:
         if irritant_id is None:
             raise IrritantError(GONE)
         form = await services.core.read(
-            usecases.resolve_form, ws=caller.workspace, irritant_id=irritant_id
+            usecases.resolve_form, ws=caller.workspace, irritant_id=irritant_id, audience=audience
         )
     except IrritantError as error:
-        await _show_list(respond, services, caller.workspace, state, _, _(error.message))
+        notice = _(error.message)
+        await _show_list(respond, services, caller.workspace, state, _, notice, audience)
         return
     # The response URL comes from this click's signed body, and the seal keeps it so.
     metadata = ResolveMetadata(
@@ -183,8 +203,7 @@ async def on_resolve_button(
     )
     view = resolve_modal(
         private_metadata=services.seal.seal(metadata),
-        excerpt=form.excerpt,
-        reporters=form.reporters,
+        form=form,
         _=_,
     )
     await client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -193,11 +212,13 @@ async def on_resolve_button(
 async def on_resolve_submitted(
     ack: AsyncAck,
     view: dict[str, Any],
+    client: AsyncWebClient,
     services: SlackServices,
     caller: Caller,
 ) -> None:
     metadata = services.seal.open(view.get("private_metadata"), ResolveMetadata)
     errors: dict[str, str]
+    audience = await irritant_reader(services, client, caller)
     if metadata is None:
         errors = {IrritantField.resolution: EXPIRED}
     else:
@@ -208,6 +229,7 @@ async def on_resolve_submitted(
             note=text_value(view["state"]["values"], IrritantField.resolution),
             actor_id=caller.user_id,
             now=caller.now,
+            audience=audience,
         )
     if not await answer_submission(ack, errors, caller):
         return
@@ -216,7 +238,7 @@ async def on_resolve_submitted(
     if metadata.response_url:
         _ = await caller.translator()
         state, _unused = ListState.decode(metadata.list_state)
-        text, blocks = await render(services, caller.workspace, state, _)
+        text, blocks = await render(services, caller.workspace, state, _, audience)
         notice = _(
             "Irritant #{id} resolved; its reporters are being told.", id=metadata.irritant_id
         )

@@ -156,7 +156,7 @@ def test_reopen_brings_it_back(slack: Slack) -> None:
         assert session.get(Irritant, irritant_id).status == "new"  # type: ignore[union-attr]
 
 
-def test_export_uploads_json_and_csv_in_the_channel(slack: Slack) -> None:
+def test_export_sends_json_and_csv_to_the_person_s_dm(slack: Slack) -> None:
     irritant_id = _report(slack, '=HYPERLINK("http://evil")', [ANNA, BRUNO])
     command(slack, "export irritants json", user=ANNA)
     slack.standin.wait_for("files.completeUploadExternal")
@@ -164,11 +164,14 @@ def test_export_uploads_json_and_csv_in_the_channel(slack: Slack) -> None:
     slack.standin.wait_for("files.completeUploadExternal", count=2)
     files = slack.standin.uploaded_files()
     document = json.loads(files[0].content)
-    assert document["schema"] == "journeybot.irritants.v1"
+    assert document["schema"] == "journeybot.irritants.v2"
     [record] = document["irritants"]
     assert record["id"] == irritant_id
     assert sorted(record["reporters"]) == sorted([ANNA, BRUNO])
-    assert files[0].channel == CLIENTS
+    # Client channels hold clients and guests: the file goes to the person who asked.
+    assert files[0].channel.startswith("D")
+    assert files[1].channel.startswith("D")
+    assert files[1].channel != files[0].channel
     rows = list(csv.DictReader(io.StringIO(files[1].content.decode("utf-8-sig"))))
     assert rows[0]["text"].startswith("'=")
 
@@ -227,7 +230,7 @@ def test_retention_redacts_old_text_but_keeps_counts(slack: Slack) -> None:
     assert "message text removed" in listing
 
 
-def test_export_where_the_bot_cannot_post_goes_to_a_dm(slack: Slack) -> None:
+def test_export_from_a_channel_the_bot_is_not_in_goes_to_a_dm(slack: Slack) -> None:
     _report(slack, "pain", [ANNA])
     status, _ack, url = command(slack, "export irritants csv", user=ANNA, channel=PRIVATE)
     assert status == 200
@@ -256,6 +259,7 @@ def test_resolved_mark_can_be_a_thread_reply(slack: Slack) -> None:
     )
     irritant_id = _report(slack, "Wrong address on the parcel", [ANNA])
     from bot.irritants import rules as irritants
+    from bot.membership import everyone
     from bot.tenancy import Workspace
 
     slack.runtime.in_transaction(
@@ -265,9 +269,63 @@ def test_resolved_mark_can_be_a_thread_reply(slack: Slack) -> None:
         actor_id=CHLOE,
         note="Address form fixed",
         now=slack.runtime.clock.now(),
+        audience=everyone(),
     )
     slack.bot.drain_outbox()
     replies = [c for c in slack.standin.calls("chat.postMessage") if c.args.get("thread_ts")]
     assert len(replies) == 1
     assert "Address form fixed" in replies[0].args["text"]
     assert slack.standin.calls("reactions.add") == []
+
+
+def test_the_modal_says_the_note_goes_public_and_reopen_takes_the_mark_back(
+    slack: Slack,
+) -> None:
+    from bot.irritants import config as workspace_settings
+    from bot.irritants.config import IrritantConfig
+
+    slack.runtime.in_transaction(
+        workspace_settings.save,
+        team_id=TEAM,
+        enterprise_id=None,
+        config=IrritantConfig(resolved_mark="both"),
+        actor_id=CHLOE,
+        now=slack.runtime.clock.now(),
+    )
+    irritant_id = _report(slack, "Parcel lost twice", [ANNA, BRUNO])
+    command(slack, "irritants", user=BRUNO)
+    buttons = _buttons(slack.standin.wait_for("response_url")[-1].args["blocks"])
+    block_action(
+        slack,
+        user=BRUNO,
+        action_id="irritant-resolve",
+        value=buttons[("irritant-resolve", irritant_id)],
+    )
+    [opened] = slack.standin.wait_for("views.open")
+    view = opened.args["view"]
+    view = view if isinstance(view, dict) else json.loads(view)
+    shown = json.dumps(view["blocks"], ensure_ascii=False)
+    # Before anything is sent, in Bruno's language: the DMs, and the client's thread.
+    assert "aux 2 personnes qui l’ont signalé" in shown
+    assert f"<#{CLIENTS}>" in shown
+    assert "clients et invités compris" in shown
+    submit_view(slack, view, {"resolution": text_input("Carrier changed")}, user=BRUNO)
+    slack.bot.drain_outbox()
+    [reply] = [c for c in slack.standin.calls("chat.postMessage") if c.args.get("thread_ts")]
+    assert len(slack.standin.calls("reactions.add")) == 1
+
+    command(slack, "irritants all", user=BRUNO)
+    buttons = _buttons(slack.standin.wait_for("response_url")[-1].args["blocks"])
+    block_action(
+        slack,
+        user=BRUNO,
+        action_id="irritant-reopen",
+        value=buttons[("irritant-reopen", irritant_id)],
+    )
+    slack.bot.drain_outbox()
+    [removed] = slack.standin.calls("reactions.remove")
+    assert removed.args["name"] == "white_check_mark"
+    [deleted] = slack.standin.calls("chat.delete")
+    assert deleted.args["ts"] == reply.response["ts"]
+    texts = [message.text for message in slack.standin.messages(CLIENTS)]
+    assert not any("Carrier changed" in text for text in texts)
