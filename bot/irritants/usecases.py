@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.irritants import config as irritant_config
 from bot.irritants import rules
-from bot.irritants.config import IrritantConfig, SettingsInput
+from bot.irritants.config import IrritantConfig
 from bot.irritants.rules import IrritantError
 from bot.membership import Audience
 from bot.pagination import Page, clamp_page
@@ -274,23 +274,6 @@ def resolve(
         )
     except IrritantError as error:
         return {"resolution": error.message}
-    return {}
-
-
-def save_config(
-    session: Session, *, ws: Workspace, given: SettingsInput, actor_id: str, now: datetime
-) -> dict[str, str]:
-    config, errors = irritant_config.validate(given)
-    if config is None:
-        return errors
-    irritant_config.save(
-        session,
-        team_id=ws.team_id,
-        enterprise_id=ws.enterprise_id,
-        config=config,
-        actor_id=actor_id,
-        now=now,
-    )
     return {}
 
 

@@ -1,4 +1,4 @@
-"""The modals: irritant details, resolution, workspace settings."""
+"""The irritant modals: details (and the shortcut's report), resolution."""
 
 from __future__ import annotations
 
@@ -17,19 +17,12 @@ from slack_sdk.models.blocks.basic_components import PlainTextObject
 from slack_sdk.models.views import View
 
 from bot.i18n import N_, Translator
-from bot.irritants.config import RESOLVED_MARKS, IrritantConfig
 from bot.irritants.rules import MAX_NOTE_LENGTH, MAX_RESOLUTION_LENGTH
 from bot.irritants.usecases import ResolveForm
 from handlers.blocks.text import clip, quote
 from handlers.ids import IrritantField, IrritantView
 
 SEVERITY_LABELS = {1: N_("1 · minor"), 2: N_("2 · annoying"), 3: N_("3 · serious")}
-MARK_LABELS = {
-    "reaction": N_("A ✅ reaction on the message"),
-    "reply": N_("A reply in the message's thread"),
-    "both": N_("Both"),
-    "none": N_("Nothing"),
-}
 
 
 def _title(text: str) -> PlainTextObject:
@@ -150,52 +143,4 @@ def resolve_modal(*, private_metadata: str, form: ResolveForm, _: Translator) ->
         submit=PlainTextObject(text=clip(_("Resolve"), 24)),
         close=PlainTextObject(text=clip(_("Cancel"), 24)),
         blocks=blocks,
-    )
-
-
-def settings_modal(config: IrritantConfig, _: Translator) -> View:
-    mark_options = [Option(text=_(MARK_LABELS[mark]), value=mark) for mark in RESOLVED_MARKS]
-    initial_mark = next(o for o in mark_options if o.value == config.resolved_mark)
-    return View(
-        type="modal",
-        callback_id=IrritantView.settings,
-        title=_title(_("journeybot settings")),
-        submit=PlainTextObject(text=clip(_("Save"), 24)),
-        close=PlainTextObject(text=clip(_("Cancel"), 24)),
-        blocks=[
-            InputBlock(
-                block_id=IrritantField.emojis,
-                label=_("Irritant emojis"),
-                hint=_(
-                    "Comma-separated emoji names, without colons. "
-                    "A reaction with any of them reports an irritant."
-                ),
-                element=PlainTextInputElement(
-                    action_id="value", initial_value=", ".join(config.emojis)
-                ),
-            ),
-            InputBlock(
-                block_id=IrritantField.categories,
-                label=_("Categories"),
-                hint=_("Comma-separated, at most 20."),
-                element=PlainTextInputElement(
-                    action_id="value", initial_value=", ".join(config.categories)
-                ),
-            ),
-            InputBlock(
-                block_id=IrritantField.retention_days,
-                label=_("Keep message text for (days)"),
-                hint=_("After this, the copied text is removed; counts and statuses stay."),
-                element=PlainTextInputElement(
-                    action_id="value", initial_value=str(config.retention_days)
-                ),
-            ),
-            InputBlock(
-                block_id=IrritantField.resolved_mark,
-                label=_("When an irritant is resolved, mark its message with"),
-                element=RadioButtonsElement(
-                    action_id="value", options=mark_options, initial_option=initial_mark
-                ),
-            ),
-        ],
     )

@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channel_locale import channel_locale
 from bot.i18n import Translator
 from bot.irritants import usecases
 from bot.irritants.outbox import (
@@ -158,7 +159,9 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
                 if _error(error) != "already_reacted":  # a redelivery after a crash
                     raise
         if item.mark in ("reply", "both") and item.resolution_reply_ts is None:
-            _ = Translator(core.settings.default_locale)
+            # Posted for everyone in the channel: the channel's language, not one person's.
+            spoken = await core.read(channel_locale, ws=ws, channel_id=item.channel_id)
+            _ = Translator(spoken.locale)
             posted = await client.chat_postMessage(
                 channel=item.channel_id,
                 thread_ts=item.thread_ts or item.message_ts,

@@ -176,18 +176,48 @@ def test_export_sends_json_and_csv_to_the_person_s_dm(slack: Slack) -> None:
     assert rows[0]["text"].startswith("'=")
 
 
+def _opened_view(slack: Slack) -> dict[str, Any]:
+    opened = slack.standin.wait_for("views.open")[-1]
+    view = opened.args["view"]
+    return view if isinstance(view, dict) else json.loads(view)
+
+
 def test_settings_are_for_admins_and_validated(slack: Slack) -> None:
-    _status, ack, _url = command(slack, "settings", user=ANNA)
-    assert "Only workspace admins" in ack
-    assert slack.standin.calls("views.open") == []
+    command(slack, "settings", user=ANNA)
+    view = _opened_view(slack)
+    shown = json.dumps(view["blocks"])
+    # A member sees the channel's language and time zone, and the workspace's settings
+    # read-only with who can change them.
+    block_ids = {block.get("block_id") for block in view["blocks"]}
+    assert {"channel_locale", "channel_time_zone"} <= block_ids
+    assert "emojis" not in block_ids
+    assert ":irritant: :rage:" in shown
+    assert "ask one of them" in shown
+    # Fields a member's modal never had are ignored even if the client adds them.
+    forged = {
+        "channel_locale": {"value": {"type": "static_select", "selected_option": {"value": "en"}}},
+        "channel_time_zone": text_input("UTC"),
+        "emojis": text_input("thumbsup"),
+        "categories": text_input("x"),
+        "retention_days": text_input("1"),
+        "resolved_mark": {"value": {"type": "radio_buttons", "selected_option": {"value": "none"}}},
+    }
+    _status, ack = submit_view(slack, view, forged, user=ANNA)
+    assert ack.get("response_action") is None
+    with slack.runtime.session_factory() as session:
+        from bot.irritants import config as workspace_settings
+
+        assert workspace_settings.load(session, team_id=TEAM).emojis == ("irritant", "rage")
+
     command(slack, "settings", user=CHLOE)
-    [opened] = slack.standin.wait_for("views.open")
-    view = (
-        opened.args["view"]
-        if isinstance(opened.args["view"], dict)
-        else json.loads(opened.args["view"])
-    )
+    view = _opened_view(slack)
     values = {
+        "channel_locale": {"value": {"type": "static_select", "selected_option": {"value": "en"}}},
+        "channel_time_zone": text_input("UTC"),
+        "workspace_locale": {
+            "value": {"type": "static_select", "selected_option": {"value": "en"}}
+        },
+        "workspace_time_zone": text_input("UTC"),
         "emojis": text_input("rage, :angry:"),
         "categories": text_input("delay, billing"),
         "retention_days": text_input("0"),
@@ -205,6 +235,65 @@ def test_settings_are_for_admins_and_validated(slack: Slack) -> None:
     send_event(slack, reaction_event(user=ANNA, ts=ts, reaction="angry"))
     with slack.runtime.session_factory() as session:
         assert session.scalars(select(Irritant)).one().message_ts == ts
+
+
+def test_a_channel_speaks_its_own_language_in_public(slack: Slack) -> None:
+    from bot.channel_locale import channel_locale
+    from bot.tenancy import Workspace
+
+    command(slack, "settings", user=ANNA)
+    view = _opened_view(slack)
+    french = {"value": {"type": "static_select", "selected_option": {"value": "fr"}}}
+    _status, ack = submit_view(
+        slack,
+        view,
+        {"channel_locale": french, "channel_time_zone": text_input("Paris")},
+        user=ANNA,
+    )
+    assert ack["response_action"] == "errors"
+    assert "Europe/Paris" in ack["errors"]["channel_time_zone"]
+    _status, ack = submit_view(
+        slack,
+        view,
+        {"channel_locale": french, "channel_time_zone": text_input("Europe/Paris")},
+        user=ANNA,
+    )
+    assert ack.get("response_action") is None
+    spoken = slack.runtime.in_transaction(channel_locale, ws=Workspace(TEAM), channel_id=CLIENTS)
+    assert (spoken.locale, spoken.time_zone, spoken.source) == ("fr", "Europe/Paris", "channel")
+    other = slack.runtime.in_transaction(channel_locale, ws=Workspace(TEAM), channel_id=PRIVATE)
+    assert (other.locale, other.time_zone, other.source) == ("en", "UTC", "default")
+
+    from bot.irritants import config as workspace_settings
+    from bot.irritants.config import IrritantConfig
+
+    slack.runtime.in_transaction(
+        workspace_settings.save,
+        team_id=TEAM,
+        enterprise_id=None,
+        config=IrritantConfig(resolved_mark="reply"),
+        actor_id=CHLOE,
+        now=slack.runtime.clock.now(),
+    )
+    irritant_id = _report(slack, "Wrong size again", [ANNA])
+    command(slack, "irritants", user=ANNA)
+    buttons = _buttons(slack.standin.wait_for("response_url")[-1].args["blocks"])
+    block_action(
+        slack,
+        user=ANNA,
+        action_id="irritant-resolve",
+        value=buttons[("irritant-resolve", irritant_id)],
+    )
+    view = _opened_view(slack)
+    submit_view(slack, view, {"resolution": text_input("Size chart fixed")}, user=ANNA)
+    slack.bot.drain_outbox()
+    [reply] = [c for c in slack.standin.calls("chat.postMessage") if c.args.get("thread_ts")]
+    # The thread reply is for the channel: French; Anna's own DM stays in English.
+    assert "Résolu" in reply.args["text"]
+    dms = [
+        c for c in slack.standin.calls("chat.postMessage") if str(c.args["channel"]).startswith("D")
+    ]
+    assert "An irritant you reported" in json.dumps(dms[-1].args)
 
 
 def test_retention_redacts_old_text_but_keeps_counts(slack: Slack) -> None:
