@@ -5,7 +5,7 @@
 
 BOT_SCOPES: dict[str, str] = {
     "commands": "the /journey slash command",
-    "chat:write": "answers, nudges, digests and DMs to reporters",
+    "chat:write": "answers, confirmations and DMs to reporters",
     "channels:history": "read the text of a message flagged as an irritant; watch requests",
     "groups:history": "the same in private channels the bot was invited to",
     "channels:read": "channel members: a person sees only their channels' irritants",

@@ -15,12 +15,15 @@ EXPORT = Subcommand(
     key="export",
     names={"en": "export", "fr": "exporter"},
     usage={"en": "irritants csv|json|md", "fr": "irritants csv|json|md"},
-    description=N_("Get the irritants as a file in this conversation."),
+    description=N_("Get the irritants as a file (CSV, JSON or Markdown) in a direct message."),
 )
 SETTINGS = Subcommand(
     key="settings",
     names={"en": "settings", "fr": "réglages"},
     usage={"en": "", "fr": ""},
-    description=N_("Irritant emojis, categories and retention (workspace admins)."),
+    description=N_(
+        "Set this channel's language and time zone; workspace admins also set the irritant "
+        "emojis, categories and retention."
+    ),
     aliases=("reglages", "parametres", "paramètres"),
 )

@@ -42,14 +42,6 @@ SEVERITIES = (1, 2, 3)
 Status = IrritantStatus
 
 
-STATUS_LABELS = {
-    Status.new: N_("new"),
-    Status.acknowledged: N_("acknowledged"),
-    Status.resolved: N_("resolved"),
-    Status.withdrawn: N_("withdrawn"),
-}
-
-
 class IrritantError(DomainError):
     """A rule on irritants refused the change."""
 

@@ -35,6 +35,7 @@ class IrritantCard:
     severity: int | None
     reporters: int
     reported_at: datetime  # the last report
+    reporter_ids: tuple[str, ...] = ()  # first reporter first
 
 
 def irritant_channels(session: Session, *, ws: Workspace) -> list[str]:
@@ -65,6 +66,11 @@ def list_page(
             limit=page_size,
             channels=audience.only_channels,
         )
+        names = repo.votes_for(
+            session,
+            team_id=ws.team_id,
+            irritant_ids=[irritant.id for irritant, _count in result.irritants],
+        )
         cards = [
             IrritantCard(
                 id=irritant.id,
@@ -77,6 +83,7 @@ def list_page(
                 severity=irritant.severity,
                 reporters=count,
                 reported_at=irritant.last_reported_at,
+                reporter_ids=tuple(names.get(irritant.id, ())),
             )
             for irritant, count in result.irritants
         ]
@@ -193,7 +200,7 @@ def report_with_details(
         author_id=message.author_id,
         text=message.text,
         details=details,
-        confirm=False,
+        confirm=True,  # a submitted modal always leads to a visible confirmation
     )
     return {}
 
@@ -206,10 +213,12 @@ def acknowledge(
     actor_id: str,
     now: datetime,
     audience: Audience,
-) -> None:
-    rules.acknowledge(
+) -> str | None:
+    """The message's text, for the confirmation's title."""
+    irritant = rules.acknowledge(
         session, ws=ws, irritant_id=irritant_id, actor_id=actor_id, now=now, audience=audience
     )
+    return irritant.message_text
 
 
 def reopen(
@@ -220,10 +229,12 @@ def reopen(
     actor_id: str,
     now: datetime,
     audience: Audience,
-) -> None:
-    rules.reopen(
+) -> str | None:
+    """The message's text, for the confirmation's title."""
+    irritant = rules.reopen(
         session, ws=ws, irritant_id=irritant_id, actor_id=actor_id, now=now, audience=audience
     )
+    return irritant.message_text
 
 
 def retract(

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks.basic_components import PlainTextObject
 from slack_sdk.models.views import View
 
 from bot.i18n import N_, Translator
+from bot.irritants.labels import category_word
 from bot.irritants.rules import MAX_NOTE_LENGTH, MAX_RESOLUTION_LENGTH
 from bot.irritants.usecases import ResolveForm
 from handlers.blocks.text import clip, quote
@@ -45,7 +46,8 @@ def details_modal(
 
     The note field holds the reader's own note only: each reporter's note is theirs."""
     category_options = [
-        Option(text=clip(name, 75), value=clip(name, 150)) for name in categories[:100]
+        Option(text=clip(category_word(name, _), 75), value=clip(name, 150))
+        for name in categories[:100]
     ]
     initial_category = next((o for o in category_options if o.value == category), None)
     severity_options = [

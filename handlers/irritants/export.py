@@ -6,6 +6,11 @@ The export holds only the irritants of channels the person is a member of.
 
 from __future__ import annotations
 
+import asyncio
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.i18n import N_
 from bot.irritants import exports
 from handlers.commands.journey import CommandCall
@@ -14,6 +19,27 @@ from handlers.irritants.readers import irritant_reader
 WHAT_WORDS = {"irritants": "irritants", "irritant": "irritants"}
 FORMAT_WORDS = {"csv": "csv", "json": "json", "md": "md", "markdown": "md"}
 SENT = N_("I sent the export to you in a direct message.")
+MAX_NAMES = 500  # people named in one file; beyond that, ids alone
+PARALLEL_LOOKUPS = 8
+
+
+async def display_names(client: AsyncWebClient, user_ids: list[str]) -> dict[str, str]:
+    """Display names for a file (`users.info`), so people read names, not U… ids."""
+    limit = asyncio.Semaphore(PARALLEL_LOOKUPS)
+
+    async def one(user_id: str) -> tuple[str, str | None]:
+        async with limit:
+            try:
+                response = await client.users_info(user=user_id)
+            except SlackApiError:
+                return user_id, None
+        user = response.get("user") or {}
+        profile = user.get("profile") or {}
+        name = profile.get("display_name") or profile.get("real_name") or user.get("name")
+        return user_id, str(name) if name else None
+
+    found = await asyncio.gather(*(one(user_id) for user_id in user_ids[:MAX_NAMES]))
+    return {user_id: name for user_id, name in found if name}
 
 
 async def export_command(call: CommandCall) -> None:
@@ -40,12 +66,10 @@ async def export_command(call: CommandCall) -> None:
         return
     await call.ack(text=_("Preparing your export…"), response_type="ephemeral")
     audience = await irritant_reader(call.services, call.client, call.caller)
-    export = await call.core.read(
-        exports.export_irritants,
-        ws=call.workspace,
-        fmt=fmt,
-        now=call.caller.now,
-        audience=audience,
+    records = await call.core.read(exports.irritant_records, ws=call.workspace, audience=audience)
+    names = await display_names(call.client, exports.people_in(records))
+    export = exports.render(
+        records, ws=call.workspace, fmt=fmt, now=call.caller.now, names=names, _=_
     )
     opened = await call.client.conversations_open(users=call.user_id)
     await call.client.files_upload_v2(

@@ -106,26 +106,41 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
             return  # taken back before we got to it
         client = await services.clients.for_workspace(ws.team_id, ws.enterprise_id)
         _ = await services.translator(client, ws.team_id, payload.user_id)
-        blocks = confirmation_blocks(payload.irritant_id, item.reporters, _)
-        text = _("Captured as an irritant.")
+
+        def blocks(invite: bool = False) -> list[Any]:
+            return confirmation_blocks(
+                payload.irritant_id,
+                item.reporters or 0,
+                payload.channel_id,
+                item.text,
+                _,
+                invite=invite,
+            )
+
+        text = _.ngettext(
+            "Thanks! You reported a message in <#{channel}> as an irritant "
+            "({count} report so far).",
+            "Thanks! You reported a message in <#{channel}> as an irritant "
+            "({count} reports so far).",
+            item.reporters or 0,
+            channel=payload.channel_id,
+        )
         try:
             await client.chat_postEphemeral(
-                channel=payload.channel_id, user=payload.user_id, text=text, blocks=blocks
+                channel=payload.channel_id, user=payload.user_id, text=text, blocks=blocks()
             )
         except SlackApiError as error:
             if _error(error) not in (*UNREADABLE, "user_not_in_channel"):
                 raise
-            # The vote counts; tell the reporter privately why the bot can't answer there.
-            await _direct_message(
-                client,
-                payload.user_id,
-                _(
-                    "Your irritant was counted, but I'm not in <#{channel}> so I can't read the "
-                    "message. Invite me with `/invite @journeybot` to capture its text.",
+            # The vote counts; tell the reporter privately, and why the bot can't read it.
+            invite = _error(error) in UNREADABLE
+            if invite:
+                text += " " + _(
+                    "I'm not in <#{channel}>, so I can't read the message. Invite me with "
+                    "`/invite @journeybot` in the channel to get its text.",
                     channel=payload.channel_id,
-                ),
-                blocks,
-            )
+                )
+            await _direct_message(client, payload.user_id, text, blocks(invite))
 
     async def notify_resolved(ws: Workspace, payload: ResolutionNotice) -> None:
         item = await snapshot(ws, payload.irritant_id)

@@ -12,11 +12,20 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.i18n import N_, Translator
 from bot.irritants import usecases
+from bot.irritants.labels import category_named
 from bot.irritants.rules import IrritantError
 from bot.membership import Audience
 from bot.tenancy import Workspace
-from handlers.blocks.irritants import ListState, list_blocks, notice_block
+from handlers.blocks.irritants import (
+    Filter,
+    ListState,
+    count_text,
+    empty_text,
+    list_blocks,
+    notice_block,
+)
 from handlers.blocks.modals import resolve_modal
+from handlers.blocks.text import title_words
 from handlers.caller import Caller
 from handlers.commands.journey import CommandCall
 from handlers.forms import answer_submission, text_value
@@ -29,7 +38,8 @@ SCOPE_WORDS = {"open": "open", "ouverts": "open", "all": "all", "tous": "all"}
 GONE = N_("This irritant no longer exists.")
 EXPIRED = N_("This form is out of date; close it and open it again.")
 
-Transition = Callable[..., None]  # a use case: (session, *, ws, irritant_id, actor_id, now)
+# A use case (session, *, ws, irritant_id, actor_id, now, audience) -> the message's text.
+Transition = Callable[..., str | None]
 
 
 def parse_list_args(args: list[str]) -> ListState:
@@ -48,19 +58,31 @@ async def render(
     _: Translator,
     audience: Audience,
 ) -> tuple[str, list[Any]]:
+    config = await services.core.read(usecases.workspace_config, ws=ws)
+    category = state.category
+    found = Filter(config.categories)
+    if state.category is not None:
+        category = category_named(state.category, config.categories)
+        if category is None:  # a word that names no category matches nothing: say so
+            found = Filter(config.categories, unknown_category=state.category)
+            blocks = list_blocks([], state=state, total=0, page_size=PAGE_SIZE, found=found, _=_)
+            return empty_text(state, found, "/journey", _), blocks
     page = await services.core.read(
         usecases.list_page,
         ws=ws,
         open_only=state.scope == "open",
-        category=state.category,
+        category=category,
         page=state.page,
         page_size=PAGE_SIZE,
         audience=audience,
     )
-    shown = ListState(state.scope, state.category, page.number)
-    blocks = list_blocks(page.items, state=shown, total=page.total, page_size=PAGE_SIZE, _=_)
-    fallback = _("{total} irritant(s)", total=page.total)
-    return fallback, blocks
+    shown = ListState(state.scope, category, page.number)
+    blocks = list_blocks(
+        page.items, state=shown, total=page.total, page_size=PAGE_SIZE, found=found, _=_
+    )
+    if not page.items:
+        return empty_text(shown, found, "/journey", _), blocks
+    return count_text(shown, page.total, _), blocks
 
 
 async def irritants_command(call: CommandCall) -> None:
@@ -114,11 +136,10 @@ async def _transition(
     _ = await caller.translator()
     audience = await irritant_reader(services, client, caller)
     state, irritant_id = ListState.decode(str(action.get("value", "")))
-    notice = _(done, id=irritant_id)
     try:
         if irritant_id is None:
             raise IrritantError(GONE)
-        await services.core.run(
+        text = await services.core.run(
             change,
             ws=caller.workspace,
             irritant_id=irritant_id,
@@ -126,6 +147,7 @@ async def _transition(
             now=caller.now,
             audience=audience,
         )
+        notice = _(done, title=title_words(text) if text else _("This irritant"))
     except IrritantError as error:
         # Shown in the list itself: the person sees why, next to the item that didn't change.
         notice = _(error.message)
@@ -148,7 +170,7 @@ async def on_acknowledge(
         services,
         caller,
         usecases.acknowledge,
-        N_("Irritant #{id} acknowledged."),
+        N_("*{title}* is acknowledged."),
     )
 
 
@@ -162,7 +184,13 @@ async def on_reopen(
 ) -> None:
     await ack()
     await _transition(
-        action, client, respond, services, caller, usecases.reopen, N_("Irritant #{id} reopened.")
+        action,
+        client,
+        respond,
+        services,
+        caller,
+        usecases.reopen,
+        N_("*{title}* is open again."),
     )
 
 
@@ -239,9 +267,7 @@ async def on_resolve_submitted(
         _ = await caller.translator()
         state, _unused = ListState.decode(metadata.list_state)
         text, blocks = await render(services, caller.workspace, state, _, audience)
-        notice = _(
-            "Irritant #{id} resolved; its reporters are being told.", id=metadata.irritant_id
-        )
+        notice = _("Resolved: the people who reported it are being told.")
         blocks.insert(1, notice_block(notice))
         await AsyncWebhookClient(metadata.response_url).send(
             text=text, blocks=blocks, replace_original=True

@@ -315,7 +315,7 @@ def test_retention_redacts_old_text_but_keeps_counts(slack: Slack) -> None:
         assert irritant.status == "new"
     command(slack, "irritants", user=ANNA)
     listing = json.dumps(slack.standin.wait_for("response_url")[-1].args["blocks"])
-    assert "2 reporter(s)" in listing
+    assert "2 reports" in listing
     assert "message text removed" in listing
 
 
