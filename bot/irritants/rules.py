@@ -333,7 +333,9 @@ def acknowledge(
 def validate_resolution(note: str | None) -> tuple[str | None, dict[str, str]]:
     cleaned = (note or "").strip()
     if not cleaned:
-        return None, {"resolution": N_("Say what was done: reporters will read it.")}
+        return None, {
+            "resolution": N_("Say what was done: the people who reported it will read it.")
+        }
     if len(cleaned) > MAX_RESOLUTION_LENGTH:
         return None, {"resolution": N_("A note is 1,000 characters at most: please shorten yours.")}
     return cleaned, {}

@@ -103,13 +103,24 @@ def confirmation_blocks(
     invite: bool = False,
 ) -> list[Block]:
     """Thanks, which message, how many reported it; with `invite`, how to let the bot read it."""
-    count = _.ngettext(
-        "Thanks! You reported this message in <#{channel}> as an irritant ({count} report so far).",
-        "Thanks! You reported this message in <#{channel}> as an irritant "
-        "({count} reports so far).",
-        reporters,
-        channel=channel_id,
-    )
+    if text:
+        count = _.ngettext(
+            "Thanks! You reported this message in <#{channel}> as an irritant "
+            "({count} report so far).",
+            "Thanks! You reported this message in <#{channel}> as an irritant "
+            "({count} reports so far).",
+            reporters,
+            channel=channel_id,
+        )
+    else:
+        count = _.ngettext(
+            "Thanks! You reported a message in <#{channel}> as an irritant "
+            "({count} report so far).",
+            "Thanks! You reported a message in <#{channel}> as an irritant "
+            "({count} reports so far).",
+            reporters,
+            channel=channel_id,
+        )
     lines = [count]
     if text:
         lines.append(slack_quote(text, 280))

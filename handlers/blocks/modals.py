@@ -20,7 +20,7 @@ from bot.i18n import N_, Translator
 from bot.irritants.labels import category_word
 from bot.irritants.rules import MAX_NOTE_LENGTH, MAX_RESOLUTION_LENGTH
 from bot.irritants.usecases import ResolveForm
-from handlers.blocks.text import clip, quote
+from handlers.blocks.text import clip, slack_quote
 from handlers.ids import IrritantField, IrritantView
 
 SEVERITY_LABELS = {1: N_("1 · minor"), 2: N_("2 · annoying"), 3: N_("3 · serious")}
@@ -57,7 +57,9 @@ def details_modal(
     blocks: list[Block] = []
     if excerpt:
         blocks.append(
-            SectionBlock(block_id="excerpt", text=MarkdownTextObject(text=quote(excerpt, 500)))
+            SectionBlock(
+                block_id="excerpt", text=MarkdownTextObject(text=slack_quote(excerpt, 500))
+            )
         )
     blocks += [
         InputBlock(
@@ -112,7 +114,9 @@ def resolve_modal(*, private_metadata: str, form: ResolveForm, _: Translator) ->
     blocks: list[Block] = []
     if form.excerpt:
         blocks.append(
-            SectionBlock(block_id="excerpt", text=MarkdownTextObject(text=quote(form.excerpt, 500)))
+            SectionBlock(
+                block_id="excerpt", text=MarkdownTextObject(text=slack_quote(form.excerpt, 500))
+            )
         )
     blocks.append(
         InputBlock(

@@ -22,6 +22,7 @@ from slack_sdk.models.views import View
 from bot.channel_locale import ChannelLocale
 from bot.i18n import N_, Translator
 from bot.irritants.config import RESOLVED_MARKS, IrritantConfig
+from bot.irritants.labels import category_word
 from handlers.blocks.text import clip, escape
 from handlers.ids import IrritantField, IrritantView
 
@@ -104,7 +105,7 @@ def _irritant_inputs(config: IrritantConfig, _: Translator) -> list[Block]:
 
 def _read_only(config: IrritantConfig, workspace: ChannelLocale, _: Translator) -> list[Block]:
     emojis = " ".join(f":{name}:" for name in config.emojis)
-    categories = ", ".join(escape(name) for name in config.categories)
+    categories = ", ".join(escape(category_word(name, _)) for name in config.categories)
     lines = [
         _("*Irritant emojis:* {emojis}", emojis=emojis),
         _("*Categories:* {categories}", categories=categories),

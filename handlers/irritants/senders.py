@@ -70,8 +70,8 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
 
     async def fetch_message(ws: Workspace, payload: IrritantRef) -> None:
         item = await snapshot(ws, payload.irritant_id)
-        if item is None:
-            return
+        if item is None or (item.text_status != "pending" and item.permalink is not None):
+            return  # already fetched (the confirmation may have needed it first)
         client = await services.clients.for_workspace(ws.team_id, ws.enterprise_id)
         text: str | None = None
         author: str | None = None
@@ -104,6 +104,10 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
         item = await snapshot(ws, payload.irritant_id, reporters=True)
         if item is None or not item.reporters:
             return  # taken back before we got to it
+        if item.text_status == "pending":
+            # The thanks quotes the message: fetch it now rather than after.
+            await fetch_message(ws, IrritantRef(irritant_id=payload.irritant_id))
+            item = await snapshot(ws, payload.irritant_id, reporters=True) or item
         client = await services.clients.for_workspace(ws.team_id, ws.enterprise_id)
         _ = await services.translator(client, ws.team_id, payload.user_id)
 
