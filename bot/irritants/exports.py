@@ -124,7 +124,10 @@ def irritants_csv(records: list[dict[str, Any]], names: dict[str, str] | None = 
     for record in records:
         row = dict(record)
         row["author_name"] = names.get(record.get("author_id") or "", "")
-        row["reporter_names"] = [names.get(user_id, user_id) for user_id in record["reporters"]]
+        # Names may hold spaces (ids never do): "; " keeps them apart.
+        row["reporter_names"] = "; ".join(
+            names.get(user_id, user_id) for user_id in record["reporters"]
+        )
         writer.writerow([_csv_cell(row.get(column)) for column in CSV_COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 

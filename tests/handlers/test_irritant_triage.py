@@ -174,6 +174,8 @@ def test_export_sends_json_and_csv_to_the_person_s_dm(slack: Slack) -> None:
     assert files[1].channel != files[0].channel
     rows = list(csv.DictReader(io.StringIO(files[1].content.decode("utf-8-sig"))))
     assert rows[0]["text"].startswith("'=")
+    # People by name beside their ids, as they appear in Slack.
+    assert set(rows[0]["reporter_names"].split("; ")) == {"anna", "bruno"}
 
 
 def _opened_view(slack: Slack) -> dict[str, Any]:
@@ -418,3 +420,26 @@ def test_the_modal_says_the_note_goes_public_and_reopen_takes_the_mark_back(
     assert deleted.args["ts"] == reply.response["ts"]
     texts = [message.text for message in slack.standin.messages(CLIENTS)]
     assert not any("Carrier changed" in text for text in texts)
+
+
+def test_a_category_can_be_typed_in_the_reader_s_language(slack: Slack) -> None:
+    from bot.irritants import rules as irritants
+    from bot.irritants.rules import Details
+    from bot.membership import everyone
+    from bot.tenancy import Workspace
+
+    irritant_id = _report(slack, "Still waiting for the parcel", [BRUNO])
+    slack.runtime.in_transaction(
+        irritants.update_details,
+        ws=Workspace(TEAM),
+        irritant_id=irritant_id,
+        details=Details("delay", None, None),
+        actor_id=BRUNO,
+        now=slack.runtime.clock.now(),
+        audience=everyone(),
+    )
+    _status, _ack, url = command(slack, "irritants délai", user=BRUNO)
+    shown = slack.standin.wait_for("response_url", predicate=lambda c: c.args.get("_url") == url)
+    text = json.dumps(shown[-1].args["blocks"], ensure_ascii=False)
+    assert "Still waiting for the parcel" in text
+    assert "Délai" in text
