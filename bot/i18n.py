@@ -45,6 +45,18 @@ def translations(locale: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+class Message(str):
+    """A msgid with the values that fill it, for rules that return msgids (error maps) but
+    must name what was wrong: translated first, then filled, wherever it is shown."""
+
+    values: dict[str, object]
+
+    def __new__(cls, msgid: str, **values: object) -> Message:
+        message = super().__new__(cls, msgid)
+        message.values = values
+        return message
+
+
 class Translator:
     """`_`/`ngettext` bound to one locale, handed to builders."""
 
@@ -53,7 +65,9 @@ class Translator:
         self._translations = translations(self.locale)
 
     def gettext(self, message: str, **values: object) -> str:
-        text = self._translations.gettext(message)
+        text = self._translations.gettext(str(message))
+        if isinstance(message, Message):
+            values = {**message.values, **values}
         return text.format(**values) if values else text
 
     def ngettext(self, singular: str, plural: str, count: int, **values: object) -> str:

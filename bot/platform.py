@@ -1,4 +1,5 @@
-"""What every workspace has whatever the features: its installation, inbox and outbox."""
+"""What every workspace has whatever the features: its installation, inbox and outbox, who is
+in which channel, and the language and time zone of its channels."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ from sqlalchemy.orm import Session
 from bot.features import Feature
 from bot.scheduler import Job
 from storage.base import Base
-from storage.models import InboundEvent, Installation, OutboxMessage
+from storage.models import (
+    ChannelMember,
+    ChannelSync,
+    InboundEvent,
+    Installation,
+    LocaleSetting,
+    OutboxMessage,
+)
 from storage.repositories.installations import purge_expired_states
 from storage.repositories.workspaces import purge_workspace
 
@@ -20,7 +28,14 @@ def _purge_oauth_states(session: Session, now: datetime) -> int:
 
 PLATFORM = Feature(
     name="platform",
-    tenant_tables=(OutboxMessage, InboundEvent, Installation),
+    tenant_tables=(
+        OutboxMessage,
+        InboundEvent,
+        ChannelMember,
+        ChannelSync,
+        LocaleSetting,
+        Installation,
+    ),
     jobs=(Job("purge-oauth-states", timedelta(hours=1), _purge_oauth_states),),
 )
 

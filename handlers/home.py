@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.irritants import usecases
 from handlers.blocks.home import home_view
 from handlers.caller import Caller
+from handlers.irritants.readers import irritant_reader
 from handlers.slack_services import SlackServices
 
 HOME_TOP = 5
@@ -19,6 +20,7 @@ async def _publish_home(
     user_id: str, client: AsyncWebClient, services: SlackServices, caller: Caller
 ) -> None:
     _ = await services.translator(client, caller.workspace.team_id, user_id)
+    audience = await irritant_reader(services, client, caller, user_id)
     page = await services.core.read(
         usecases.list_page,
         ws=caller.workspace,
@@ -26,6 +28,7 @@ async def _publish_home(
         category=None,
         page=0,
         page_size=HOME_TOP,
+        audience=audience,
     )
     view = home_view(services.core.features.catalog, page.items, page.total, _)
     await client.views_publish(user_id=user_id, view=view)

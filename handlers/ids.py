@@ -43,6 +43,10 @@ class IrritantField(StrEnum):
     categories = "categories"
     retention_days = "retention_days"
     resolved_mark = "resolved_mark"
+    channel_locale = "channel_locale"
+    channel_time_zone = "channel_time_zone"
+    workspace_locale = "workspace_locale"
+    workspace_time_zone = "workspace_time_zone"
 
 
 class RequestAction(StrEnum):

@@ -5,10 +5,10 @@
 
 BOT_SCOPES: dict[str, str] = {
     "commands": "the /journey slash command",
-    "chat:write": "answers, nudges, digests and DMs to reporters",
+    "chat:write": "answers, confirmations and DMs to reporters",
     "channels:history": "read the text of a message flagged as an irritant; watch requests",
     "groups:history": "the same in private channels the bot was invited to",
-    "channels:read": "channel names and members for digests and nudges",
+    "channels:read": "channel members: a person sees only their channels' irritants",
     "groups:read": "the same for private channels",
     "reactions:read": "irritant and acknowledgement reactions",
     "reactions:write": "the resolved mark on an irritant's message",

@@ -31,6 +31,7 @@ EVENT_SCOPES: dict[str, str | None] = {
     "tokens_revoked": None,
     "member_joined_channel": "channels:read",
     "user_change": "users:read",
+    "member_left_channel": "channels:read",
 }
 
 

@@ -21,6 +21,9 @@ SETTINGS = Subcommand(
     key="settings",
     names={"en": "settings", "fr": "réglages"},
     usage={"en": "", "fr": ""},
-    description=N_("Irritant emojis, categories and retention (workspace admins)."),
+    description=N_(
+        "Set this channel's language and time zone; workspace admins also set the irritant "
+        "emojis, categories and retention."
+    ),
     aliases=("reglages", "parametres", "paramètres"),
 )

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.i18n import N_
+from bot.i18n import N_, Message
 from storage.enums import ResolvedMark
 from storage.models import WorkspaceSettings
 from storage.repositories import workspaces as repo
@@ -82,7 +82,14 @@ def validate(raw: SettingsInput) -> tuple[IrritantConfig | None, dict[str, str]]
     elif len(emojis) > MAX_EMOJIS:
         errors["emojis"] = N_("At most 10 emoji names.")
     elif not all(EMOJI_NAME.match(name) for name in emojis):
-        errors["emojis"] = N_("Emoji names use lowercase letters, digits, - and _ (like rage).")
+        bad = next(name for name in emojis if not EMOJI_NAME.match(name))
+        errors["emojis"] = Message(
+            N_(
+                "“{value}” isn't an emoji name: use lowercase letters, digits, - and _ "
+                "(like rage or thumbsup)."
+            ),
+            value=bad[:40],
+        )
     categories = _split(raw.categories)
     if not categories:
         errors["categories"] = N_("Give at least one category.")

@@ -12,7 +12,13 @@ from bot.irritants.commands import EXPORT, IRRITANTS, SETTINGS
 from bot.irritants.outbox import KINDS
 from bot.irritants.retention import apply_retention
 from bot.scheduler import Job
-from storage.models import Irritant, IrritantEvent, IrritantVote, WorkspaceSettings
+from storage.models import (
+    Irritant,
+    IrritantEvent,
+    IrritantNote,
+    IrritantVote,
+    WorkspaceSettings,
+)
 
 
 def _retention(session: Session, now: datetime) -> dict[str, int]:
@@ -22,7 +28,7 @@ def _retention(session: Session, now: datetime) -> dict[str, int]:
 FEATURE = Feature(
     name="irritants",
     subcommands=(IRRITANTS, EXPORT, SETTINGS),
-    tenant_tables=(IrritantEvent, IrritantVote, Irritant, WorkspaceSettings),
+    tenant_tables=(IrritantEvent, IrritantNote, IrritantVote, Irritant, WorkspaceSettings),
     jobs=(Job("irritant-retention", timedelta(hours=6), _retention),),
     on_reaction=(capture.on_reaction,),
     on_message=(capture.on_message,),

@@ -24,5 +24,6 @@ FETCH_MESSAGE = OutboxKind("fetch_message", IrritantRef)
 CONFIRM_REPORT = OutboxKind("confirm_report", ReportConfirmation)
 NOTIFY_RESOLVED = OutboxKind("notify_resolved", ResolutionNotice)
 MARK_RESOLVED = OutboxKind("mark_resolved", IrritantRef)
+UNMARK_RESOLVED = OutboxKind("unmark_resolved", IrritantRef)
 
-KINDS = (FETCH_MESSAGE, CONFIRM_REPORT, NOTIFY_RESOLVED, MARK_RESOLVED)
+KINDS = (FETCH_MESSAGE, CONFIRM_REPORT, NOTIFY_RESOLVED, MARK_RESOLVED, UNMARK_RESOLVED)

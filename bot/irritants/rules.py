@@ -21,10 +21,12 @@ from bot.irritants.outbox import (
     FETCH_MESSAGE,
     MARK_RESOLVED,
     NOTIFY_RESOLVED,
+    UNMARK_RESOLVED,
     IrritantRef,
     ReportConfirmation,
     ResolutionNotice,
 )
+from bot.membership import Audience
 from bot.tenancy import Workspace
 from storage.enums import IrritantStatus, TextStatus
 from storage.models import Irritant
@@ -38,14 +40,6 @@ SEVERITIES = (1, 2, 3)
 
 # The stored statuses; the name `Status` reads better in the rules.
 Status = IrritantStatus
-
-
-STATUS_LABELS = {
-    Status.new: N_("new"),
-    Status.acknowledged: N_("acknowledged"),
-    Status.resolved: N_("resolved"),
-    Status.withdrawn: N_("withdrawn"),
-}
 
 
 class IrritantError(DomainError):
@@ -119,7 +113,7 @@ def report(
         irritant.message_text = text
         irritant.text_status = TextStatus.complete
     if details is not None:
-        apply_details(irritant, details)
+        apply_details(session, ws, irritant, details, reporter_id, now)
     if (created and irritant.text_status == "pending") or (created and irritant.permalink is None):
         outbox.enqueue(
             session,
@@ -203,16 +197,45 @@ def validate_details(
             errors["severity"] = N_("Severity is 1, 2 or 3.")
     cleaned_note = (note or "").strip() or None
     if cleaned_note is not None and len(cleaned_note) > MAX_NOTE_LENGTH:
-        errors["note"] = N_("Keep the note under 1000 characters.")
+        errors["note"] = N_("A note is 1,000 characters at most: please shorten yours.")
     if errors:
         return None, errors
     return Details(category, level, cleaned_note), {}
 
 
-def apply_details(irritant: Irritant, details: Details) -> None:
+def apply_details(
+    session: Session,
+    ws: Workspace,
+    irritant: Irritant,
+    details: Details,
+    author_id: str,
+    now: datetime,
+) -> None:
+    """Category and severity are the irritant's; the note is the author's own.
+
+    Each version of a note is kept in the history (a `details` event carrying it), so saving
+    never loses what someone wrote before.
+    """
     irritant.category = details.category
     irritant.severity = details.severity
-    irritant.note = details.note
+    changed = repo.set_note(
+        session,
+        team_id=ws.team_id,
+        irritant_id=irritant.id,
+        user_id=author_id,
+        note=details.note,
+        now=now,
+    )
+    if changed:
+        repo.add_event(
+            session,
+            team_id=ws.team_id,
+            irritant_id=irritant.id,
+            kind="details",
+            actor_id=author_id,
+            now=now,
+            note=details.note,
+        )
 
 
 def update_details(
@@ -223,25 +246,47 @@ def update_details(
     details: Details,
     actor_id: str,
     now: datetime,
+    audience: Audience | None = None,
 ) -> Irritant:
-    irritant = get(session, ws=ws, irritant_id=irritant_id)
-    apply_details(irritant, details)
-    repo.add_event(
-        session,
-        team_id=ws.team_id,
-        irritant_id=irritant.id,
-        kind="details",
-        actor_id=actor_id,
-        now=now,
-    )
+    irritant = get(session, ws=ws, irritant_id=irritant_id, audience=audience)
+    before = (irritant.category, irritant.severity)
+    apply_details(session, ws, irritant, details, actor_id, now)
+    if (irritant.category, irritant.severity) != before:
+        repo.add_event(
+            session,
+            team_id=ws.team_id,
+            irritant_id=irritant.id,
+            kind="details",
+            actor_id=actor_id,
+            now=now,
+        )
     return irritant
 
 
-def get(session: Session, *, ws: Workspace, irritant_id: int, lock: bool = False) -> Irritant:
-    """The workspace's irritant; `lock` before a check-then-write (see repo._locked)."""
+GONE = N_("This irritant no longer exists.")
+NOT_YOURS = N_(
+    "This irritant comes from a channel you're not a member of, so I can't show it to you."
+)
+
+
+def get(
+    session: Session,
+    *,
+    ws: Workspace,
+    irritant_id: int,
+    lock: bool = False,
+    audience: Audience | None = None,
+) -> Irritant:
+    """The workspace's irritant; `lock` before a check-then-write (see repo._locked).
+
+    With `audience`, only if that reader may see its channel: a button's value is written by
+    the client, so an id alone never shows a private channel's message to a non-member.
+    """
     irritant = repo.by_id(session, team_id=ws.team_id, irritant_id=irritant_id, lock=lock)
     if irritant is None:
-        raise IrritantError(N_("This irritant no longer exists."))
+        raise IrritantError(GONE)
+    if audience is not None and not audience.can_see(irritant.channel_id):
+        raise IrritantError(NOT_YOURS)
     return irritant
 
 
@@ -270,9 +315,15 @@ def _set_status(
 
 
 def acknowledge(
-    session: Session, *, ws: Workspace, irritant_id: int, actor_id: str, now: datetime
+    session: Session,
+    *,
+    ws: Workspace,
+    irritant_id: int,
+    actor_id: str,
+    now: datetime,
+    audience: Audience | None = None,
 ) -> Irritant:
-    irritant = get(session, ws=ws, irritant_id=irritant_id, lock=True)
+    irritant = get(session, ws=ws, irritant_id=irritant_id, lock=True, audience=audience)
     if irritant.status != Status.new:
         raise IrritantError(N_("Only a new irritant can be acknowledged."))
     _set_status(session, ws, irritant, Status.acknowledged, actor_id=actor_id, now=now)
@@ -282,17 +333,26 @@ def acknowledge(
 def validate_resolution(note: str | None) -> tuple[str | None, dict[str, str]]:
     cleaned = (note or "").strip()
     if not cleaned:
-        return None, {"resolution": N_("Say what was done: reporters will read it.")}
+        return None, {
+            "resolution": N_("Say what was done: the people who reported it will read it.")
+        }
     if len(cleaned) > MAX_RESOLUTION_LENGTH:
-        return None, {"resolution": N_("Keep it under 1000 characters.")}
+        return None, {"resolution": N_("A note is 1,000 characters at most: please shorten yours.")}
     return cleaned, {}
 
 
 def resolve(
-    session: Session, *, ws: Workspace, irritant_id: int, actor_id: str, note: str, now: datetime
+    session: Session,
+    *,
+    ws: Workspace,
+    irritant_id: int,
+    actor_id: str,
+    note: str,
+    now: datetime,
+    audience: Audience | None = None,
 ) -> Irritant:
     """Resolve and close the loop: every reporter is told, the message is marked."""
-    irritant = get(session, ws=ws, irritant_id=irritant_id, lock=True)
+    irritant = get(session, ws=ws, irritant_id=irritant_id, lock=True, audience=audience)
     if irritant.status not in (Status.new, Status.acknowledged):
         raise IrritantError(N_("Only an open irritant can be resolved."))
     irritant.resolution_note = note
@@ -306,13 +366,33 @@ def resolve(
 
 
 def reopen(
-    session: Session, *, ws: Workspace, irritant_id: int, actor_id: str, now: datetime
+    session: Session,
+    *,
+    ws: Workspace,
+    irritant_id: int,
+    actor_id: str,
+    now: datetime,
+    audience: Audience | None = None,
 ) -> Irritant:
-    irritant = get(session, ws=ws, irritant_id=irritant_id, lock=True)
+    """Open again; a resolved irritant loses its resolved mark (the ✅ and the thread reply)."""
+    irritant = get(session, ws=ws, irritant_id=irritant_id, lock=True, audience=audience)
     if irritant.status not in (Status.resolved, Status.acknowledged, Status.withdrawn):
         raise IrritantError(N_("This irritant is already open."))
+    was_resolved = irritant.status == Status.resolved
     _set_status(session, ws, irritant, Status.new, actor_id=actor_id, now=now, kind="reopened")
+    if was_resolved:
+        unmark = IrritantRef(irritant_id=irritant.id)
+        outbox.enqueue(session, ws=ws, kind=UNMARK_RESOLVED, payload=unmark, now=now)
     return irritant
+
+
+def record_resolution_reply(
+    session: Session, *, ws: Workspace, irritant_id: int, reply_ts: str | None
+) -> None:
+    """Remember (or, with None, forget) the bot's resolved reply in the message's thread."""
+    irritant = repo.by_id(session, team_id=ws.team_id, irritant_id=irritant_id)
+    if irritant is not None:
+        irritant.resolution_reply_ts = reply_ts
 
 
 def redact_message(

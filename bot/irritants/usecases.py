@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from bot.irritants import config as irritant_config
 from bot.irritants import rules
-from bot.irritants.config import IrritantConfig, SettingsInput
+from bot.irritants.config import IrritantConfig
 from bot.irritants.rules import IrritantError
+from bot.membership import Audience
 from bot.pagination import Page, clamp_page
 from bot.tenancy import Workspace
 from storage.repositories import irritants as repo
@@ -33,6 +34,13 @@ class IrritantCard:
     category: str | None
     severity: int | None
     reporters: int
+    reported_at: datetime  # the last report
+    reporter_ids: tuple[str, ...] = ()  # first reporter first
+
+
+def irritant_channels(session: Session, *, ws: Workspace) -> list[str]:
+    """The channels irritants come from: those whose members the audience must know."""
+    return repo.channel_ids(session, team_id=ws.team_id)
 
 
 def list_page(
@@ -43,8 +51,10 @@ def list_page(
     category: str | None,
     page: int,
     page_size: int,
+    audience: Audience,
 ) -> Page[IrritantCard]:
-    """One page of the ranked list; a page emptied under the reader shows the last one."""
+    """One page of the ranked list of what `audience` may see; a page emptied under the
+    reader shows the last one."""
 
     def fetch(number: int) -> tuple[list[IrritantCard], int]:
         result = repo.ranked_page(
@@ -54,6 +64,12 @@ def list_page(
             category=category,
             offset=number * page_size,
             limit=page_size,
+            channels=audience.only_channels,
+        )
+        names = repo.votes_for(
+            session,
+            team_id=ws.team_id,
+            irritant_ids=[irritant.id for irritant, _count in result.irritants],
         )
         cards = [
             IrritantCard(
@@ -66,6 +82,8 @@ def list_page(
                 category=irritant.category,
                 severity=irritant.severity,
                 reporters=count,
+                reported_at=irritant.last_reported_at,
+                reporter_ids=tuple(names.get(irritant.id, ())),
             )
             for irritant, count in result.irritants
         ]
@@ -82,18 +100,22 @@ class DetailsForm:
     excerpt: str | None
     category: str | None
     severity: int | None
-    note: str | None
+    note: str | None  # the reader's own note, never someone else's
 
 
-def details_form(session: Session, *, ws: Workspace, irritant_id: int) -> DetailsForm:
-    irritant = rules.get(session, ws=ws, irritant_id=irritant_id)
+def details_form(
+    session: Session, *, ws: Workspace, irritant_id: int, audience: Audience
+) -> DetailsForm:
+    irritant = rules.get(session, ws=ws, irritant_id=irritant_id, audience=audience)
     config = irritant_config.load(session, team_id=ws.team_id)
     return DetailsForm(
         categories=config.categories,
         excerpt=irritant.message_text,
         category=irritant.category,
         severity=irritant.severity,
-        note=irritant.note,
+        note=repo.note_of(
+            session, team_id=ws.team_id, irritant_id=irritant.id, user_id=audience.user_id
+        ),
     )
 
 
@@ -125,13 +147,20 @@ def edit_details(
     given: DetailsInput,
     actor_id: str,
     now: datetime,
+    audience: Audience,
 ) -> dict[str, str]:
     """Validate and write in one go; {field: msgid} and nothing written on error."""
     details, errors = _validated(session, ws, given)
     if details is None:
         return errors
     rules.update_details(
-        session, ws=ws, irritant_id=irritant_id, details=details, actor_id=actor_id, now=now
+        session,
+        ws=ws,
+        irritant_id=irritant_id,
+        details=details,
+        actor_id=actor_id,
+        now=now,
+        audience=audience,
     )
     return {}
 
@@ -171,21 +200,41 @@ def report_with_details(
         author_id=message.author_id,
         text=message.text,
         details=details,
-        confirm=False,
+        confirm=True,  # a submitted modal always leads to a visible confirmation
     )
     return {}
 
 
 def acknowledge(
-    session: Session, *, ws: Workspace, irritant_id: int, actor_id: str, now: datetime
-) -> None:
-    rules.acknowledge(session, ws=ws, irritant_id=irritant_id, actor_id=actor_id, now=now)
+    session: Session,
+    *,
+    ws: Workspace,
+    irritant_id: int,
+    actor_id: str,
+    now: datetime,
+    audience: Audience,
+) -> str | None:
+    """The message's text, for the confirmation's title."""
+    irritant = rules.acknowledge(
+        session, ws=ws, irritant_id=irritant_id, actor_id=actor_id, now=now, audience=audience
+    )
+    return irritant.message_text
 
 
 def reopen(
-    session: Session, *, ws: Workspace, irritant_id: int, actor_id: str, now: datetime
-) -> None:
-    rules.reopen(session, ws=ws, irritant_id=irritant_id, actor_id=actor_id, now=now)
+    session: Session,
+    *,
+    ws: Workspace,
+    irritant_id: int,
+    actor_id: str,
+    now: datetime,
+    audience: Audience,
+) -> str | None:
+    """The message's text, for the confirmation's title."""
+    irritant = rules.reopen(
+        session, ws=ws, irritant_id=irritant_id, actor_id=actor_id, now=now, audience=audience
+    )
+    return irritant.message_text
 
 
 def retract(
@@ -198,12 +247,17 @@ def retract(
 class ResolveForm:
     excerpt: str | None
     reporters: int
+    channel_id: str
+    mark: str  # the workspace's resolved mark: "reply"/"both" post the note in the thread
 
 
-def resolve_form(session: Session, *, ws: Workspace, irritant_id: int) -> ResolveForm:
-    irritant = rules.get(session, ws=ws, irritant_id=irritant_id)
+def resolve_form(
+    session: Session, *, ws: Workspace, irritant_id: int, audience: Audience
+) -> ResolveForm:
+    irritant = rules.get(session, ws=ws, irritant_id=irritant_id, audience=audience)
     reporters = repo.reporters(session, team_id=ws.team_id, irritant_id=irritant_id)
-    return ResolveForm(irritant.message_text, len(reporters))
+    mark = irritant_config.load(session, team_id=ws.team_id).resolved_mark
+    return ResolveForm(irritant.message_text, len(reporters), irritant.channel_id, mark)
 
 
 def resolve(
@@ -214,33 +268,23 @@ def resolve(
     note: str | None,
     actor_id: str,
     now: datetime,
+    audience: Audience,
 ) -> dict[str, str]:
     cleaned, errors = rules.validate_resolution(note)
     if cleaned is None:
         return errors
     try:
         rules.resolve(
-            session, ws=ws, irritant_id=irritant_id, actor_id=actor_id, note=cleaned, now=now
+            session,
+            ws=ws,
+            irritant_id=irritant_id,
+            actor_id=actor_id,
+            note=cleaned,
+            now=now,
+            audience=audience,
         )
     except IrritantError as error:
         return {"resolution": error.message}
-    return {}
-
-
-def save_config(
-    session: Session, *, ws: Workspace, given: SettingsInput, actor_id: str, now: datetime
-) -> dict[str, str]:
-    config, errors = irritant_config.validate(given)
-    if config is None:
-        return errors
-    irritant_config.save(
-        session,
-        team_id=ws.team_id,
-        enterprise_id=ws.enterprise_id,
-        config=config,
-        actor_id=actor_id,
-        now=now,
-    )
     return {}
 
 
@@ -256,41 +300,61 @@ class IrritantSnapshot:
     permalink: str | None
     status: str
     resolution_note: str | None
+    resolution_reply_ts: str | None
     reporters: int | None  # None unless asked for
     mark: str | None  # None unless asked for
 
 
-def snapshot(
-    session: Session,
-    *,
-    ws: Workspace,
-    irritant_id: int,
-    with_reporters: bool = False,
-    with_mark: bool = False,
-) -> IrritantSnapshot | None:
-    """The irritant as a sender needs it; the reporter count and the workspace's resolved
-    mark cost a query each, so only the senders that use them ask for them."""
-    irritant = repo.by_id(session, team_id=ws.team_id, irritant_id=irritant_id)
-    if irritant is None:
-        return None
-    reporters = (
-        len(repo.reporters(session, team_id=ws.team_id, irritant_id=irritant_id))
-        if with_reporters
-        else None
-    )
-    mark = irritant_config.load(session, team_id=ws.team_id).resolved_mark if with_mark else None
-    return IrritantSnapshot(
-        channel_id=irritant.channel_id,
-        message_ts=irritant.message_ts,
-        thread_ts=irritant.thread_ts,
-        text=irritant.message_text,
-        text_status=irritant.text_status,
-        permalink=irritant.permalink,
-        status=irritant.status,
-        resolution_note=irritant.resolution_note,
-        reporters=reporters,
-        mark=mark,
-    )
+@dataclass(frozen=True)
+class SnapshotRequest:
+    """One `snapshot` asked for: which irritant, and the extras the sender needs."""
+
+    ws: Workspace
+    irritant_id: int
+    with_reporters: bool = False
+    with_mark: bool = False
+
+
+def snapshots(
+    session: Session, *, requests: list[SnapshotRequest]
+) -> dict[SnapshotRequest, IrritantSnapshot]:
+    """`snapshot` for many requests in a few queries (absent irritants are left out).
+
+    The outbox relay sends a group of messages at once; their senders' reads share one
+    transaction instead of one each.
+    """
+    found: dict[SnapshotRequest, IrritantSnapshot] = {}
+    by_workspace: dict[Workspace, list[SnapshotRequest]] = {}
+    for request in requests:
+        by_workspace.setdefault(request.ws, []).append(request)
+    for ws, asked in by_workspace.items():
+        ids = [request.irritant_id for request in asked]
+        irritants = repo.by_ids(session, team_id=ws.team_id, irritant_ids=ids)
+        counted = [r.irritant_id for r in asked if r.with_reporters and r.irritant_id in irritants]
+        counts = repo.reporter_counts(session, team_id=ws.team_id, irritant_ids=counted)
+        mark = (
+            irritant_config.load(session, team_id=ws.team_id).resolved_mark
+            if any(request.with_mark for request in asked)
+            else None
+        )
+        for request in asked:
+            irritant = irritants.get(request.irritant_id)
+            if irritant is None:
+                continue
+            found[request] = IrritantSnapshot(
+                channel_id=irritant.channel_id,
+                message_ts=irritant.message_ts,
+                thread_ts=irritant.thread_ts,
+                text=irritant.message_text,
+                text_status=irritant.text_status,
+                permalink=irritant.permalink,
+                status=irritant.status,
+                resolution_note=irritant.resolution_note,
+                resolution_reply_ts=irritant.resolution_reply_ts,
+                reporters=counts.get(irritant.id, 0) if request.with_reporters else None,
+                mark=mark if request.with_mark else None,
+            )
+    return found
 
 
 def record_message(
@@ -312,3 +376,9 @@ def record_message(
         posted_at=posted_at,
         author_id=author_id,
     )
+
+
+def record_resolution_reply(
+    session: Session, *, ws: Workspace, irritant_id: int, reply_ts: str | None
+) -> None:
+    rules.record_resolution_reply(session, ws=ws, irritant_id=irritant_id, reply_ts=reply_ts)

@@ -12,6 +12,7 @@ from bot.i18n import N_
 from bot.irritants import rules as irritant_rules
 from bot.irritants import usecases as irritant_usecases
 from bot.irritants.usecases import DetailsInput
+from bot.membership import Audience
 from bot.tenancy import Workspace
 from storage.repositories import journeys as repo
 
@@ -56,8 +57,12 @@ def edit_details_and_link(
     moment_id: int | None,
     actor_id: str,
     now: datetime,
+    audience: Audience,
 ) -> dict[str, str]:
-    """The irritant details modal's edit: details and moment in one transaction, or neither."""
+    """The irritant details modal's edit: details and moment in one transaction, or neither.
+
+    `audience`: who is asking, so an irritant of a channel they can't read stays out of reach.
+    """
     if moment_id is not None:
         allowed = {
             option.id for option in moment_links(session, ws=ws, irritant_id=irritant_id).options
@@ -65,7 +70,13 @@ def edit_details_and_link(
         if moment_id not in allowed:
             return {MOMENT_FIELD: NOT_A_MOMENT}
     errors = irritant_usecases.edit_details(
-        session, ws=ws, irritant_id=irritant_id, given=given, actor_id=actor_id, now=now
+        session,
+        ws=ws,
+        irritant_id=irritant_id,
+        given=given,
+        actor_id=actor_id,
+        now=now,
+        audience=audience,
     )
     if errors:
         return errors

@@ -27,6 +27,15 @@ def _line(command: str, subcommand: Subcommand, _: Translator) -> str:
     return f"`{words}` — {_(subcommand.description)}"
 
 
+def intro_text(_: Translator) -> str:
+    """What journeybot is and the next step: the first thing a newcomer reads."""
+    return _(
+        "journeybot helps your team hear what annoys clients and fix it. "
+        "*To start:* react with :rage: to a client message to report an irritant, "
+        "then list and triage them with `/journey irritants`."
+    )
+
+
 def help_text(command: str, catalog: CommandCatalog, _: Translator) -> str:
     """The plain-text fallback (notifications, screen readers)."""
     return "\n".join(_line(command, subcommand, _) for subcommand in catalog)
@@ -39,8 +48,9 @@ def help_blocks(
     blocks: list[Block] = [
         HeaderBlock(block_id=HelpBlock.header, text=PlainTextObject(text=_("journeybot commands")))
     ]
-    if intro:
-        blocks.append(SectionBlock(block_id="help-intro", text=MarkdownTextObject(text=intro)))
+    blocks.append(
+        SectionBlock(block_id="help-intro", text=MarkdownTextObject(text=intro or intro_text(_)))
+    )
     # Split the list over several sections so a long catalog never breaks the 3000 limit.
     chunk: list[str] = []
     for line in lines:
@@ -77,7 +87,7 @@ def _rendered_help(
 ) -> tuple[str, tuple[dict[str, Any], ...]]:
     _ = Translator(locale)
     blocks = tuple(block.to_dict() for block in help_blocks(command, catalog, _))
-    return help_text(command, catalog, _), blocks
+    return intro_text(_) + "\n" + help_text(command, catalog, _), blocks
 
 
 def rendered_help(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -18,10 +21,28 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.i18n import Translator
-from bot.irritants.rules import STATUS_LABELS, Status
+from bot.irritants.labels import category_word, status_word
+from bot.irritants.rules import Status
 from bot.irritants.usecases import IrritantCard
-from handlers.blocks.text import clip, escape, quote
+from handlers.blocks.text import clip, escape, slack_date, slack_quote, title_words
 from handlers.ids import IrritantAction
+
+# What the "Add details" and "Undo" buttons carry: an irritant id, as the bot wrote it.
+_IRRITANT_ID = re.compile(r"[1-9][0-9]{0,17}")
+
+
+def is_irritant_id(value: str) -> bool:
+    return _IRRITANT_ID.fullmatch(value) is not None
+
+
+class _ListValue(BaseModel):
+    """The JSON `ListState.encode` writes into a list's buttons, and nothing else."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    s: Literal["open", "all"]
+    c: str | None = Field(max_length=1900)
+    p: int = Field(ge=0, le=10_000)
+    id: int | None = Field(default=None, gt=0, lt=2**62)
 
 
 @dataclass(frozen=True)
@@ -35,6 +56,17 @@ class ListState:
         if irritant_id is not None:
             data["id"] = irritant_id
         return json.dumps(data, separators=(",", ":"))
+
+    @staticmethod
+    def is_encoding(value: str) -> bool:
+        """True for a value `encode` could have written (the edge refuses other clicks)."""
+        if len(value) > 2000:
+            return False
+        try:
+            _ListValue.model_validate_json(value)
+        except ValidationError:
+            return False
+        return True
 
     @staticmethod
     def decode(value: str) -> tuple[ListState, int | None]:
@@ -60,15 +92,86 @@ def excerpt(card_text: str | None, text_status: str, _: Translator) -> str:
         return "_" + _("message text removed") + "_"
     if not card_text:
         return "_" + _("message text not available") + "_"
-    return quote(card_text, 280)
+    return slack_quote(card_text, 280)
 
 
-def confirmation_blocks(irritant_id: int, reporters: int, _: Translator) -> list[Block]:
-    text = _(
-        ":white_check_mark: Captured as an irritant. Reporters so far: {count}.", count=reporters
-    )
-    return [
-        SectionBlock(block_id="confirm", text=MarkdownTextObject(text=text)),
+def card_title(card_text: str | None, channel_id: str, _: Translator) -> str:
+    """A list item's title: the message's first words, or where it was when we can't read it."""
+    if card_text:
+        words = title_words(card_text)
+        if words:
+            return words
+    return _("A message in <#{channel}>", channel=channel_id)
+
+
+def reports(count: int, _: Translator) -> str:
+    return _.ngettext("{count} report", "{count} reports", count)
+
+
+def people(user_ids: tuple[str, ...], _: Translator, shown: int = 3) -> str:
+    """`<@U1>, <@U2> and 2 others`: Slack renders each mention as the person's name."""
+    mentions = [f"<@{user_id}>" for user_id in user_ids[:shown]]
+    rest = len(user_ids) - len(mentions)
+    if rest > 0:
+        return _.ngettext(
+            "{names} and {count} other",
+            "{names} and {count} others",
+            rest,
+            names=", ".join(mentions),
+        )
+    if len(mentions) > 1:
+        return _("{names} and {last}", names=", ".join(mentions[:-1]), last=mentions[-1])
+    return mentions[0] if mentions else ""
+
+
+def confirmation_blocks(
+    irritant_id: int,
+    reporters: int,
+    channel_id: str,
+    text: str | None,
+    _: Translator,
+    *,
+    invite: bool = False,
+) -> list[Block]:
+    """Thanks, which message, how many reported it; with `invite`, how to let the bot read it."""
+    if text:
+        count = _.ngettext(
+            "Thanks! You reported this message in <#{channel}> as an irritant "
+            "({count} report so far).",
+            "Thanks! You reported this message in <#{channel}> as an irritant "
+            "({count} reports so far).",
+            reporters,
+            channel=channel_id,
+        )
+    else:
+        count = _.ngettext(
+            "Thanks! You reported a message in <#{channel}> as an irritant "
+            "({count} report so far).",
+            "Thanks! You reported a message in <#{channel}> as an irritant "
+            "({count} reports so far).",
+            reporters,
+            channel=channel_id,
+        )
+    lines = [count]
+    if text:
+        lines.append(slack_quote(text, 280))
+    blocks: list[Block] = [
+        SectionBlock(block_id="confirm", text=MarkdownTextObject(text=clip("\n".join(lines), 3000)))
+    ]
+    if invite:
+        blocks.append(
+            SectionBlock(
+                block_id="confirm-invite",
+                text=MarkdownTextObject(
+                    text=_(
+                        "I'm not in <#{channel}>, so I can't read the message. Invite me with "
+                        "`/invite @journeybot` in the channel to get its text.",
+                        channel=channel_id,
+                    )
+                ),
+            )
+        )
+    blocks.append(
         ActionsBlock(
             block_id="confirm-actions",
             elements=[
@@ -82,23 +185,30 @@ def confirmation_blocks(irritant_id: int, reporters: int, _: Translator) -> list
                     text=_("Undo"), action_id=IrritantAction.undo, value=str(irritant_id)
                 ),
             ],
-        ),
-    ]
+        )
+    )
+    return blocks
 
 
-def _card_blocks(card: IrritantCard, state: ListState, _: Translator) -> list[Block]:
-    status = _(STATUS_LABELS.get(Status(card.status), card.status))
+def _card_blocks(card: IrritantCard, state: ListState, position: int, _: Translator) -> list[Block]:
+    title = card_title(card.text, card.channel_id, _)
+    if card.permalink:
+        title = f"<{card.permalink}|{title.replace('|', '/')}>"
+    body = f"*{position}. {title}*"
+    if (card.text and title_words(card.text) != card.text.strip()) or not card.text:
+        body += "\n" + excerpt(card.text, card.text_status, _)
     facts = [
-        _("{count} reporter(s)", count=card.reporters),
-        status,
+        status_word(card.status, _),
+        reports(card.reporters, _),
         f"<#{card.channel_id}>",
     ]
     if card.category:
-        facts.append(escape(card.category))
+        facts.append(escape(category_word(card.category, _)))
     if card.severity:
-        facts.append(_("severity {level}", level=card.severity))
-    if card.permalink:
-        facts.append(f"<{card.permalink}|{_('view message')}>")
+        facts.append(_("severity {level} of 3", level=card.severity))
+    facts.append(_("last reported {date}", date=slack_date(card.reported_at)))
+    if card.reporter_ids:
+        facts.append(_("by {people}", people=people(card.reporter_ids, _)))
     buttons: list[ButtonElement] = []
     value = state.encode(card.id)
     if card.status == Status.new:
@@ -119,12 +229,9 @@ def _card_blocks(card: IrritantCard, state: ListState, _: Translator) -> list[Bl
     buttons.append(
         ButtonElement(text=_("Details"), action_id=IrritantAction.details, value=str(card.id))
     )
-    blocks: list[Block] = [
+    return [
         SectionBlock(
-            block_id=f"irritant-{card.id}",
-            text=MarkdownTextObject(
-                text=clip(f"*#{card.id}*\n" + excerpt(card.text, card.text_status, _), 3000)
-            ),
+            block_id=f"irritant-{card.id}", text=MarkdownTextObject(text=clip(body, 3000))
         ),
         ContextBlock(
             block_id=f"irritant-{card.id}-facts",
@@ -132,15 +239,70 @@ def _card_blocks(card: IrritantCard, state: ListState, _: Translator) -> list[Bl
         ),
         ActionsBlock(block_id=f"irritant-{card.id}-actions", elements=buttons),
     ]
-    return blocks
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What the list was asked for, as the reader typed it, and what the workspace has."""
+
+    categories: tuple[str, ...]
+    unknown_category: str | None = None  # a word that names no category
+
+
+def empty_text(state: ListState, found: Filter, command: str, _: Translator) -> str:
+    """True empty states: a filter that matched nothing says so and how to widen it."""
+    names = ", ".join(escape(category_word(name, _)) for name in found.categories)
+    if found.unknown_category is not None:
+        return _(
+            "No category is called `{word}`. The categories are: {names}. "
+            "For example: `{command} irritants all {example}`.",
+            word=escape(found.unknown_category[:40]),
+            names=names,
+            command=command,
+            example=escape(category_word(found.categories[0], _)).lower()
+            if found.categories
+            else "",
+        )
+    if state.category:
+        category = escape(category_word(state.category, _))
+        if state.scope == "open":
+            return _(
+                "No open irritant in the category {category}. `{command} irritants all` "
+                "lists every irritant, resolved ones included; other categories: {names}.",
+                category=category,
+                command=command,
+                names=names,
+            )
+        return _(
+            "No irritant in the category {category} yet. Other categories: {names}.",
+            category=category,
+            names=names,
+        )
+    if state.scope == "open":
+        return _(
+            "No open irritant: nothing is waiting. `{command} irritants all` shows resolved and "
+            "withdrawn ones. To report one, react to a client message with :rage:.",
+            command=command,
+        )
+    return _(
+        "No irritant yet. React to a client message with :rage: (or use the *Report an "
+        "irritant* message shortcut) to report one."
+    )
 
 
 def list_blocks(
-    cards: list[IrritantCard], *, state: ListState, total: int, page_size: int, _: Translator
+    cards: list[IrritantCard],
+    *,
+    state: ListState,
+    total: int,
+    page_size: int,
+    found: Filter,
+    _: Translator,
+    command: str = "/journey",
 ) -> list[Block]:
     title = _("Open irritants") if state.scope == "open" else _("All irritants")
-    if state.category:
-        title = f"{title} · {clip(state.category, 60)}"
+    if state.category and found.unknown_category is None:
+        title = f"{title} · {clip(category_word(state.category, _), 60)}"
     blocks: list[Block] = [
         HeaderBlock(block_id="irritants-header", text=PlainTextObject(text=clip(title, 150)))
     ]
@@ -148,32 +310,20 @@ def list_blocks(
         blocks.append(
             SectionBlock(
                 block_id="irritants-empty",
-                text=MarkdownTextObject(
-                    text=_(
-                        "Nothing here yet. React to a client message with :rage: "
-                        "(or use the message shortcut) to report an irritant."
-                    )
-                ),
+                text=MarkdownTextObject(text=clip(empty_text(state, found, command, _), 3000)),
             )
         )
         return blocks
-    for card in cards:
-        blocks.extend(_card_blocks(card, state, _))
+    first = state.page * page_size + 1
+    for offset, card in enumerate(cards):
+        blocks.extend(_card_blocks(card, state, first + offset, _))
         blocks.append(DividerBlock(block_id=f"irritant-{card.id}-divider"))
     pages = max(1, -(-total // page_size))
+    position = _("Page {page} of {pages}", page=state.page + 1, pages=pages)
     blocks.append(
         ContextBlock(
             block_id="irritants-position",
-            elements=[
-                MarkdownTextObject(
-                    text=_(
-                        "Page {page} of {pages} · {total} irritant(s)",
-                        page=state.page + 1,
-                        pages=pages,
-                        total=total,
-                    )
-                )
-            ],
+            elements=[MarkdownTextObject(text=f"{position} · {count_text(state, total, _)}")],
         )
     )
     navigation: list[ButtonElement] = []
@@ -198,6 +348,12 @@ def list_blocks(
     return blocks
 
 
+def count_text(state: ListState, total: int, _: Translator) -> str:
+    if state.scope == "open":
+        return _.ngettext("{count} open irritant", "{count} open irritants", total)
+    return _.ngettext("{count} irritant", "{count} irritants", total)
+
+
 def resolved_dm_blocks(
     *,
     channel_id: str,
@@ -209,7 +365,8 @@ def resolved_dm_blocks(
 ) -> list[Block]:
     lines = [
         _(
-            ":white_check_mark: An irritant you reported in <#{channel}> was resolved.",
+            ":white_check_mark: An irritant you reported in <#{channel}> was resolved. "
+            "Thanks for reporting it!",
             channel=channel_id,
         )
     ]

@@ -1,4 +1,4 @@
-"""The modals: irritant details, resolution, workspace settings."""
+"""The irritant modals: details (and the shortcut's report), resolution."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
     Block,
+    ContextBlock,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -18,19 +19,14 @@ from slack_sdk.models.blocks.basic_components import PlainTextObject
 from slack_sdk.models.views import View
 
 from bot.i18n import N_, Translator
-from bot.irritants.config import RESOLVED_MARKS, IrritantConfig
+from bot.irritants.labels import category_word
 from bot.irritants.rules import MAX_NOTE_LENGTH, MAX_RESOLUTION_LENGTH
+from bot.irritants.usecases import ResolveForm
 from bot.journeys.links import MOMENT_FIELD
-from handlers.blocks.text import clip, quote
+from handlers.blocks.text import clip, slack_quote
 from handlers.ids import IrritantField, IrritantView
 
 SEVERITY_LABELS = {1: N_("1 · minor"), 2: N_("2 · annoying"), 3: N_("3 · serious")}
-MARK_LABELS = {
-    "reaction": N_("A ✅ reaction on the message"),
-    "reply": N_("A reply in the message's thread"),
-    "both": N_("Both"),
-    "none": N_("Nothing"),
-}
 
 
 def _title(text: str) -> PlainTextObject:
@@ -47,12 +43,17 @@ def details_modal(
     severity: int | None,
     note: str | None,
     _: Translator,
+    report: bool = False,
     moments: Sequence[tuple[int, str]] = (),
     moment_id: int | None = None,
 ) -> View:
-    """`moments`: (id, label) of the moments the irritant may be linked to (edit only)."""
+    """`report`: the message shortcut's modal (a new report), else editing one's details.
+
+    The note field holds the reader's own note only: each reporter's note is theirs.
+    `moments`: (id, label) of the moments the irritant may be linked to (edit only)."""
     category_options = [
-        Option(text=clip(name, 75), value=clip(name, 150)) for name in categories[:100]
+        Option(text=clip(category_word(name, _), 75), value=clip(name, 150))
+        for name in categories[:100]
     ]
     initial_category = next((o for o in category_options if o.value == category), None)
     severity_options = [
@@ -62,7 +63,9 @@ def details_modal(
     blocks: list[Block] = []
     if excerpt:
         blocks.append(
-            SectionBlock(block_id="excerpt", text=MarkdownTextObject(text=quote(excerpt, 500)))
+            SectionBlock(
+                block_id="excerpt", text=MarkdownTextObject(text=slack_quote(excerpt, 500))
+            )
         )
     blocks += [
         InputBlock(
@@ -86,9 +89,12 @@ def details_modal(
         ),
         InputBlock(
             block_id=IrritantField.note,
-            label=_("Note"),
+            label=_("Your note"),
             optional=True,
-            hint=_("What did the client feel? Anything the team should know."),
+            hint=_(
+                "What did the client feel? Anything the team should know. "
+                "Each person who reports it keeps their own note."
+            ),
             element=PlainTextInputElement(
                 action_id="value",
                 multiline=True,
@@ -120,31 +126,46 @@ def details_modal(
         type="modal",
         callback_id=callback_id,
         private_metadata=private_metadata,
-        title=_title(_("Irritant")),
-        submit=PlainTextObject(text=clip(_("Save"), 24)),
+        title=_title(_("Report an irritant") if report else _("Irritant details")),
+        submit=PlainTextObject(text=clip(_("Report") if report else _("Save"), 24)),
         close=PlainTextObject(text=clip(_("Cancel"), 24)),
         blocks=blocks,
     )
 
 
-def resolve_modal(
-    *, private_metadata: str, excerpt: str | None, reporters: int, _: Translator
-) -> View:
+def resolve_modal(*, private_metadata: str, form: ResolveForm, _: Translator) -> View:
+    """Says where the note goes before it is sent: the reporters' DMs, and the client's thread
+    too when the workspace marks resolved messages with a reply."""
     blocks: list[Block] = []
-    if excerpt:
+    if form.excerpt:
         blocks.append(
-            SectionBlock(block_id="excerpt", text=MarkdownTextObject(text=quote(excerpt, 500)))
+            SectionBlock(
+                block_id="excerpt", text=MarkdownTextObject(text=slack_quote(form.excerpt, 500))
+            )
         )
     blocks.append(
         InputBlock(
             block_id=IrritantField.resolution,
             label=_("What was done?"),
-            hint=_("Sent to the {count} reporter(s) in a direct message.", count=reporters),
+            hint=_.ngettext(
+                "Sent to the person who reported it, in a direct message.",
+                "Sent to the {count} people who reported it, in direct messages.",
+                form.reporters,
+            ),
             element=PlainTextInputElement(
                 action_id="value", multiline=True, max_length=MAX_RESOLUTION_LENGTH
             ),
         )
     )
+    if form.mark in ("reply", "both"):
+        warning = _(
+            ":speech_balloon: Also posted in the message's thread in <#{channel}>, where "
+            "everyone in the channel can read it, clients and guests included.",
+            channel=form.channel_id,
+        )
+        blocks.append(
+            ContextBlock(block_id="resolve-public", elements=[MarkdownTextObject(text=warning)])
+        )
     return View(
         type="modal",
         callback_id=IrritantView.resolve,
@@ -153,52 +174,4 @@ def resolve_modal(
         submit=PlainTextObject(text=clip(_("Resolve"), 24)),
         close=PlainTextObject(text=clip(_("Cancel"), 24)),
         blocks=blocks,
-    )
-
-
-def settings_modal(config: IrritantConfig, _: Translator) -> View:
-    mark_options = [Option(text=_(MARK_LABELS[mark]), value=mark) for mark in RESOLVED_MARKS]
-    initial_mark = next(o for o in mark_options if o.value == config.resolved_mark)
-    return View(
-        type="modal",
-        callback_id=IrritantView.settings,
-        title=_title(_("journeybot settings")),
-        submit=PlainTextObject(text=clip(_("Save"), 24)),
-        close=PlainTextObject(text=clip(_("Cancel"), 24)),
-        blocks=[
-            InputBlock(
-                block_id=IrritantField.emojis,
-                label=_("Irritant emojis"),
-                hint=_(
-                    "Comma-separated emoji names, without colons. "
-                    "A reaction with any of them reports an irritant."
-                ),
-                element=PlainTextInputElement(
-                    action_id="value", initial_value=", ".join(config.emojis)
-                ),
-            ),
-            InputBlock(
-                block_id=IrritantField.categories,
-                label=_("Categories"),
-                hint=_("Comma-separated, at most 20."),
-                element=PlainTextInputElement(
-                    action_id="value", initial_value=", ".join(config.categories)
-                ),
-            ),
-            InputBlock(
-                block_id=IrritantField.retention_days,
-                label=_("Keep message text for (days)"),
-                hint=_("After this, the copied text is removed; counts and statuses stay."),
-                element=PlainTextInputElement(
-                    action_id="value", initial_value=str(config.retention_days)
-                ),
-            ),
-            InputBlock(
-                block_id=IrritantField.resolved_mark,
-                label=_("When an irritant is resolved, mark its message with"),
-                element=RadioButtonsElement(
-                    action_id="value", options=mark_options, initial_option=initial_mark
-                ),
-            ),
-        ],
     )

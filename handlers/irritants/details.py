@@ -18,6 +18,7 @@ from handlers.blocks.modals import details_modal
 from handlers.caller import Caller
 from handlers.forms import answer_submission, selected_value, text_value
 from handlers.ids import IrritantField, IrritantView
+from handlers.irritants.readers import irritant_reader
 from handlers.slack_services import SlackServices
 
 # Keep private_metadata (3000 chars max) well inside its limit, JSON escaping and seal included.
@@ -77,6 +78,7 @@ async def on_report_shortcut(
         severity=None,
         note=None,
         _=_,
+        report=True,
     )
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -96,9 +98,11 @@ async def on_details_button(
         irritant_id = int(action["value"])
     except ValueError:
         raise IrritantError(GONE) from None
-    # A rule's refusal (the irritant is gone) reaches the person through the error handler.
+    # A rule's refusal (gone, or not the reader's to see) reaches the person through the
+    # error handler.
+    audience = await irritant_reader(services, client, caller)
     form = await services.core.read(
-        usecases.details_form, ws=caller.workspace, irritant_id=irritant_id
+        usecases.details_form, ws=caller.workspace, irritant_id=irritant_id, audience=audience
     )
     links = await services.core.read(moment_links, ws=caller.workspace, irritant_id=irritant_id)
     view = details_modal(
@@ -153,6 +157,7 @@ def _moment(values: dict[str, Any]) -> int | None:
 async def on_details_submitted(
     ack: AsyncAck,
     view: dict[str, Any],
+    client: AsyncWebClient,
     services: SlackServices,
     caller: Caller,
 ) -> None:
@@ -176,6 +181,7 @@ async def on_details_submitted(
                 moment_id=_moment(values),
                 actor_id=caller.user_id,
                 now=caller.now,
+                audience=await irritant_reader(services, client, caller),
             )
         elif metadata.mode == "report" and metadata.channel_id and metadata.message_ts:
             message = ReportedMessage(

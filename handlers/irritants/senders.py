@@ -9,6 +9,8 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channel_locale import channel_locale
+from bot.coalesce import Coalesced
 from bot.i18n import Translator
 from bot.irritants import usecases
 from bot.irritants.outbox import (
@@ -16,12 +18,13 @@ from bot.irritants.outbox import (
     FETCH_MESSAGE,
     MARK_RESOLVED,
     NOTIFY_RESOLVED,
+    UNMARK_RESOLVED,
     IrritantRef,
     ReportConfirmation,
     ResolutionNotice,
 )
 from bot.irritants.rules import Status
-from bot.irritants.usecases import IrritantSnapshot
+from bot.irritants.usecases import IrritantSnapshot, SnapshotRequest
 from bot.tenancy import Workspace
 from handlers.blocks.irritants import confirmation_blocks, resolved_dm_blocks
 from handlers.feature import Sender
@@ -55,21 +58,21 @@ async def _find_message(client: AsyncWebClient, item: IrritantSnapshot) -> dict[
 def build_senders(services: SlackServices) -> list[Sender[Any]]:
     core = services.core
 
+    async def load(requests: list[SnapshotRequest]) -> dict[SnapshotRequest, IrritantSnapshot]:
+        return await core.read(usecases.snapshots, requests=requests)
+
+    # The relay sends a group at once: the group's snapshots are read in one transaction.
+    snapshots = Coalesced(load)
+
     async def snapshot(
         ws: Workspace, irritant_id: int, *, reporters: bool = False, mark: bool = False
     ) -> IrritantSnapshot | None:
-        return await core.read(
-            usecases.snapshot,
-            ws=ws,
-            irritant_id=irritant_id,
-            with_reporters=reporters,
-            with_mark=mark,
-        )
+        return await snapshots.get(SnapshotRequest(ws, irritant_id, reporters, mark))
 
     async def fetch_message(ws: Workspace, payload: IrritantRef) -> None:
         item = await snapshot(ws, payload.irritant_id)
-        if item is None:
-            return
+        if item is None or (item.text_status != "pending" and item.permalink is not None):
+            return  # already fetched (the confirmation may have needed it first)
         client = await services.clients.for_workspace(ws.team_id, ws.enterprise_id)
         text: str | None = None
         author: str | None = None
@@ -102,28 +105,47 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
         item = await snapshot(ws, payload.irritant_id, reporters=True)
         if item is None or not item.reporters:
             return  # taken back before we got to it
+        if item.text_status == "pending":
+            # The thanks quotes the message: fetch it now rather than after.
+            await fetch_message(ws, IrritantRef(irritant_id=payload.irritant_id))
+            item = await snapshot(ws, payload.irritant_id, reporters=True) or item
         client = await services.clients.for_workspace(ws.team_id, ws.enterprise_id)
         _ = await services.translator(client, ws.team_id, payload.user_id)
-        blocks = confirmation_blocks(payload.irritant_id, item.reporters, _)
-        text = _("Captured as an irritant.")
+
+        def blocks(invite: bool = False) -> list[Any]:
+            return confirmation_blocks(
+                payload.irritant_id,
+                item.reporters or 0,
+                payload.channel_id,
+                item.text,
+                _,
+                invite=invite,
+            )
+
+        text = _.ngettext(
+            "Thanks! You reported a message in <#{channel}> as an irritant "
+            "({count} report so far).",
+            "Thanks! You reported a message in <#{channel}> as an irritant "
+            "({count} reports so far).",
+            item.reporters or 0,
+            channel=payload.channel_id,
+        )
         try:
             await client.chat_postEphemeral(
-                channel=payload.channel_id, user=payload.user_id, text=text, blocks=blocks
+                channel=payload.channel_id, user=payload.user_id, text=text, blocks=blocks()
             )
         except SlackApiError as error:
             if _error(error) not in (*UNREADABLE, "user_not_in_channel"):
                 raise
-            # The vote counts; tell the reporter privately why the bot can't answer there.
-            await _direct_message(
-                client,
-                payload.user_id,
-                _(
-                    "Your irritant was counted, but I'm not in <#{channel}> so I can't read the "
-                    "message. Invite me with `/invite @journeybot` to capture its text.",
+            # The vote counts; tell the reporter privately, and why the bot can't read it.
+            invite = _error(error) in UNREADABLE
+            if invite:
+                text += " " + _(
+                    "I'm not in <#{channel}>, so I can't read the message. Invite me with "
+                    "`/invite @journeybot` in the channel to get its text.",
                     channel=payload.channel_id,
-                ),
-                blocks,
-            )
+                )
+            await _direct_message(client, payload.user_id, text, blocks(invite))
 
     async def notify_resolved(ws: Workspace, payload: ResolutionNotice) -> None:
         item = await snapshot(ws, payload.irritant_id)
@@ -156,12 +178,47 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
             except SlackApiError as error:
                 if _error(error) != "already_reacted":  # a redelivery after a crash
                     raise
-        if item.mark in ("reply", "both"):
-            _ = Translator(core.settings.default_locale)
-            await client.chat_postMessage(
+        if item.mark in ("reply", "both") and item.resolution_reply_ts is None:
+            # Posted for everyone in the channel: the channel's language, not one person's.
+            spoken = await core.read(channel_locale, ws=ws, channel_id=item.channel_id)
+            _ = Translator(spoken.locale)
+            posted = await client.chat_postMessage(
                 channel=item.channel_id,
                 thread_ts=item.thread_ts or item.message_ts,
                 text=_(":white_check_mark: Resolved: {note}", note=item.resolution_note or ""),
+            )
+            # Remembered so Reopen can take the reply back.
+            await core.run(
+                usecases.record_resolution_reply,
+                ws=ws,
+                irritant_id=payload.irritant_id,
+                reply_ts=posted.get("ts"),
+            )
+
+    async def unmark_resolved(ws: Workspace, payload: IrritantRef) -> None:
+        """Reopened: the ✅ and the thread reply no longer tell the truth, so they go."""
+        item = await snapshot(ws, payload.irritant_id)
+        if item is None or item.status == Status.resolved:
+            return  # resolved again before we got to it: the mark is right
+        client = await services.clients.for_workspace(ws.team_id, ws.enterprise_id)
+        try:
+            await client.reactions_remove(
+                channel=item.channel_id, timestamp=item.message_ts, name=RESOLVED_EMOJI
+            )
+        except SlackApiError as error:
+            if _error(error) not in ("no_reaction", "message_not_found", *UNREADABLE):
+                raise
+        if item.resolution_reply_ts:
+            try:
+                await client.chat_delete(channel=item.channel_id, ts=item.resolution_reply_ts)
+            except SlackApiError as error:
+                if _error(error) not in ("message_not_found", *UNREADABLE):
+                    raise
+            await core.run(
+                usecases.record_resolution_reply,
+                ws=ws,
+                irritant_id=payload.irritant_id,
+                reply_ts=None,
             )
 
     return [
@@ -169,6 +226,7 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
         Sender(CONFIRM_REPORT, confirm_report),
         Sender(NOTIFY_RESOLVED, notify_resolved),
         Sender(MARK_RESOLVED, mark_resolved),
+        Sender(UNMARK_RESOLVED, unmark_resolved),
     ]
 
 

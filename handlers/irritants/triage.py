@@ -12,14 +12,26 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.i18n import N_, Translator
 from bot.irritants import usecases
+from bot.irritants.labels import category_named
 from bot.irritants.rules import IrritantError
+from bot.membership import Audience
 from bot.tenancy import Workspace
-from handlers.blocks.irritants import ListState, list_blocks, notice_block
+from handlers.blocks.irritants import (
+    Filter,
+    ListState,
+    count_text,
+    empty_text,
+    list_blocks,
+    notice_block,
+)
 from handlers.blocks.modals import resolve_modal
+from handlers.blocks.text import title_words
 from handlers.caller import Caller
 from handlers.commands.journey import CommandCall
+from handlers.envelopes import is_slack_url, response_hosts
 from handlers.forms import answer_submission, text_value
 from handlers.ids import IrritantField
+from handlers.irritants.readers import irritant_reader
 from handlers.slack_services import SlackServices
 
 PAGE_SIZE = 5
@@ -27,7 +39,8 @@ SCOPE_WORDS = {"open": "open", "ouverts": "open", "all": "all", "tous": "all"}
 GONE = N_("This irritant no longer exists.")
 EXPIRED = N_("This form is out of date; close it and open it again.")
 
-Transition = Callable[..., None]  # a use case: (session, *, ws, irritant_id, actor_id, now)
+# A use case (session, *, ws, irritant_id, actor_id, now, audience) -> the message's text.
+Transition = Callable[..., str | None]
 
 
 def parse_list_args(args: list[str]) -> ListState:
@@ -40,26 +53,44 @@ def parse_list_args(args: list[str]) -> ListState:
 
 
 async def render(
-    services: SlackServices, ws: Workspace, state: ListState, _: Translator
+    services: SlackServices,
+    ws: Workspace,
+    state: ListState,
+    _: Translator,
+    audience: Audience,
 ) -> tuple[str, list[Any]]:
+    config = await services.core.read(usecases.workspace_config, ws=ws)
+    category = state.category
+    found = Filter(config.categories)
+    if state.category is not None:
+        category = category_named(state.category, config.categories)
+        if category is None:  # a word that names no category matches nothing: say so
+            found = Filter(config.categories, unknown_category=state.category)
+            blocks = list_blocks([], state=state, total=0, page_size=PAGE_SIZE, found=found, _=_)
+            return empty_text(state, found, "/journey", _), blocks
     page = await services.core.read(
         usecases.list_page,
         ws=ws,
         open_only=state.scope == "open",
-        category=state.category,
+        category=category,
         page=state.page,
         page_size=PAGE_SIZE,
+        audience=audience,
     )
-    shown = ListState(state.scope, state.category, page.number)
-    blocks = list_blocks(page.items, state=shown, total=page.total, page_size=PAGE_SIZE, _=_)
-    fallback = _("{total} irritant(s)", total=page.total)
-    return fallback, blocks
+    shown = ListState(state.scope, category, page.number)
+    blocks = list_blocks(
+        page.items, state=shown, total=page.total, page_size=PAGE_SIZE, found=found, _=_
+    )
+    if not page.items:
+        return empty_text(shown, found, "/journey", _), blocks
+    return count_text(shown, page.total, _), blocks
 
 
 async def irritants_command(call: CommandCall) -> None:
     await call.ack()
+    audience = await irritant_reader(call.services, call.client, call.caller)
     text, blocks = await render(
-        call.services, call.workspace, parse_list_args(call.parsed.args), call.translator
+        call.services, call.workspace, parse_list_args(call.parsed.args), call.translator, audience
     )
     await call.respond(text=text, blocks=blocks, response_type="ephemeral")
 
@@ -71,8 +102,9 @@ async def _show_list(
     state: ListState,
     _: Translator,
     notice: str | None,
+    audience: Audience,
 ) -> None:
-    text, blocks = await render(services, ws, state, _)
+    text, blocks = await render(services, ws, state, _, audience)
     if notice:
         blocks.insert(1, notice_block(notice))
     await respond(text=text, blocks=blocks, replace_original=True)
@@ -81,17 +113,21 @@ async def _show_list(
 async def on_page(
     ack: AsyncAck,
     action: dict[str, Any],
+    client: AsyncWebClient,
     respond: AsyncRespond,
     services: SlackServices,
     caller: Caller,
 ) -> None:
     await ack()
     state, _unused = ListState.decode(str(action.get("value", "")))
-    await _show_list(respond, services, caller.workspace, state, await caller.translator(), None)
+    audience = await irritant_reader(services, client, caller)
+    _ = await caller.translator()
+    await _show_list(respond, services, caller.workspace, state, _, None, audience)
 
 
 async def _transition(
     action: dict[str, Any],
+    client: AsyncWebClient,
     respond: AsyncRespond,
     services: SlackServices,
     caller: Caller,
@@ -99,27 +135,30 @@ async def _transition(
     done: str,
 ) -> None:
     _ = await caller.translator()
+    audience = await irritant_reader(services, client, caller)
     state, irritant_id = ListState.decode(str(action.get("value", "")))
-    notice = _(done, id=irritant_id)
     try:
         if irritant_id is None:
             raise IrritantError(GONE)
-        await services.core.run(
+        text = await services.core.run(
             change,
             ws=caller.workspace,
             irritant_id=irritant_id,
             actor_id=caller.user_id,
             now=caller.now,
+            audience=audience,
         )
+        notice = _(done, title=title_words(text) if text else _("This irritant"))
     except IrritantError as error:
         # Shown in the list itself: the person sees why, next to the item that didn't change.
         notice = _(error.message)
-    await _show_list(respond, services, caller.workspace, state, _, notice)
+    await _show_list(respond, services, caller.workspace, state, _, notice, audience)
 
 
 async def on_acknowledge(
     ack: AsyncAck,
     action: dict[str, Any],
+    client: AsyncWebClient,
     respond: AsyncRespond,
     services: SlackServices,
     caller: Caller,
@@ -127,24 +166,32 @@ async def on_acknowledge(
     await ack()
     await _transition(
         action,
+        client,
         respond,
         services,
         caller,
         usecases.acknowledge,
-        N_("Irritant #{id} acknowledged."),
+        N_("*{title}* is acknowledged."),
     )
 
 
 async def on_reopen(
     ack: AsyncAck,
     action: dict[str, Any],
+    client: AsyncWebClient,
     respond: AsyncRespond,
     services: SlackServices,
     caller: Caller,
 ) -> None:
     await ack()
     await _transition(
-        action, respond, services, caller, usecases.reopen, N_("Irritant #{id} reopened.")
+        action,
+        client,
+        respond,
+        services,
+        caller,
+        usecases.reopen,
+        N_("*{title}* is open again."),
     )
 
 
@@ -167,15 +214,17 @@ async def on_resolve_button(
 ) -> None:
     await ack()
     _ = await caller.translator()
+    audience = await irritant_reader(services, client, caller)
     state, irritant_id = ListState.decode(str(action.get("value", "")))
     try:
         if irritant_id is None:
             raise IrritantError(GONE)
         form = await services.core.read(
-            usecases.resolve_form, ws=caller.workspace, irritant_id=irritant_id
+            usecases.resolve_form, ws=caller.workspace, irritant_id=irritant_id, audience=audience
         )
     except IrritantError as error:
-        await _show_list(respond, services, caller.workspace, state, _, _(error.message))
+        notice = _(error.message)
+        await _show_list(respond, services, caller.workspace, state, _, notice, audience)
         return
     # The response URL comes from this click's signed body, and the seal keeps it so.
     metadata = ResolveMetadata(
@@ -183,8 +232,7 @@ async def on_resolve_button(
     )
     view = resolve_modal(
         private_metadata=services.seal.seal(metadata),
-        excerpt=form.excerpt,
-        reporters=form.reporters,
+        form=form,
         _=_,
     )
     await client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -193,11 +241,13 @@ async def on_resolve_button(
 async def on_resolve_submitted(
     ack: AsyncAck,
     view: dict[str, Any],
+    client: AsyncWebClient,
     services: SlackServices,
     caller: Caller,
 ) -> None:
     metadata = services.seal.open(view.get("private_metadata"), ResolveMetadata)
     errors: dict[str, str]
+    audience = await irritant_reader(services, client, caller)
     if metadata is None:
         errors = {IrritantField.resolution: EXPIRED}
     else:
@@ -208,18 +258,19 @@ async def on_resolve_submitted(
             note=text_value(view["state"]["values"], IrritantField.resolution),
             actor_id=caller.user_id,
             now=caller.now,
+            audience=audience,
         )
     if not await answer_submission(ack, errors, caller):
         return
     services.wake_outbox()
     assert metadata is not None
-    if metadata.response_url:
+    hosts = response_hosts(services.core.settings.slack_api_url)
+    # Sealed from a click the edge checked; checked again, since the URL is what gets posted to.
+    if metadata.response_url and is_slack_url(metadata.response_url, hosts):
         _ = await caller.translator()
         state, _unused = ListState.decode(metadata.list_state)
-        text, blocks = await render(services, caller.workspace, state, _)
-        notice = _(
-            "Irritant #{id} resolved; its reporters are being told.", id=metadata.irritant_id
-        )
+        text, blocks = await render(services, caller.workspace, state, _, audience)
+        notice = _("Resolved: the people who reported it are being told.")
         blocks.insert(1, notice_block(notice))
         await AsyncWebhookClient(metadata.response_url).send(
             text=text, blocks=blocks, replace_original=True

@@ -1,9 +1,10 @@
 """Every table; importing this module registers them all on `Base.metadata`."""
 
 from storage.base import Base
+from storage.models.channel import ChannelMember, ChannelSync, LocaleSetting
 from storage.models.digest import ChannelDigest
 from storage.models.installation import Installation, OAuthState
-from storage.models.irritant import Irritant, IrritantEvent, IrritantVote
+from storage.models.irritant import Irritant, IrritantEvent, IrritantNote, IrritantVote
 from storage.models.journey import (
     JourneyBallot,
     JourneyCard,
@@ -22,11 +23,14 @@ from storage.models.workspace import InboundEvent, WorkspaceSettings
 __all__ = [
     "Base",
     "ChannelDigest",
+    "ChannelMember",
+    "ChannelSync",
     "ClientRequest",
     "InboundEvent",
     "Installation",
     "Irritant",
     "IrritantEvent",
+    "IrritantNote",
     "IrritantVote",
     "JourneyBallot",
     "JourneyCard",
@@ -36,6 +40,7 @@ __all__ = [
     "JourneyMute",
     "JourneyReminder",
     "JourneyVote",
+    "LocaleSetting",
     "MemberProfile",
     "OAuthState",
     "OutboxMessage",

@@ -33,11 +33,12 @@ class Irritant(WorkspaceScoped, Timestamped, Base):
     message_posted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     category: Mapped[str | None] = mapped_column(String(64))
     severity: Mapped[int | None] = mapped_column(Integer)
-    note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[IrritantStatus] = mapped_column(
         enum_column(IrritantStatus, "status"), default=IrritantStatus.new
     )
     resolution_note: Mapped[str | None] = mapped_column(Text)
+    # The bot's reply in the message's thread that marked it resolved; deleted on Reopen.
+    resolution_reply_ts: Mapped[str | None] = mapped_column(String(32))
     status_changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_reported_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # A later issue links irritants to a moment of truth of a journey exercise.
@@ -56,6 +57,20 @@ class IrritantVote(Base):
     user_id: Mapped[str] = mapped_column(String(32))
     via: Mapped[str] = mapped_column(String(100))  # emoji name, or "shortcut"
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class IrritantNote(Base):
+    """One reporter's own note on an irritant; each version is also kept in the history."""
+
+    __tablename__ = "irritant_notes"
+    __table_args__ = (UniqueConstraint("irritant_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    irritant_id: Mapped[int] = mapped_column(ForeignKey("irritants.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class IrritantEvent(Base):

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, and_, bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from storage.models import Irritant, IrritantEvent, IrritantVote
+from storage.models import Irritant, IrritantEvent, IrritantNote, IrritantVote
 from storage.repositories.upsert import insert_ignore, insert_many_ignore
 
 OPEN_STATUSES = ("new", "acknowledged")
@@ -185,6 +185,32 @@ def by_id(
     return session.scalars(statement.execution_options(populate_existing=True)).first()
 
 
+def by_ids(session: Session, *, team_id: str, irritant_ids: list[int]) -> dict[int, Irritant]:
+    """`by_id` for many irritants in one query (the ones that exist)."""
+    if not irritant_ids:
+        return {}
+    statement = select(Irritant).where(
+        Irritant.team_id == team_id, Irritant.id.in_(sorted(set(irritant_ids)))
+    )
+    rows = session.scalars(statement.execution_options(populate_existing=True))
+    return {irritant.id: irritant for irritant in rows}
+
+
+def reporter_counts(session: Session, *, team_id: str, irritant_ids: list[int]) -> dict[int, int]:
+    """How many distinct reporters each irritant has (absent: none)."""
+    if not irritant_ids:
+        return {}
+    statement = (
+        select(IrritantVote.irritant_id, func.count(func.distinct(IrritantVote.user_id)))
+        .where(
+            IrritantVote.team_id == team_id,
+            IrritantVote.irritant_id.in_(sorted(set(irritant_ids))),
+        )
+        .group_by(IrritantVote.irritant_id)
+    )
+    return {irritant_id: count for irritant_id, count in session.execute(statement)}
+
+
 def add_vote(
     session: Session, *, team_id: str, irritant_id: int, user_id: str, via: str, now: datetime
 ) -> bool:
@@ -294,7 +320,9 @@ class RankedPage:
     total: int
 
 
-def _ranked(team_id: str, *, open_only: bool, category: str | None) -> Select[Irritant, int]:
+def _ranked(
+    team_id: str, *, open_only: bool, category: str | None, channels: frozenset[str] | None
+) -> Select[Irritant, int]:
     reporter_count = (
         select(
             IrritantVote.irritant_id.label("irritant_id"),
@@ -314,6 +342,8 @@ def _ranked(team_id: str, *, open_only: bool, category: str | None) -> Select[Ir
         statement = statement.where(Irritant.status.in_(OPEN_STATUSES))
     if category is not None:
         statement = statement.where(func.lower(Irritant.category) == category.lower())
+    if channels is not None:
+        statement = statement.where(Irritant.channel_id.in_(sorted(channels)))
     return statement.order_by(
         count_column.desc(), Irritant.last_reported_at.desc(), Irritant.id.desc()
     )
@@ -327,16 +357,83 @@ def ranked_page(
     category: str | None,
     offset: int,
     limit: int,
+    channels: frozenset[str] | None = None,
 ) -> RankedPage:
-    statement = _ranked(team_id, open_only=open_only, category=category)
+    """`channels`: only irritants from these (None: from every channel)."""
+    statement = _ranked(team_id, open_only=open_only, category=category, channels=channels)
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     rows = session.execute(statement.offset(offset).limit(limit)).all()
     return RankedPage([(row[0], int(row[1])) for row in rows], int(total))
 
 
-def all_for_export(session: Session, *, team_id: str) -> list[Irritant]:
+def all_for_export(
+    session: Session, *, team_id: str, channels: frozenset[str] | None = None
+) -> list[Irritant]:
     statement = select(Irritant).where(Irritant.team_id == team_id).order_by(Irritant.id)
+    if channels is not None:
+        statement = statement.where(Irritant.channel_id.in_(sorted(channels)))
     return list(session.scalars(statement))
+
+
+def channel_ids(session: Session, *, team_id: str) -> list[str]:
+    """Every channel the workspace's irritants come from."""
+    statement = select(Irritant.channel_id).where(Irritant.team_id == team_id).distinct()
+    return sorted(session.scalars(statement))
+
+
+def note_of(session: Session, *, team_id: str, irritant_id: int, user_id: str) -> str | None:
+    statement = select(IrritantNote.note).where(
+        IrritantNote.team_id == team_id,
+        IrritantNote.irritant_id == irritant_id,
+        IrritantNote.user_id == user_id,
+    )
+    return session.scalars(statement).first()
+
+
+def set_note(
+    session: Session,
+    *,
+    team_id: str,
+    irritant_id: int,
+    user_id: str,
+    note: str | None,
+    now: datetime,
+) -> bool:
+    """Write (or, with None, delete) one person's note; True when it changed."""
+    if note_of(session, team_id=team_id, irritant_id=irritant_id, user_id=user_id) == note:
+        return False
+    session.execute(
+        delete(IrritantNote).where(
+            IrritantNote.team_id == team_id,
+            IrritantNote.irritant_id == irritant_id,
+            IrritantNote.user_id == user_id,
+        )
+    )
+    if note is not None:
+        session.add(
+            IrritantNote(
+                team_id=team_id, irritant_id=irritant_id, user_id=user_id, note=note, updated_at=now
+            )
+        )
+        session.flush()
+    return True
+
+
+def notes_for(
+    session: Session, *, team_id: str, irritant_ids: list[int]
+) -> dict[int, list[IrritantNote]]:
+    """Every person's current note per irritant, oldest first."""
+    result: dict[int, list[IrritantNote]] = {irritant_id: [] for irritant_id in irritant_ids}
+    if not irritant_ids:
+        return result
+    statement = (
+        select(IrritantNote)
+        .where(IrritantNote.team_id == team_id, IrritantNote.irritant_id.in_(irritant_ids))
+        .order_by(IrritantNote.updated_at, IrritantNote.id)
+    )
+    for row in session.scalars(statement):
+        result[row.irritant_id].append(row)
+    return result
 
 
 def redact_older_than(

@@ -69,6 +69,9 @@ def journeybot_process(env: dict[str, str], tmp_path: Path) -> Iterator[BotProce
         "HOST": "127.0.0.1",
         "LOG_LEVEL": "INFO",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.db'}",
+        # The most the setting allows: these runs are not about the write bound, and a busy
+        # machine must not turn their events into 503s.
+        "EVENT_WRITE_TIMEOUT": "2.5",
         **env,
     }
     log_path = tmp_path / "journeybot.log"

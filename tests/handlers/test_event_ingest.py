@@ -85,7 +85,7 @@ def test_a_click_naming_another_team_is_served_as_our_workspace(slack: Slack) ->
     assert status == 200
     posted = [c for c in slack.standin.wait_for("response_url") if c.url == response_url]
     assert posted, "the list was not shown"
-    assert "1 irritant" in posted[-1].args["text"]
+    assert "1 open irritant" in posted[-1].args["text"]
 
 
 # -- a stalled database ------------------------------------------------------------------

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from storage.models import Irritant, IrritantVote, OutboxMessage
+from storage.models import Irritant, IrritantEvent, IrritantVote, OutboxMessage
+from storage.repositories import irritants as repo
 from tests.handlers.conftest import ANNA, BOT_USER, BRUNO, CHLOE, CLIENTS, PRIVATE, TEAM, Slack
 from tests.handlers.payloads import (
     block_action,
@@ -20,6 +21,11 @@ from tests.handlers.payloads import (
     submit_view,
     text_input,
 )
+
+
+def _note(slack: Slack, irritant_id: int, user: str) -> str | None:
+    with slack.runtime.session_factory() as session:
+        return repo.note_of(session, team_id=TEAM, irritant_id=irritant_id, user_id=user)
 
 
 def _irritants(slack: Slack) -> list[Irritant]:
@@ -190,7 +196,8 @@ def test_message_shortcut_reports_with_details(slack: Slack) -> None:
     assert status == 200
     assert ack.get("response_action") is None
     [irritant] = _irritants(slack)
-    assert (irritant.category, irritant.severity, irritant.note) == ("delay", 3, "Third reminder")
+    assert (irritant.category, irritant.severity) == ("delay", 3)
+    assert _note(slack, irritant.id, ANNA) == "Third reminder"
     assert irritant.message_text == "Still no answer"
     assert _votes(slack) == 1
 
@@ -244,3 +251,35 @@ def test_details_of_an_irritant_that_is_gone_says_so_privately(slack: Slack) -> 
     assert posted.args["text"] == "This irritant no longer exists."
     assert posted.args["response_type"] == "ephemeral"
     assert slack.standin.calls("views.open") == []
+
+
+def test_each_reporter_s_note_is_their_own_and_every_version_is_kept(slack: Slack) -> None:
+    ts = _client_message(slack)
+    for user, note in ((ANNA, "Third reminder"), (BRUNO, "Il menace de partir")):
+        message_shortcut(slack, user=user, ts=ts, text="Still no answer", author=CHLOE)
+        opened = slack.standin.wait_for("views.open")[-1]
+        view = opened.args["view"]
+        view = view if isinstance(view, dict) else json.loads(view)
+        # The next reporter never sees the previous one's note.
+        assert "Third reminder" not in json.dumps(view)
+        submit_view(slack, view, {"note": text_input(note)}, user=user)
+    [irritant] = _irritants(slack)
+    assert _note(slack, irritant.id, ANNA) == "Third reminder"
+    assert _note(slack, irritant.id, BRUNO) == "Il menace de partir"
+    block_action(slack, user=ANNA, action_id="irritant-details", value=str(irritant.id))
+    view = slack.standin.wait_for("views.open")[-1].args["view"]
+    view = view if isinstance(view, dict) else json.loads(view)
+    assert "Third reminder" in json.dumps(view)
+    assert "Il menace" not in json.dumps(view)
+    submit_view(slack, view, {"note": text_input("Fourth reminder")}, user=ANNA)
+    with slack.runtime.session_factory() as session:
+        notes = [
+            row.note
+            for row in session.scalars(
+                select(IrritantEvent)
+                .where(IrritantEvent.kind == "details")
+                .order_by(IrritantEvent.id)
+            )
+        ]
+    assert notes == ["Third reminder", "Il menace de partir", "Fourth reminder"]
+    assert _note(slack, irritant.id, ANNA) == "Fourth reminder"

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from handlers.features import feature_set
 from storage.models import Irritant
+from storage.repositories import irritants as repo
 from tests.conftest import BOT_TOKEN
 from tests.handlers.conftest import ANNA, BOT_USER, BRUNO, CHLOE, CLIENTS, TEAM, Slack
 from tests.handlers.payloads import (
@@ -51,7 +52,8 @@ def test_add_details_button_opens_the_modal_and_saves(slack: Slack) -> None:
     with slack.runtime.session_factory() as session:
         irritant = session.get(Irritant, irritant_id)
         assert irritant is not None
-        assert (irritant.category, irritant.severity, irritant.note) == ("billing", 2, "angry")
+        assert (irritant.category, irritant.severity) == ("billing", 2)
+        assert repo.note_of(session, team_id=TEAM, irritant_id=irritant_id, user_id=ANNA) == "angry"
 
 
 def test_undo_takes_the_report_back(slack: Slack) -> None:

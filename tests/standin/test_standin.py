@@ -75,7 +75,7 @@ def modal(*blocks: dict[str, Any], submit: bool = True) -> dict[str, Any]:
 
 def refusal(call: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
     """The body of the SlackApiError the call raises."""
-    with pytest.raises(SlackApiError) as raised:
+    with pytest.raises(SlackApiError, match="The request to the Slack API failed") as raised:
         call(*args, **kwargs)
     return dict(raised.value.response.data)
 
@@ -266,7 +266,7 @@ def test_429_with_retry_after_is_retried_by_slack_sdk(
     standin: SlackStandIn, client: WebClient
 ) -> None:
     standin.inject("chat.postMessage", status=429, retry_after=1)
-    with pytest.raises(SlackApiError) as raised:
+    with pytest.raises(SlackApiError, match="'error': 'ratelimited'") as raised:
         client.chat_postMessage(channel=GENERAL, text="x")
     assert raised.value.response.status_code == 429
     assert raised.value.response.headers["Retry-After"] == "1"
@@ -363,9 +363,9 @@ def test_tokens_and_methods_are_checked(standin: SlackStandIn, client: WebClient
 def test_wait_for_times_out_with_a_listing(standin: SlackStandIn, client: WebClient) -> None:
     client.auth_test()
     standin.inject("chat.postMessage", error="ratelimited")
-    with pytest.raises(SlackApiError):
+    with pytest.raises(SlackApiError, match="'error': 'ratelimited'"):
         client.chat_postMessage(channel=GENERAL, text="x")
-    with pytest.raises(AssertionError) as raised:
+    with pytest.raises(AssertionError, match="got 0; the stand-in received:") as raised:
         standin.wait_for("chat.postMessage", predicate=lambda call: call.ok, timeout=0.2)
     assert "got 0; the stand-in received:" in str(raised.value)
     assert "  auth.test -> HTTP 200 ok\n" in str(raised.value)

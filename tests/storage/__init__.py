@@ -81,6 +81,15 @@ def irritant(runtime: Core, irritant_id: int, ws: Workspace = T1) -> Irritant:
     return found
 
 
+def note_of(
+    runtime: Core, irritant_id: int, user: str = "U0ANNA", ws: Workspace = T1
+) -> str | None:
+    return read(
+        runtime,
+        lambda s: repo.note_of(s, team_id=ws.team_id, irritant_id=irritant_id, user_id=user),
+    )
+
+
 def reporters(runtime: Core, irritant_id: int, ws: Workspace = T1) -> list[str]:
     return read(runtime, lambda s: repo.reporters(s, team_id=ws.team_id, irritant_id=irritant_id))
 

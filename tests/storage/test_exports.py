@@ -15,13 +15,16 @@ from bot.core import Core
 from bot.irritants import exports
 from bot.irritants import rules as irritants
 from bot.irritants.rules import Details
+from bot.membership import everyone
 from tests.storage import CHANNEL, T1, report
 
 PERMALINK = "https://acme.slack.com/archives/C0CLIENTS/p1700000000000100"
 
 
 def _export(runtime: Core, fmt: str) -> exports.Export:
-    return runtime.in_transaction(exports.export_irritants, ws=T1, fmt=fmt, now=runtime.clock.now())
+    return runtime.in_transaction(
+        exports.export_irritants, ws=T1, fmt=fmt, now=runtime.clock.now(), audience=everyone()
+    )
 
 
 def _csv_rows(content: bytes) -> list[list[str]]:
@@ -152,7 +155,7 @@ def test_json_follows_the_documented_schema(
 ) -> None:
     document = json.loads(_export(runtime, "json").content)
 
-    assert document["schema"] == "journeybot.irritants.v1"
+    assert document["schema"] == "journeybot.irritants.v2"
     assert document["team_id"] == T1.team_id
     assert document["exported_at"] == _iso(clock.now())
     first, second = document["irritants"]
@@ -185,7 +188,7 @@ def test_json_follows_the_documented_schema(
     )
     documented = {
         "id", "channel_id", "message_ts", "permalink", "text", "text_status", "author_id",
-        "reporters", "reporter_count", "category", "severity", "note", "status",
+        "reporters", "reporter_count", "category", "severity", "notes", "status",
         "resolution_note", "created_at", "status_changed_at", "acknowledged_at",
         "resolved_at", "withdrawn_at", "history",
     }  # fmt: skip

@@ -143,3 +143,28 @@ def test_the_schema_at_head_is_what_the_models_declare(fresh: Engine) -> None:
         differences = compare_metadata(context, Base.metadata)
 
     assert differences == []
+
+
+def test_an_irritant_s_single_note_becomes_its_author_s_own_note(fresh: Engine) -> None:
+    _populate_at_0002(fresh)
+    upgrade(fresh, "0003")
+    with fresh.begin() as connection:
+        connection.execute(text("UPDATE irritants SET note = 'late again' WHERE id = 1"))
+        connection.execute(text("UPDATE irritant_events SET actor_id = 'U0ANNA' WHERE id = 3"))
+        connection.execute(
+            text(
+                "INSERT INTO irritant_votes (id, team_id, irritant_id, user_id, via, created_at) "
+                "VALUES (1, :team, 2, 'U0BRUNO', 'rage', :now)"
+            ),
+            {"team": T, "now": NOW},
+        )
+        connection.execute(text("UPDATE irritants SET note = 'no reply' WHERE id = 2"))
+
+    upgrade(fresh)
+
+    with fresh.connect() as connection:
+        rows = connection.execute(
+            text("SELECT irritant_id, user_id, note FROM irritant_notes ORDER BY irritant_id")
+        ).all()
+    # The person who last saved details wrote it; without one, the first reporter did.
+    assert [tuple(row) for row in rows] == [(1, "U0ANNA", "late again"), (2, "U0BRUNO", "no reply")]

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot import channel_locale, membership
 from bot.clock import FrozenClock
 from bot.core import Core
 from bot.irritants import config as workspace_settings
@@ -21,6 +22,7 @@ from bot.journeys import contribute
 from bot.journeys import rules as journey_rules
 from bot.journeys import usecases as journey_usecases
 from bot.journeys.rules import JourneyError, NewExercise
+from bot.membership import everyone
 from bot.tenancy import Workspace
 from handlers.features import feature_set
 from storage.enums import JourneyPhase, PromiseKind, RequestStatus
@@ -42,7 +44,9 @@ Snapshot = list[tuple[Any, ...]]
 def _populate(runtime: Core, ws: Workspace, text: str) -> int:
     """Rows for `ws` in every tenant table, on the same channel and message ids as the other."""
     now = runtime.clock.now()
-    result = report(runtime, ws=ws, user="U0ANNA", text=text, details=Details("delay", 2, None))
+    result = report(
+        runtime, ws=ws, user="U0ANNA", text=text, details=Details("delay", 2, f"note of {text}")
+    )
     report(runtime, ws=ws, user="U0BRUNO", emoji="rage")
     report(runtime, ws=ws, ts="2.0", user="U0ANNA")
     runtime.in_transaction(
@@ -119,6 +123,18 @@ def _populate(runtime: Core, ws: Workspace, text: str) -> int:
 
     runtime.in_transaction(promise_and_profile)
     _journey(runtime, ws)
+    runtime.in_transaction(
+        membership.record_members, ws=ws, channel_id="C0SAME", user_ids=["U0ANNA"], now=now
+    )
+    runtime.in_transaction(
+        channel_locale.save_channel_locale,
+        ws=ws,
+        channel_id="C0SAME",
+        locale="fr",
+        time_zone="Europe/Paris",
+        actor_id="U0ANNA",
+        now=now,
+    )
     return result.irritant_id
 
 
@@ -213,7 +229,7 @@ def test_another_workspace_cannot_touch_an_exercise_by_id(
         ),
     ]
     for attempt in attempts:
-        with pytest.raises(JourneyError):
+        with pytest.raises(JourneyError, match="This exercise no longer exists"):
             attempt()
     assert runtime.in_transaction(journey_usecases.exercise, ws=T2, exercise_id=exercise_id) is None
     assert _snapshot(runtime, T1.team_id) == before
@@ -265,7 +281,7 @@ def test_another_workspace_cannot_touch_an_irritant_by_id(
 ) -> None:
     before = _snapshot(runtime, T1.team_id)
 
-    with pytest.raises(IrritantError):
+    with pytest.raises(IrritantError, match="This irritant no longer exists"):
         _attempts(runtime, tenants["t1"])[index]()
 
     assert _snapshot(runtime, T1.team_id) == before
@@ -319,11 +335,15 @@ def test_lists_exports_and_lookups_show_only_the_workspace(
     assert all(row.team_id == T2.team_id for row, _count in page.irritants)
 
     document = json.loads(
-        runtime.in_transaction(exports.export_irritants, ws=T2, fmt="json", now=clock.now()).content
+        runtime.in_transaction(
+            exports.export_irritants, ws=T2, fmt="json", now=clock.now(), audience=everyone()
+        ).content
     )
     assert {record["id"] for record in document["irritants"]}.isdisjoint(t1_ids)
     for fmt in exports.FORMATS:
-        content = runtime.in_transaction(exports.export_irritants, ws=T2, fmt=fmt, now=clock.now())
+        content = runtime.in_transaction(
+            exports.export_irritants, ws=T2, fmt=fmt, now=clock.now(), audience=everyone()
+        )
         assert b"secret of T1" not in content.content
 
     ids = sorted(t1_ids)

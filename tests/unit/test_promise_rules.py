@@ -117,9 +117,9 @@ def test_the_one_liner_without_a_known_time_zone_uses_utc() -> None:
 
 
 def test_the_one_liner_names_people_or_one_group() -> None:
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError, match="Name either people or one user group"):
         from_one_liner(parse_watch("4h team <@U1> <!subteam^S1>"), timezone=None)
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError, match="Name one user group for the team, not several"):
         from_one_liner(parse_watch("4h team <!subteam^S1> <!subteam^S2>"), timezone=None)
 
 

@@ -1,0 +1,101 @@
+"""The reader's audience (bot/membership.py), with the Slack half: admin flags from the cached
+`users.info`, member lists from `conversations.members`, and the member events."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import membership
+from bot.membership import Audience
+from bot.tenancy import Workspace
+from handlers.caller import Caller
+from handlers.slack_services import SlackServices
+
+log = logging.getLogger(__name__)
+# Slack won't list the members: the bot left or was never let in. Nobody but admins sees it.
+UNLISTABLE = ("channel_not_found", "not_in_channel", "missing_scope", "is_archived")
+MEMBERS_PAGE = 1000
+
+
+async def channel_members(client: AsyncWebClient, channel_id: str) -> list[str]:
+    members: list[str] = []
+    cursor: str | None = None
+    while True:
+        arguments: dict[str, Any] = {"channel": channel_id, "limit": MEMBERS_PAGE}
+        if cursor:
+            arguments["cursor"] = cursor
+        response = await client.conversations_members(**arguments)
+        members.extend(str(member) for member in response.get("members") or [])
+        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            return members
+
+
+async def audience_for(
+    services: SlackServices,
+    client: AsyncWebClient,
+    caller: Caller,
+    channel_ids: Iterable[str],
+    user_id: str | None = None,
+) -> Audience:
+    """Who `user_id` (the caller by default) is as a reader of content from `channel_ids`."""
+    core, ws = services.core, caller.workspace
+    reader = user_id or caller.user_id
+    if await services.locales.is_admin(client, ws.team_id, reader):
+        return Audience(user_id=reader, sees_all=True)
+    stale = await core.read(
+        membership.channels_to_refresh, ws=ws, channel_ids=list(channel_ids), now=caller.now
+    )
+    for channel_id in stale:
+        await refresh_channel(services, client, ws, channel_id, caller)
+    return await core.read(membership.audience, ws=ws, user_id=reader, is_admin=False)
+
+
+async def refresh_channel(
+    services: SlackServices, client: AsyncWebClient, ws: Workspace, channel_id: str, caller: Caller
+) -> None:
+    try:
+        members = await channel_members(client, channel_id)
+    except SlackApiError as error:
+        reason = str(error.response.get("error", "")) if error.response is not None else ""
+        if reason not in UNLISTABLE:
+            raise
+        log.info("members of %s unavailable: %s", channel_id, reason)
+        members = []
+    await services.core.run(
+        membership.record_members, ws=ws, channel_id=channel_id, user_ids=members, now=caller.now
+    )
+
+
+def _member_event(event: dict[str, Any]) -> tuple[str, str] | None:
+    channel, user = event.get("channel"), event.get("user")
+    if isinstance(channel, str) and channel and isinstance(user, str) and user:
+        return channel, user
+    return None
+
+
+async def on_member_joined(event: dict[str, Any], services: SlackServices, caller: Caller) -> None:
+    parsed = _member_event(event)
+    if parsed is not None:
+        await services.core.run(
+            membership.member_joined, ws=caller.workspace, channel_id=parsed[0], user_id=parsed[1]
+        )
+
+
+async def on_member_left(event: dict[str, Any], services: SlackServices, caller: Caller) -> None:
+    parsed = _member_event(event)
+    if parsed is not None:
+        await services.core.run(
+            membership.member_left, ws=caller.workspace, channel_id=parsed[0], user_id=parsed[1]
+        )
+
+
+def register(app: AsyncApp) -> None:
+    app.event("member_joined_channel")(on_member_joined)
+    app.event("member_left_channel")(on_member_left)
