@@ -6,10 +6,12 @@ alternating rounds so machine noise hits both alike. Prints throughput, p50 and 
 and the journeybot/bare ratios. Usage:
 
     python bench/ack.py [--requests 2000] [--concurrency 20] [--rounds 3]
-                        [--kinds command,event,reaction] [--database sqlite|postgresql://…]
+                        [--kinds command,event,reaction,request] [--database sqlite|postgresql://…]
 
 `reaction` events (`rage` on 1,000 messages by 40 users) are irritant reports: journeybot
-stores each durably (group commit) before its 200. With `--database postgresql://…` a
+stores each durably (group commit) before its 200. `request` events are client messages in a
+watched channel (500 clients of a partner's workspace): journeybot records each request (or
+the same request's next message) durably before its 200. With `--database postgresql://…` a
 throw-away database is created there, migrated, used by journeybot, and dropped.
 """
 
@@ -123,6 +125,56 @@ def event_body(index: int) -> str:
     )
 
 
+WATCHED = "C0WATCH"
+
+
+def request_body(index: int) -> str:
+    """A client's message in the watched channel: a request, or more of the same request."""
+    event = {
+        "type": "message",
+        "channel": WATCHED,
+        "user": f"UCLIENT{index % 500:04d}",
+        "user_team": "T0PARTNER",
+        "text": f"client request {index}",
+        "ts": f"1700000000.{index:06d}",
+        "event_ts": f"1700000000.{index:06d}",
+        "channel_type": "channel",
+    }
+    body = json.loads(event_body(index))
+    body["event"] = event
+    return json.dumps(body)
+
+
+def watch_channel(database_url: str) -> None:
+    """The watched channel's promise, written straight into journeybot's database."""
+    from datetime import UTC, datetime
+
+    from storage.db import make_engine, make_session_factory
+    from storage.enums import PromiseKind, WatchTeam
+    from storage.repositories.promises import Terms, add_promise
+
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            add_promise(
+                session,
+                team_id=TEAM,
+                enterprise_id=None,
+                channel_id=WATCHED,
+                kind=PromiseKind.response_time,
+                created_by=USERS[0],
+                terms=Terms(
+                    text="We acknowledge every request within 4h",
+                    window_seconds=4 * 3600,
+                    team_kind=WatchTeam.named_users,
+                    team_user_ids=(USERS[0], USERS[1]),
+                ),
+                now=datetime.now(UTC),
+            )
+    finally:
+        engine.dispose()
+
+
 REACTION_USERS = [f"UFIELD{index:04d}" for index in range(40)]
 MESSAGES = 1000
 
@@ -159,7 +211,12 @@ def reaction_body(index: int) -> str:
     )
 
 
-BODIES = {"command": command_body, "event": event_body, "reaction": reaction_body}
+BODIES = {
+    "command": command_body,
+    "event": event_body,
+    "reaction": reaction_body,
+    "request": request_body,
+}
 
 
 async def fire(
@@ -304,11 +361,14 @@ def main() -> None:
             database_url = stack.enter_context(scratch_database(Path(tmp)))
         RESPONSE_URL["url"] = f"{standin.base_url}/hooks/unused"
         populate(standin)
+        standin.add_channel(TEAM, WATCHED, name="watched", members=["UBENCHBOT", *USERS])
         workdir = Path(tmp)
         servers = {
             name: start(name, standin.api_url, workdir, database_url)
             for name in ("bare", "journeybot")
         }
+        if "request" in kinds:
+            watch_channel(database_url or f"sqlite:///{workdir / 'journeybot.db'}")
         results: dict[tuple[str, str], list[Result]] = {}
         drains: dict[tuple[str, str], list[float]] = {}
         try:

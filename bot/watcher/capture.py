@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.events import Delivery, MessageEvent, ReactionEvent
+from bot.events import Delivery, MessageEvent, ReactionEvent, claim_all
 from bot.tenancy import Workspace
 from bot.watcher import rules, watches
 from bot.watcher.rules import (
@@ -72,11 +72,51 @@ def _might_matter(event: MessageEvent) -> bool:
     )
 
 
+class _Latest:
+    """Each requester's latest request in a channel: read for the whole batch in one query per
+    channel, then kept current as the batch's decisions are written (a batch may hold the
+    same client's second message)."""
+
+    def __init__(self, session: Session, ws: Workspace) -> None:
+        self._session, self._ws = session, ws
+        self._rows: dict[tuple[str, str], ClientRequest | None] = {}
+        self._new: dict[tuple[str, str], str] = {}  # written this batch: its ts
+
+    def prefetch(self, channel_id: str, requesters: list[str]) -> None:
+        wanted = [r for r in dict.fromkeys(requesters) if (channel_id, r) not in self._rows]
+        found = repo.latest_of_many(
+            self._session, team_id=self._ws.team_id, channel_id=channel_id, requesters=wanted
+        )
+        for requester in wanted:
+            self._rows[(channel_id, requester)] = found.get(requester)
+
+    def get(self, channel_id: str, requester: str) -> ClientRequest | None:
+        key = (channel_id, requester)
+        if key in self._new:
+            self._rows[key] = repo.by_ts(
+                self._session,
+                team_id=self._ws.team_id,
+                channel_id=channel_id,
+                ts=self._new.pop(key),
+            )
+        if key not in self._rows:
+            self.prefetch(channel_id, [requester])
+        return self._rows[key]
+
+    def created(self, channel_id: str, requester: str, ts: str) -> None:
+        self._new[(channel_id, requester)] = ts
+
+
 def on_message(
     session: Session, *, ws: Workspace, deliveries: Sequence[Delivery[MessageEvent]], now: datetime
 ) -> bool:
-    """Messages in watched channels become requests, follow-ups or acknowledgements."""
+    """Messages in watched channels become requests, follow-ups or acknowledgements.
+
+    A batch is read with few statements: the watch once per channel, the clients' latest
+    requests once per channel, and the top-level client messages claimed in one statement.
+    """
     found = _Watches(session, ws, now)
+    ours: list[tuple[Delivery[MessageEvent], Watch]] = []
     for delivery in deliveries:
         event = delivery.event
         if not _might_matter(event):
@@ -84,7 +124,22 @@ def on_message(
         watch = found.of(event.channel_id)
         if watch is None:
             continue
-        decision = _read(session, ws, watch, event, now)
+        top_level = event.subtype != "message_deleted" and event.thread_ts in (None, event.ts)
+        if top_level and watch.terms.is_team(str(event.user_id), event.user_team):
+            continue  # the team's own message: nothing to read or write
+        ours.append((delivery, watch))
+    if not ours:
+        return False
+    clients = [d for d, _watch in ours if _is_client_message(d.event)]
+    claim_all(session, ws, [d.ticket for d in clients], now)
+    latest = _Latest(session, ws)
+    for channel_id in dict.fromkeys(d.event.channel_id for d in clients):
+        latest.prefetch(
+            channel_id, [str(d.event.user_id) for d in clients if d.event.channel_id == channel_id]
+        )
+    for delivery, watch in ours:
+        event = delivery.event
+        decision, request = _read(session, ws, watch, event, now, latest)
         if isinstance(decision, rules.Ignore):
             continue
         if not delivery.ticket.claim():
@@ -97,17 +152,30 @@ def on_message(
             decision=decision,
             text=event.text,
             now=now,
+            request=request,
         )
+        if isinstance(decision, NewRequest):
+            latest.created(event.channel_id, decision.requester, decision.ts)
     return False
 
 
+def _is_client_message(event: MessageEvent) -> bool:
+    return event.subtype != "message_deleted" and event.thread_ts in (None, event.ts)
+
+
 def _read(
-    session: Session, ws: Workspace, watch: Watch, event: MessageEvent, now: datetime
-) -> Decision:
+    session: Session,
+    ws: Workspace,
+    watch: Watch,
+    event: MessageEvent,
+    now: datetime,
+    latest: _Latest,
+) -> tuple[Decision, ClientRequest | None]:
+    """The decision, and the stored request it is about when the read found it."""
     if event.subtype == "message_deleted":
         deleted = str(event.deleted_ts)
         request = repo.by_ts(session, team_id=ws.team_id, channel_id=event.channel_id, ts=deleted)
-        return rules.read_deletion(deleted_ts=deleted, request=state_of(request))
+        return rules.read_deletion(deleted_ts=deleted, request=state_of(request)), request
     posted = Posted(
         ts=event.ts,
         # When we received it, not its `ts`: the clock every rule reads is the injected one,
@@ -119,18 +187,17 @@ def _read(
         bot_id=event.bot_id,
         user_team=event.user_team,
     )
-    latest = thread = None
+    mine = thread = None
     if posted.in_thread:
         thread = repo.by_ts(
             session, team_id=ws.team_id, channel_id=event.channel_id, ts=str(event.thread_ts)
         )
     elif event.user_id:
-        latest = repo.latest_of(
-            session, team_id=ws.team_id, channel_id=event.channel_id, requester=event.user_id
-        )
-    return rules.read_message(
-        posted, watch.terms, latest_of_author=state_of(latest), thread_request=state_of(thread)
+        mine = latest.get(event.channel_id, event.user_id)
+    decision = rules.read_message(
+        posted, watch.terms, latest_of_author=state_of(mine), thread_request=state_of(thread)
     )
+    return decision, thread if posted.in_thread else mine
 
 
 def apply(
@@ -142,8 +209,12 @@ def apply(
     decision: Decision,
     now: datetime,
     text: str | None = None,
+    request: ClientRequest | None = None,
 ) -> ClientRequest | None:
-    """Write what a decision means; returns the request it touched, if any."""
+    """Write what a decision means; returns the request it touched, if any.
+
+    `request` is the stored request the decision is about, when the caller already holds it.
+    """
     if isinstance(decision, NewRequest):
         times = deadlines(decision.at, watch.terms)
         repo.add(
@@ -172,13 +243,15 @@ def apply(
     if isinstance(decision, rules.Ignore):
         return None
     ts = decision.request_ts
-    request = repo.by_ts(session, team_id=ws.team_id, channel_id=channel_id, ts=ts, lock=True)
+    if request is None or request.ts != ts:
+        request = repo.by_ts(session, team_id=ws.team_id, channel_id=channel_id, ts=ts, lock=True)
     if request is None:
         return None
     if isinstance(decision, SameRequest):
         request.last_message_at = max(request.last_message_at, decision.at)
     elif isinstance(decision, FollowUp):
-        request.follow_ups += 1
+        # Counted in SQL: two replicas writing follow-ups of one request both count.
+        request.follow_ups = ClientRequest.follow_ups + 1
         request.last_message_at = max(request.last_message_at, decision.at)
     elif isinstance(decision, Acknowledge):
         if request.status != RequestStatus.open:

@@ -51,6 +51,7 @@ from handlers.watcher.pacing import ChannelPacer
 
 log = logging.getLogger(__name__)
 LOOK_BACK = 200  # messages read to find an alert already posted
+CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 
 
 def _error(error: SlackApiError) -> str:
@@ -165,23 +166,45 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
         thread_ts = request.ts if in_thread else None
         noticed = request.escalated_at if payload.action == "escalate" else request.nudged_at
         oldest = f"{(noticed or request.created_at).timestamp() - 60:.6f}"
-        if await _already_posted(client, channel, thread_ts, request.id, payload.action, oldest):
-            log.info("request %s: %s already posted", request.id, payload.action)
-            return
-        now = core.clock.now()
-        mentions = await mentions_for(client, ws, alert, payload.turn, now)
-        text, blocks = alert_blocks(alert, payload.action, mentions, now, team_voice())
-        await pacer.post(
-            channel,
-            lambda: client.chat_postMessage(
-                channel=channel,
-                thread_ts=thread_ts,
-                text=text,
-                blocks=blocks,
-                metadata=alert_metadata(request.id, payload.action),
-                unfurl_links=False,
-            ),
+        try:
+            if await _already_posted(
+                client, channel, thread_ts, request.id, payload.action, oldest
+            ):
+                log.info("request %s: %s already posted", request.id, payload.action)
+                return
+            now = core.clock.now()
+            mentions = await mentions_for(client, ws, alert, payload.turn, now)
+            text, blocks = alert_blocks(alert, payload.action, mentions, now, team_voice())
+            await pacer.post(
+                channel,
+                lambda: client.chat_postMessage(
+                    channel=channel,
+                    thread_ts=thread_ts,
+                    text=text,
+                    blocks=blocks,
+                    metadata=alert_metadata(request.id, payload.action),
+                    unfurl_links=False,
+                ),
+            )
+        except SlackApiError as error:
+            if _error(error) not in CANNOT_POST:
+                raise
+            # Retrying would fail the same way: the watch's owner is the one who can fix it.
+            log.info("request %s: can't post in %s (%s)", request.id, channel, _error(error))
+            await tell_owner_cannot_post(client, ws, alert, channel)
+
+    async def tell_owner_cannot_post(
+        client: AsyncWebClient, ws: Workspace, alert: AlertView, channel: str
+    ) -> None:
+        _ = await services.translator(client, ws.team_id, alert.owner)
+        text = _(
+            ":warning: A request in <#{watched}> needs someone, but I can't post in <#{channel}>."
+            " Invite me there with `/invite @journeybot` so the reminders reach the team.",
+            watched=alert.request.channel,
+            channel=channel,
         )
+        opened = await client.conversations_open(users=alert.owner)
+        await client.chat_postMessage(channel=opened["channel"]["id"], text=text)
 
     async def notify_owner(ws: Workspace, payload: OwnerNotice) -> None:
         alert = await core.read(usecases.alert_view, ws=ws, request_id=payload.request_id)

@@ -379,3 +379,22 @@ def test_a_button_naming_a_request_of_another_channel_changes_nothing(
     )
     assert status == 200
     assert stored(slack)[0].status == RequestStatus.open
+
+
+def test_when_the_bot_cannot_post_in_the_team_channel_the_owner_is_told(
+    slack: Slack, watched: WatchChannel
+) -> None:
+    # The team channel exists but the bot is not in it.
+    slack.standin.add_channel(TEAM, TEAM_CHANNEL, name="support-team", members=[ANNA, BRUNO])
+    watched(alert_channel_id=TEAM_CHANNEL)
+    client_writes(slack)
+    tick(slack, 3 * HOUR)
+    assert alert_posts(slack) == []
+    dms = [
+        call
+        for call in slack.standin.calls("chat.postMessage")
+        if call.ok and call.args["channel"].startswith("D")
+    ]
+    [dm] = dms
+    assert TEAM_CHANNEL in dm.args["text"]
+    assert "/invite" in dm.args["text"]
