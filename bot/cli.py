@@ -85,7 +85,18 @@ def _database_command(command: str) -> int:
     if settings.token_encryption_key is None:
         print("journeybot: configuration error: TOKEN_ENCRYPTION_KEY is not set", file=sys.stderr)
         return 2
-    count = rotate_stored_tokens(settings)
+    from storage.crypto import TokenCipherError
+
+    try:
+        count = rotate_stored_tokens(settings)
+    except (TokenCipherError, ValueError) as error:
+        # Nothing was changed (one transaction); the message names no key.
+        print(
+            f"journeybot: cannot rotate: {error}; TOKEN_ENCRYPTION_KEY must list the new key "
+            "first and, after it, the key the tokens are stored under",
+            file=sys.stderr,
+        )
+        return 2
     print(f"journeybot: re-encrypted {count} installation(s)")
     return 0
 

@@ -49,6 +49,9 @@ class MessageEvent:
     user_id: str | None
     thread_ts: str | None
     deleted_ts: str | None  # for subtype message_deleted
+    text: str | None = None
+    bot_id: str | None = None  # set on messages posted by an app
+    user_team: str | None = None  # the author's workspace; another one in Slack Connect
 
 
 class Event(Protocol):

@@ -98,6 +98,9 @@ def parse_message(body: dict[str, Any], event: dict[str, Any]) -> MessageEvent |
         user_id=text_or_none(event.get("user")),
         thread_ts=text_or_none(event.get("thread_ts")),
         deleted_ts=text_or_none(deleted_ts),
+        text=text_or_none(event.get("text")),
+        bot_id=text_or_none(event.get("bot_id")),
+        user_team=text_or_none(event.get("user_team")),
     )
 
 

@@ -38,3 +38,6 @@ class SlackFeature:
     register: Callable[[AsyncApp], None] = lambda app: None
     subcommands: Mapping[str, SubcommandHandler] = field(default_factory=dict)
     senders: Callable[[SlackServices], list[Sender[Any]]] = lambda services: []
+    # Per action_id (and its `-suffixed` variants): is this button value one the bot wrote?
+    # The edge (handlers/envelopes.py) refuses a click whose value isn't.
+    action_values: Mapping[str, Callable[[str], bool]] = field(default_factory=dict)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.features import FeatureSet
 from bot.platform import PLATFORM
-from handlers import irritants, journeys, promises
+from handlers import digests, irritants, journeys, promises, watcher
 from handlers.feature import SlackFeature
 
 SLACK_FEATURES: tuple[SlackFeature, ...] = (
@@ -12,6 +12,8 @@ SLACK_FEATURES: tuple[SlackFeature, ...] = (
     irritants.SLACK_FEATURE,
     journeys.SLACK_FEATURE,
     promises.SLACK_FEATURE,
+    watcher.SLACK_FEATURE,
+    digests.SLACK_FEATURE,
 )
 
 

@@ -45,6 +45,13 @@ class IrritantField(StrEnum):
     resolved_mark = "resolved_mark"
 
 
+class RequestAction(StrEnum):
+    take = "request-take"
+    dismiss = "request-dismiss"
+    restore = "request-restore"
+    page = "requests-page"
+
+
 class JourneyAction(StrEnum):
     add_moment = "journey-add-moment"
     add_card = "journey-add-card"

@@ -16,8 +16,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     reads first and writes later cannot upgrade its lock once another writer has committed
     and fails at once with "database is locked" (the busy timeout does not apply to that
     case). PostgreSQL: pre-ping, so a restarted server costs one reconnect, not a failed
-    request.
+    request. Both: `hide_parameters`, so a database error's message (which reaches the
+    logs) names the statement but never its bound values: message text, notes, user ids.
     """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs

@@ -60,6 +60,21 @@ def enum_column(enum: type[StrEnum], name: str) -> Enum:
     )
 
 
+class RequestStatus(StrEnum):
+    """Where a client request in a watched channel stands."""
+
+    open = "open"  # waiting for an acknowledgement
+    acknowledged = "acknowledged"
+    dismissed = "dismissed"  # "Not a request" (undoable)
+    withdrawn = "withdrawn"  # deleted in Slack
+
+
+class AcknowledgedHow(StrEnum):
+    reply = "reply"
+    reaction = "reaction"
+    button = "button"
+
+
 class JourneyPhase(StrEnum):
     """A journey exercise's step, in order (mirrors `bot.journeys.board.Phase`)."""
 

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -15,10 +16,60 @@ from bot.core import Core
 from bot.settings import Settings, load_settings
 from bot.wiring.app import make_core
 from storage.db import make_session_factory
+from tests import leak_guard
 from tests.db import empty_all_tables, migrated_engine, scratch_database
+from tests.slack_standin.inbound import Response, SlackSender
+from tests.slack_standin.world import World
 
-SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
-BOT_TOKEN = "xoxb-1111-2222-testtoken"
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef"  # pragma: allowlist secret
+BOT_TOKEN = "xoxb-1111-2222-testtoken"  # pragma: allowlist secret
+
+
+LEAKS_ON_PURPOSE = "leaks_on_purpose"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{LEAKS_ON_PURPOSE}: the test logs a secret itself (to test the redaction filter)",
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _leak_guard() -> Iterator[leak_guard.LeakGuard]:
+    """For the whole run: every log record and every answer of the bot is searched for
+    tokens, the signing secret and message text (see tests/leak_guard.py)."""
+    guard = leak_guard.LeakGuard(secrets=(SIGNING_SECRET,))
+    post_message = World.post_message
+    raw_post = SlackSender.raw_post
+
+    def remembering_post_message(self: World, channel_id: str, **fields: Any) -> str:
+        guard.add_message_text(str(fields.get("text", "")))
+        return post_message(self, channel_id, **fields)
+
+    def checked_raw_post(self: SlackSender, body: str, **fields: Any) -> Response:
+        response = raw_post(self, body, **fields)
+        # An answer may show a message to its reader; it must never carry a secret.
+        guard.check(f"answer {response.status}", response.text, message_text_allowed=True)
+        return response
+
+    handler, levels = leak_guard.install(guard)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(World, "post_message", remembering_post_message)
+        patch.setattr(SlackSender, "raw_post", checked_raw_post)
+        yield guard
+    leak_guard.uninstall(handler, levels)
+
+
+@pytest.fixture(autouse=True)
+def _no_leak_in_this_test(
+    request: pytest.FixtureRequest, _leak_guard: leak_guard.LeakGuard
+) -> Iterator[None]:
+    _leak_guard.take()  # what a background thread logged after the previous test ended
+    yield
+    leaks = _leak_guard.take()
+    if leaks and request.node.get_closest_marker(LEAKS_ON_PURPOSE) is None:
+        pytest.fail(f"leaked: {leak_guard.describe(leaks)}", pytrace=False)
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +111,9 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "slack_bot_token": BOT_TOKEN,
         "slack_signing_secret": SIGNING_SECRET,
         "database_url": database_url,
+        # The most the setting allows: a test about something else must not get a 503 because
+        # the machine running it is busy. The stalled-database test sets its own bound.
+        "event_write_timeout": 2.5,
         "_env_file": None,
     }
     values.update(overrides)

@@ -83,7 +83,6 @@ def build_figure(
     kept_axes.yaxis.set_major_formatter(
         FuncFormatter(lambda value, _: formats.share(value / 100, locale))
     )
-    kept_axes.set_ylabel(translator.gettext("Kept"), fontsize=11, color=CURRENT_COLOUR)
     kept_axes.spines[["top", "right"]].set_visible(False)
     kept_axes.set_title(title, fontsize=14, loc="left", pad=12)
 
@@ -106,12 +105,17 @@ def build_figure(
                 va="bottom",
                 fontsize=10,
                 color=WAIT_COLOUR,
+                # A white backing keeps the label legible where the line runs through it.
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
             )
     # Each point carries its own label, so the axis needs no scale of its own.
     top = max((w for w in waits_hours if w is not None), default=1.0)
-    wait_axes.set_ylim(0, top * 1.6 if top > 0 else 1.0)
+    wait_axes.set_ylim(0, top * 1.8 if top > 0 else 1.0)
     wait_axes.set_yticks([])
-    wait_axes.set_ylabel(translator.gettext("Median wait"), fontsize=11, color=WAIT_COLOUR)
+    # Panel names as left-aligned titles: a rotated axis label runs past a short panel.
+    wait_axes.set_title(
+        translator.gettext("Median wait"), fontsize=11, color=WAIT_COLOUR, loc="left"
+    )
     wait_axes.spines[["top", "right"]].set_visible(False)
     wait_axes.set_xticks(positions, labels, fontsize=10)
     wait_axes.set_xlabel(translator.gettext("Week ending"), fontsize=10)

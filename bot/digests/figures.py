@@ -49,9 +49,12 @@ class RequestFacts:
 
 @dataclass(frozen=True, slots=True)
 class Breach:
+    """A request the digest links to (a breach, or the longest wait still open)."""
+
     channel_id: str
     ts: str
     arrived_at: datetime
+    permalink: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -260,37 +260,55 @@ class IrritantSnapshot:
     mark: str | None  # None unless asked for
 
 
-def snapshot(
-    session: Session,
-    *,
-    ws: Workspace,
-    irritant_id: int,
-    with_reporters: bool = False,
-    with_mark: bool = False,
-) -> IrritantSnapshot | None:
-    """The irritant as a sender needs it; the reporter count and the workspace's resolved
-    mark cost a query each, so only the senders that use them ask for them."""
-    irritant = repo.by_id(session, team_id=ws.team_id, irritant_id=irritant_id)
-    if irritant is None:
-        return None
-    reporters = (
-        len(repo.reporters(session, team_id=ws.team_id, irritant_id=irritant_id))
-        if with_reporters
-        else None
-    )
-    mark = irritant_config.load(session, team_id=ws.team_id).resolved_mark if with_mark else None
-    return IrritantSnapshot(
-        channel_id=irritant.channel_id,
-        message_ts=irritant.message_ts,
-        thread_ts=irritant.thread_ts,
-        text=irritant.message_text,
-        text_status=irritant.text_status,
-        permalink=irritant.permalink,
-        status=irritant.status,
-        resolution_note=irritant.resolution_note,
-        reporters=reporters,
-        mark=mark,
-    )
+@dataclass(frozen=True)
+class SnapshotRequest:
+    """One `snapshot` asked for: which irritant, and the extras the sender needs."""
+
+    ws: Workspace
+    irritant_id: int
+    with_reporters: bool = False
+    with_mark: bool = False
+
+
+def snapshots(
+    session: Session, *, requests: list[SnapshotRequest]
+) -> dict[SnapshotRequest, IrritantSnapshot]:
+    """`snapshot` for many requests in a few queries (absent irritants are left out).
+
+    The outbox relay sends a group of messages at once; their senders' reads share one
+    transaction instead of one each.
+    """
+    found: dict[SnapshotRequest, IrritantSnapshot] = {}
+    by_workspace: dict[Workspace, list[SnapshotRequest]] = {}
+    for request in requests:
+        by_workspace.setdefault(request.ws, []).append(request)
+    for ws, asked in by_workspace.items():
+        ids = [request.irritant_id for request in asked]
+        irritants = repo.by_ids(session, team_id=ws.team_id, irritant_ids=ids)
+        counted = [r.irritant_id for r in asked if r.with_reporters and r.irritant_id in irritants]
+        counts = repo.reporter_counts(session, team_id=ws.team_id, irritant_ids=counted)
+        mark = (
+            irritant_config.load(session, team_id=ws.team_id).resolved_mark
+            if any(request.with_mark for request in asked)
+            else None
+        )
+        for request in asked:
+            irritant = irritants.get(request.irritant_id)
+            if irritant is None:
+                continue
+            found[request] = IrritantSnapshot(
+                channel_id=irritant.channel_id,
+                message_ts=irritant.message_ts,
+                thread_ts=irritant.thread_ts,
+                text=irritant.message_text,
+                text_status=irritant.text_status,
+                permalink=irritant.permalink,
+                status=irritant.status,
+                resolution_note=irritant.resolution_note,
+                reporters=counts.get(irritant.id, 0) if request.with_reporters else None,
+                mark=mark if request.with_mark else None,
+            )
+    return found
 
 
 def record_message(

@@ -169,7 +169,6 @@ def make_watch(
         ws=ws,
         channel_id=promise.channel_id,
         setup=setup,
-        text=version.text,
         actor_id=actor_id,
         now=now,
     )

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 from typing import Protocol
 
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.watch_syntax import WatchCommand
 from bot.windows import (
     DEFAULT_NUDGE_FRACTION,
     BusinessHours,
     WindowError,
     parse_window,
+    window_text,
     zone_or_none,
 )
 
@@ -113,6 +114,16 @@ class WatchForm:
     alert_channel: str = ""
 
 
+def promise_text(text: str | None, window: timedelta | None, _: Translator) -> str:
+    """The promise as a reader reads it: its own words, or the default sentence in the
+    reader's language (a watch stores an empty text when it has no words of its own)."""
+    if text:
+        return text
+    if window is None:
+        return ""
+    return _(DEFAULT_TEXT, window=window_text(window))
+
+
 def default_hours(timezone: str | None) -> BusinessHours:
     """Monday to Friday, 09:00–17:00, in `timezone` (the person's own, usually)."""
     zone = timezone if zone_or_none(timezone) is not None else DEFAULT_TIMEZONE
@@ -180,38 +191,48 @@ def validate_form(form: WatchForm) -> tuple[WatchSetup | None, list[FieldError]]
 
 
 def _hours(form: WatchForm, refuse: _Refuse) -> BusinessHours | None:
+    refused = False
+
+    def no(message: str, where: str, /, **values: object) -> None:
+        nonlocal refused
+        refused = True
+        refuse(message, where, **values)
+
     timezone = form.timezone.strip()
     if zone_or_none(timezone) is None:
-        refuse(
+        no(
             N_("I don't know the time zone `{zone}`: write an IANA name such as Europe/Paris."),
             Field.timezone,
             zone=timezone[:60],
         )
     weekdays = frozenset(int(day) for day in form.weekdays if day.isdigit() and int(day) < 7)
     if not weekdays:
-        refuse(N_("Choose at least one open weekday."), Field.weekdays)
+        no(N_("Choose at least one open weekday."), Field.weekdays)
     opens = _clock(form.opens)
     closes = _clock(form.closes)
     if opens is None:
-        refuse(N_("Choose the opening time."), Field.opens)
+        no(N_("Choose the opening time."), Field.opens)
     if closes is None:
-        refuse(N_("Choose the closing time."), Field.closes)
+        no(N_("Choose the closing time."), Field.closes)
     elif opens is not None and closes != time(0) and closes <= opens:
-        refuse(N_("Closing comes after opening, on the same day."), Field.closes)
+        no(N_("Closing comes after opening, on the same day."), Field.closes)
     country = form.holidays.strip().upper() or None
     if country is not None and not COUNTRY.match(country):
-        refuse(N_("Write a two-letter country code such as FR or US."), Field.holidays)
-        country = None
-    if zone_or_none(timezone) is None or not weekdays or opens is None or closes is None:
+        no(N_("Write a two-letter country code such as FR or US."), Field.holidays)
+    elif country is not None and not _has_holidays(country):
+        no(N_("I have no public holidays for `{country}`."), Field.holidays, country=country)
+    if refused or opens is None or closes is None:
         return None
+    return BusinessHours(timezone, weekdays, opens, closes, holiday_country=country)
+
+
+def _has_holidays(country: str) -> bool:
+    """Whether the `holidays` package has a calendar for this ISO country code."""
     try:
-        return BusinessHours(timezone, weekdays, opens, closes, holiday_country=country)
-    except (ValueError, NotImplementedError):
-        refuse(N_("I have no public holidays for `{country}`."), Field.holidays, country=country)
-        return None
-    except Exception:  # the holidays package raises its own errors for unknown countries
-        refuse(N_("I have no public holidays for `{country}`."), Field.holidays, country=country)
-        return None
+        BusinessHours("UTC", holiday_country=country)
+    except Exception:  # the package raises its own error types for an unknown country
+        return False
+    return True
 
 
 def _team(form: WatchForm, refuse: _Refuse) -> Team:

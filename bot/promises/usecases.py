@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -60,7 +61,8 @@ class PromiseCard:
 @dataclass(frozen=True)
 class SetWatchResult:
     card: WatchCard
-    created: bool  # False: the channel's watch got a new version
+    created: bool  # False: the channel was already watched
+    changed: bool = True  # False: the same terms again, so no new version was made
 
 
 def watch_status(session: Session, *, ws: Workspace, channel_id: str) -> WatchCard | None:
@@ -74,18 +76,19 @@ def set_watch(
     ws: Workspace,
     channel_id: str,
     setup: WatchSetup,
-    text: str,
     actor_id: str,
     now: datetime,
 ) -> SetWatchResult:
     """Watch the channel with `setup`; if it is already watched, the watch gets a new version
     from `now` (requests that arrived before keep being measured against the old one).
 
-    `text` is the promise as people read it (the setup's own text, or the default sentence
-    in the setter's language).
+    Without a text of its own, the promise is stored with an empty text: each reader then
+    sees the default sentence in their own language (`rules.promise_text`).
     """
-    terms = _terms(setup, text)
+    terms = _terms(setup)
     current = repo.active_watch(session, team_id=ws.team_id, channel_id=channel_id, lock=True)
+    if current is not None and _terms_of(current.version) == terms:
+        return SetWatchResult(_card(current), created=False, changed=False)
     if current is not None:
         changed = repo.change_promise(
             session,
@@ -146,13 +149,14 @@ def list_promises(
     return clamp_page(fetch, page=page, page_size=page_size)
 
 
-def remember_timezone(
-    session: Session, *, ws: Workspace, user_id: str, timezone: str | None, now: datetime
+def remember_timezones(
+    session: Session, *, ws: Workspace, timezones: dict[str, str | None], now: datetime
 ) -> None:
-    """Cache a member's Slack time zone (from `users.info` or a `user_change` event)."""
-    members_repo.remember_timezone(
-        session, team_id=ws.team_id, user_id=user_id, timezone=timezone, now=now
-    )
+    """Cache members' Slack time zones (from `users.info` or a `user_change` event)."""
+    for user_id, timezone in sorted(timezones.items()):
+        members_repo.remember_timezone(
+            session, team_id=ws.team_id, user_id=user_id, timezone=timezone, now=now
+        )
 
 
 def cached_timezones(
@@ -165,10 +169,10 @@ def cached_timezones(
 # --- between the storage rows and the rules' values ----------------------------------------
 
 
-def _terms(setup: WatchSetup, text: str) -> Terms:
+def _terms(setup: WatchSetup) -> Terms:
     hours = setup.hours
     return Terms(
-        text=text,
+        text=setup.text or "",
         window_seconds=int(setup.window.total_seconds()),
         business_timezone=hours.timezone if hours else None,
         business_weekdays=tuple(sorted(hours.weekdays)) if hours else None,
@@ -183,6 +187,31 @@ def _terms(setup: WatchSetup, text: str) -> Terms:
         ack_reactions=setup.ack_reactions,
         alert_place=AlertPlace.team_channel if setup.alert_channel_id else AlertPlace.thread,
         alert_channel_id=setup.alert_channel_id,
+    )
+
+
+def _terms_of(version: PromiseVersion) -> Terms:
+    """The stored terms, in the shape `_terms` makes, so the two compare equal when unchanged."""
+
+    def listed(values: list[Any] | None) -> tuple[Any, ...] | None:
+        return None if values is None else tuple(values)
+
+    return Terms(
+        text=version.text,
+        window_seconds=version.window_seconds,
+        business_timezone=version.business_timezone,
+        business_weekdays=listed(version.business_weekdays),
+        business_opens=version.business_opens,
+        business_closes=version.business_closes,
+        holiday_country=version.holiday_country,
+        holiday_subdivision=version.holiday_subdivision,
+        team_kind=version.team_kind,
+        team_group_id=version.team_group_id,
+        team_user_ids=listed(version.team_user_ids),
+        nudge_fraction=version.nudge_fraction,
+        ack_reactions=listed(version.ack_reactions),
+        alert_place=version.alert_place,
+        alert_channel_id=version.alert_channel_id,
     )
 
 
@@ -212,7 +241,7 @@ def setup_of(version: PromiseVersion) -> WatchSetup:
         alert_channel_id=version.alert_channel_id
         if version.alert_place == AlertPlace.team_channel
         else None,
-        text=version.text,
+        text=version.text or None,
     )
 
 

@@ -22,11 +22,13 @@ from bot.wiring.relay import OutboxRelay
 from bot.wiring.slack_client import (
     CountedConnectionErrorRetryHandler,
     CountedRateLimitErrorRetryHandler,
+    HttpSessions,
     MeasuredAsyncWebClient,
 )
 from handlers import register_all
 from handlers.caller import ProvideCaller
 from handlers.clients import ClientProvider
+from handlers.envelopes import EnvelopeCheck
 from handlers.feature import SlackFeature
 from handlers.features import SLACK_FEATURES, feature_set
 from handlers.forms import MetadataSeal
@@ -78,14 +80,22 @@ def metadata_key(settings: Settings) -> bytes:
     return secrets.token_bytes(32)
 
 
-def make_async_client(core: Core, token: str | None = None) -> AsyncWebClient:
+SLACK_API_TIMEOUT = 30.0
+
+
+def make_async_client(
+    core: Core, token: str | None = None, sessions: HttpSessions | None = None
+) -> AsyncWebClient:
     """Every Web API client the bot makes: our base URL, and retries on 429 and lost connections.
 
     5xx are not retried: a chat.postMessage that failed with 500 may still have posted.
+    Clients given the same `sessions` share its kept-alive connections.
     """
     return MeasuredAsyncWebClient(
         token=token,
         base_url=core.settings.slack_api_url,
+        timeout=int(SLACK_API_TIMEOUT),
+        sessions=sessions,
         retry_handlers=[
             CountedConnectionErrorRetryHandler(max_retry_count=1),
             CountedRateLimitErrorRetryHandler(max_retry_count=2),
@@ -98,6 +108,9 @@ class BotApp:
     bolt: AsyncApp
     services: SlackServices
     relay: OutboxRelay
+    # Checks every parsed body before Bolt dispatches it (HTTP and Socket Mode alike).
+    edge: EnvelopeCheck
+    http: HttpSessions
 
     async def start_background(self) -> None:
         """Start what must run beside request handling (the outbox relay)."""
@@ -106,6 +119,7 @@ class BotApp:
     async def stop_background(self) -> None:
         await self.services.ingest.stop()
         await self.relay.stop()
+        await self.http.close()
 
 
 def create_bolt_app(
@@ -116,8 +130,9 @@ def create_bolt_app(
 ) -> BotApp:
     settings = core.settings
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    http = HttpSessions(SLACK_API_TIMEOUT)
     # In OAuth mode the client has no token: Bolt hands each request its workspace's own.
-    client = client or make_async_client(core, None if settings.oauth else bot_token)
+    client = client or make_async_client(core, None if settings.oauth else bot_token, http)
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
@@ -134,7 +149,7 @@ def create_bolt_app(
         options["signing_secret"] = secret
     elif settings.socket_mode:
         # Socket Mode has no signatures to check; Bolt still wants a non-empty value.
-        options["signing_secret"] = "socket-mode-unused"
+        options["signing_secret"] = "socket-mode-unused"  # pragma: allowlist secret
     if settings.oauth:
         assert settings.slack_client_id
         assert settings.slack_client_secret
@@ -160,7 +175,7 @@ def create_bolt_app(
     services = SlackServices(
         core=core,
         locales=LocaleResolver(settings.default_locale),
-        clients=ClientProvider(client, lambda token: make_async_client(core, token), store),
+        clients=ClientProvider(client, lambda token: make_async_client(core, token, http), store),
         seal=MetadataSeal(metadata_key(settings)),
         ingest=GroupCommit(core, timeout=settings.event_write_timeout),
     )
@@ -169,4 +184,8 @@ def create_bolt_app(
 
     app.use(ProvideCaller(services, {"installation_store": store}))
     register_all(app, features)
-    return BotApp(app, services, relay)
+    edge = EnvelopeCheck(
+        settings.slack_api_url,
+        {action_id: check for f in features for action_id, check in f.action_values.items()},
+    )
+    return BotApp(app, services, relay, edge, http)

@@ -24,11 +24,14 @@ from slack_bolt.adapter.socket_mode.async_internals import (
     run_async_bolt_app,
     send_async_response,
 )
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot import metrics
 from bot.log_json import bind_request_id, new_request_id, reset_request_id
+from handlers.envelopes import EnvelopeCheck
 
 log = logging.getLogger(__name__)
 
@@ -133,8 +136,15 @@ class MeasuredSocketModeHandler(AsyncSocketModeHandler):
     """Bolt's Socket Mode handler, counting and timing each envelope like an HTTP request.
 
     The time runs until the acknowledgement is sent back over the socket; each envelope
-    gets a request id for the log lines of its listeners.
+    gets a request id for the log lines of its listeners. Each payload goes through the
+    edge's check first, as an HTTP body does. Only a 200 is acknowledged (Bolt's
+    `send_async_response`): an event whose write timed out (503) stays unacknowledged and
+    Slack delivers it again.
     """
+
+    def __init__(self, app: AsyncApp, app_token: str, *, edge: EnvelopeCheck) -> None:
+        super().__init__(app, app_token)
+        self.edge = edge
 
     async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         started = time.perf_counter()
@@ -142,7 +152,13 @@ class MeasuredSocketModeHandler(AsyncSocketModeHandler):
         kind = payload_kind(req.payload or {})
         status = 500
         try:
-            response = await run_async_bolt_app(self.app, req)
+            refusal = self.edge.check(req.payload)
+            if refusal is not None:
+                log.warning("envelope refused at the edge (%s): %s", refusal.status, refusal.reason)
+                kind = "malformed"
+                response = BoltResponse(status=refusal.status, body="")
+            else:
+                response = await run_async_bolt_app(self.app, req)
             status = response.status
             await send_async_response(client, req, response, time.time())
         finally:

@@ -20,13 +20,14 @@ from bot import outbox
 from bot.core import Core
 from bot.outbox import ClaimedMessage
 from handlers.feature import Sender
+from storage.repositories.outbox import MAX_ATTEMPTS
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
 POLL_SECONDS = 5.0
 # Messages sent concurrently, and recorded together, per group.
-SEND_GROUP = 8
+SEND_GROUP = 16
 # Slack answers these the same way every time: retrying would only repeat the failure.
 PERMANENT_ERRORS = frozenset(
     {
@@ -134,11 +135,25 @@ class OutboxRelay:
             code = str(error.response.get("error", "")) if error.response else ""
             if code in PERMANENT_ERRORS:
                 return self._give_up(message, code)
-            return _Retry(code or "slack_error")
+            return self._retry(message, code or "slack_error")
         except Exception as error:  # network, database: try again later
-            log.warning("outbox %s %s failed: %s", message.kind, message.id, type(error).__name__)
-            return _Retry(type(error).__name__)
+            return self._retry(message, type(error).__name__)
         return None
+
+    @staticmethod
+    def _retry(message: ClaimedMessage, error: str) -> _Retry:
+        """Worth another try, after a back-off; the last allowed attempt gives up instead."""
+        if message.attempts >= MAX_ATTEMPTS:
+            log.warning(
+                "outbox %s %s gave up after %d attempts: %s",
+                message.kind,
+                message.id,
+                message.attempts,
+                error,
+            )
+        else:
+            log.warning("outbox %s %s failed, will retry: %s", message.kind, message.id, error)
+        return _Retry(error)
 
     @staticmethod
     def _give_up(message: ClaimedMessage, error: str) -> _GiveUp:

@@ -45,7 +45,7 @@ async def serve(settings: Settings) -> None:
     if settings.socket_mode:
         assert settings.slack_app_token is not None
         socket_handler = MeasuredSocketModeHandler(
-            bolt_app.bolt, settings.slack_app_token.get_secret_value()
+            bolt_app.bolt, settings.slack_app_token.get_secret_value(), edge=bolt_app.edge
         )
         await socket_handler.connect_async()  # type: ignore[no-untyped-call]
         log.info("journeybot connected in Socket Mode (health on port %s)", settings.port)

@@ -3,14 +3,19 @@
 `journeybot_slack_api_errors` counts each failed call once (after slack_sdk's own retries
 gave up) by method and Slack's error code; `journeybot_slack_api_retries` counts each retry
 the built-in retry handlers decide on, by reason.
+
+Every client shares one aiohttp session (`HttpSessions`), so calls reuse kept-alive
+connections: without it slack_sdk opens a session, a TCP connection and a TLS handshake
+for every call, which made connecting the outbox relay's largest cost.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
-from aiohttp import BasicAuth, ClientError, FormData
+from aiohttp import BasicAuth, ClientError, ClientSession, ClientTimeout, FormData
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -41,7 +46,36 @@ def error_code(error: SlackApiError) -> str:
     return _label(str(code)) if code else f"http_{response.status_code}"
 
 
+class HttpSessions:
+    """One aiohttp session (a pool of kept-alive connections) for the running event loop.
+
+    Made on first use, inside the loop it belongs to (a session can't move between loops;
+    a test that runs the app in a new loop gets a new session), closed by `close`.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self._timeout = timeout
+        self._session: ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def get(self) -> ClientSession:
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._loop is not loop:
+            self._session = ClientSession(timeout=ClientTimeout(total=self._timeout))
+            self._loop = loop
+        return self._session
+
+    async def close(self) -> None:
+        session, self._session = self._session, None
+        if session is not None and self._loop is asyncio.get_running_loop():
+            await session.close()
+
+
 class MeasuredAsyncWebClient(AsyncWebClient):
+    def __init__(self, *args: Any, sessions: HttpSessions | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sessions = sessions
+
     async def api_call(
         self,
         api_method: str,
@@ -54,6 +88,8 @@ class MeasuredAsyncWebClient(AsyncWebClient):
         headers: dict[str, Any] | None = None,
         auth: dict[str, Any] | BasicAuth | None = None,
     ) -> AsyncSlackResponse:
+        if self._sessions is not None:
+            self.session = self._sessions.get()
         try:
             return await super().api_call(
                 api_method,

@@ -16,14 +16,24 @@ from sqlalchemy import Engine
 from bot.core import Core
 from bot.metrics import app_registry
 from bot.wiring.app import BotApp
+from bot.wiring.bolt_request import bolt_request as to_checked_bolt_request
+from bot.wiring.bolt_request import parse_slack_body
 from bot.wiring.health import DatabaseCollector, ReadinessCheck
 from bot.wiring.observe import KIND_KEY, observe_requests, payload_kind
+from handlers.envelopes import Refusal, refusal_body
 
 log = logging.getLogger(__name__)
 
 # Slack never sends more than a few hundred kB; refuse anything far larger up front.
 MAX_BODY_BYTES = 1024 * 1024
 EVENTS_PATH = "/slack/events"
+
+
+def _refused(request: web.Request, refusal: Refusal) -> web.Response:
+    """A signed body the edge refused: counted as `malformed`, logged without its content."""
+    log.warning("refused at the edge (%s): %s", refusal.status, refusal.reason)
+    request[KIND_KEY] = "malformed"
+    return web.json_response(refusal_body(refusal), status=refusal.status)
 
 
 def create_web_app(
@@ -67,6 +77,7 @@ def create_web_app(
     secret = core.settings.slack_signing_secret
     assert secret is not None, "HTTP mode needs a signing secret"
     verifier = SignatureVerifier(secret.get_secret_value())
+    edge = bot_app.edge
 
     async def slack_events(request: web.Request) -> web.Response:
         raw = await request.read()
@@ -81,12 +92,22 @@ def create_web_app(
             log.info("refused unsigned or stale request from %s", request.remote)
             return web.json_response({"error": "invalid request"}, status=401)
         try:
-            bolt_request = await to_bolt_request(request)
-        except (ValueError, UnicodeDecodeError) as error:
-            log.warning("malformed Slack request body: %s", type(error).__name__)
-            return web.json_response({"error": "malformed body"}, status=400)
-        # The metrics label comes from the body Bolt already parsed, not a second parse.
-        request[KIND_KEY] = payload_kind(bolt_request.body)
+            text = raw.decode("utf-8")
+            body = parse_slack_body(text, request.content_type)
+        except (ValueError, RecursionError) as error:
+            # RecursionError: JSON nested thousands deep, in the body or in `payload=`.
+            return _refused(request, Refusal(400, f"unparseable body: {type(error).__name__}"))
+        refusal = edge.check(body)
+        if refusal is None and isinstance(body, dict):  # the check refuses any non-object
+            try:
+                bolt_request = to_checked_bolt_request(request, text, body)
+            except (AttributeError, TypeError, KeyError, IndexError) as error:
+                # A backstop: a shape the edge's models let through but Bolt can't read.
+                refusal = Refusal(400, f"unreadable for Bolt: {type(error).__name__}")
+        if refusal is not None or not isinstance(body, dict):
+            return _refused(request, refusal or Refusal(400, "not a JSON object"))
+        # The metrics label comes from the body parsed once here.
+        request[KIND_KEY] = payload_kind(body)
         bolt_response = await bolt_app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -23,6 +26,23 @@ from bot.irritants.usecases import IrritantCard
 from handlers.blocks.text import clip, escape, quote
 from handlers.ids import IrritantAction
 
+# What the "Add details" and "Undo" buttons carry: an irritant id, as the bot wrote it.
+_IRRITANT_ID = re.compile(r"[1-9][0-9]{0,17}")
+
+
+def is_irritant_id(value: str) -> bool:
+    return _IRRITANT_ID.fullmatch(value) is not None
+
+
+class _ListValue(BaseModel):
+    """The JSON `ListState.encode` writes into a list's buttons, and nothing else."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    s: Literal["open", "all"]
+    c: str | None = Field(max_length=1900)
+    p: int = Field(ge=0, le=10_000)
+    id: int | None = Field(default=None, gt=0, lt=2**62)
+
 
 @dataclass(frozen=True)
 class ListState:
@@ -35,6 +55,17 @@ class ListState:
         if irritant_id is not None:
             data["id"] = irritant_id
         return json.dumps(data, separators=(",", ":"))
+
+    @staticmethod
+    def is_encoding(value: str) -> bool:
+        """True for a value `encode` could have written (the edge refuses other clicks)."""
+        if len(value) > 2000:
+            return False
+        try:
+            _ListValue.model_validate_json(value)
+        except ValidationError:
+            return False
+        return True
 
     @staticmethod
     def decode(value: str) -> tuple[ListState, int | None]:

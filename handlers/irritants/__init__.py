@@ -7,6 +7,7 @@ import re
 from slack_bolt.async_app import AsyncApp
 
 from bot.irritants.feature import FEATURE
+from handlers.blocks.irritants import ListState, is_irritant_id
 from handlers.feature import SlackFeature
 from handlers.ids import IrritantAction, IrritantView, Shortcut
 from handlers.irritants import config_modal, details, export, senders, triage
@@ -34,4 +35,12 @@ SLACK_FEATURE = SlackFeature(
         "settings": config_modal.settings_command,
     },
     senders=senders.build_senders,
+    action_values={
+        IrritantAction.details: is_irritant_id,
+        IrritantAction.undo: is_irritant_id,
+        IrritantAction.page: ListState.is_encoding,
+        IrritantAction.acknowledge: ListState.is_encoding,
+        IrritantAction.reopen: ListState.is_encoding,
+        IrritantAction.resolve: ListState.is_encoding,
+    },
 )

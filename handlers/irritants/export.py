@@ -8,6 +8,7 @@ from bot.i18n import N_
 from bot.irritants import exports
 from handlers.commands.journey import CommandCall
 from handlers.journeys.show import export_command as journey_export
+from handlers.watcher import export as export_requests
 
 WHAT_WORDS = {"irritants": "irritants", "irritant": "irritants"}
 # Words that name another feature's export, never an exercise.
@@ -20,6 +21,9 @@ FALLBACK_ERRORS = ("not_in_channel", "channel_not_found", "is_archived")
 async def export_command(call: CommandCall) -> None:
     _ = call.translator
     args = [word.casefold() for word in call.parsed.args]
+    if args and args[0] in export_requests.WHAT_WORDS:  # the promise watcher's requests
+        await export_requests.export_requests(call)
+        return
     what = WHAT_WORDS.get(args[0]) if args else None
     if what is None and (not args or args[0] not in OTHER_WORDS):
         # Anything else names a journey exercise (or nothing: the channel's latest).

@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.coalesce import Coalesced
 from bot.i18n import Translator
 from bot.irritants import usecases
 from bot.irritants.outbox import (
@@ -21,7 +22,7 @@ from bot.irritants.outbox import (
     ResolutionNotice,
 )
 from bot.irritants.rules import Status
-from bot.irritants.usecases import IrritantSnapshot
+from bot.irritants.usecases import IrritantSnapshot, SnapshotRequest
 from bot.tenancy import Workspace
 from handlers.blocks.irritants import confirmation_blocks, resolved_dm_blocks
 from handlers.feature import Sender
@@ -55,16 +56,16 @@ async def _find_message(client: AsyncWebClient, item: IrritantSnapshot) -> dict[
 def build_senders(services: SlackServices) -> list[Sender[Any]]:
     core = services.core
 
+    async def load(requests: list[SnapshotRequest]) -> dict[SnapshotRequest, IrritantSnapshot]:
+        return await core.read(usecases.snapshots, requests=requests)
+
+    # The relay sends a group at once: the group's snapshots are read in one transaction.
+    snapshots = Coalesced(load)
+
     async def snapshot(
         ws: Workspace, irritant_id: int, *, reporters: bool = False, mark: bool = False
     ) -> IrritantSnapshot | None:
-        return await core.read(
-            usecases.snapshot,
-            ws=ws,
-            irritant_id=irritant_id,
-            with_reporters=reporters,
-            with_mark=mark,
-        )
+        return await snapshots.get(SnapshotRequest(ws, irritant_id, reporters, mark))
 
     async def fetch_message(ws: Workspace, payload: IrritantRef) -> None:
         item = await snapshot(ws, payload.irritant_id)

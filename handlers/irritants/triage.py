@@ -18,6 +18,7 @@ from handlers.blocks.irritants import ListState, list_blocks, notice_block
 from handlers.blocks.modals import resolve_modal
 from handlers.caller import Caller
 from handlers.commands.journey import CommandCall
+from handlers.envelopes import is_slack_url, response_hosts
 from handlers.forms import answer_submission, text_value
 from handlers.ids import IrritantField
 from handlers.slack_services import SlackServices
@@ -213,7 +214,9 @@ async def on_resolve_submitted(
         return
     services.wake_outbox()
     assert metadata is not None
-    if metadata.response_url:
+    hosts = response_hosts(services.core.settings.slack_api_url)
+    # Sealed from a click the edge checked; checked again, since the URL is what gets posted to.
+    if metadata.response_url and is_slack_url(metadata.response_url, hosts):
         _ = await caller.translator()
         state, _unused = ListState.decode(metadata.list_state)
         text, blocks = await render(services, caller.workspace, state, _)

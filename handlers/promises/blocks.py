@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 
 from bot.i18n import Translator
 from bot.pagination import Page
-from bot.promises.rules import WatchSetup, WatchTeam
+from bot.promises.rules import WatchSetup, WatchTeam, promise_text
 from bot.promises.usecases import PromiseCard, WatchCard
 from bot.windows import window_text
 from handlers.blocks.text import clip, escape
@@ -71,7 +71,7 @@ def watch_blocks(
         else _("in the request's thread")
     )
     lines = [
-        f"*{clip(escape(card.text), 300)}*",
+        f"*{clip(escape(promise_text(card.text, setup.window, _)), 300)}*",
         _("*Window:* {window}", window=window_text(setup.window)),
         _("*Business hours:* {hours}", hours=_hours_text(setup, _)),
         _("*Team:* {team}", team=_team_text(setup, _)),
@@ -158,7 +158,9 @@ def promise_list_blocks(
         blocks += [
             SectionBlock(
                 block_id=f"promise-{card.promise_id}",
-                text=MarkdownTextObject(text=f"*{clip(escape(card.text), 500)}*\n{kind}"),
+                text=MarkdownTextObject(
+                    text=f"*{clip(escape(promise_text(card.text, card.window, _)), 500)}*\n{kind}"
+                ),
             ),
             ContextBlock(
                 block_id=f"promise-{card.promise_id}-made",

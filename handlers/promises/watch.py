@@ -9,6 +9,7 @@ the form is submitted.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from pydantic import BaseModel
@@ -21,7 +22,6 @@ from bot.promises import usecases
 from bot.promises.at_work import who_is_at_work
 from bot.promises.commands import STATUS_WORDS
 from bot.promises.rules import (
-    DEFAULT_TEXT,
     Field,
     FieldError,
     WatchForm,
@@ -29,11 +29,11 @@ from bot.promises.rules import (
     WatchTeam,
     alert_refusal,
     from_one_liner,
+    promise_text,
     validate_form,
 )
 from bot.tenancy import Workspace
 from bot.watch_syntax import WatchSyntaxError, parse_watch
-from bot.windows import window_text
 from handlers.caller import Caller
 from handlers.commands.journey import CommandCall
 from handlers.forms import selected_value, text_value
@@ -109,7 +109,6 @@ async def _one_liner(call: CommandCall, rest: str) -> None:
             ws=call.workspace,
             channel_id=call.channel_id,
             setup=setup,
-            text=_promise_text(setup, _),
             actor_id=call.user_id,
             now=call.caller.now,
         )
@@ -130,7 +129,8 @@ async def _status(call: CommandCall) -> None:
         return
     at_work = await _at_work(call, card.setup)
     blocks = watch_blocks(card, at_work=at_work, _=_)
-    await call.respond(text=card.text, blocks=blocks, response_type="ephemeral")
+    text = promise_text(card.text, card.setup.window, _)
+    await call.respond(text=text, blocks=blocks, response_type="ephemeral")
 
 
 async def unwatch_command(call: CommandCall) -> None:
@@ -152,7 +152,7 @@ async def unwatch_command(call: CommandCall) -> None:
     await call.respond(
         text=_(
             "This channel is no longer watched. “{promise}” stays in its history.",
-            promise=ended.text,
+            promise=promise_text(ended.text, ended.setup.window, _),
         ),
         response_type="ephemeral",
     )
@@ -217,7 +217,6 @@ async def on_watch_submitted(
             ws=caller.workspace,
             channel_id=metadata.channel_id,
             setup=setup,
-            text=_promise_text(setup, _),
             actor_id=caller.user_id,
             now=caller.now,
         )
@@ -260,13 +259,14 @@ async def _slack_refusal(
     return alert_refusal(setup, channel_id=channel_id, channel=channel, alert_channel=alert_channel)
 
 
-def _promise_text(setup: WatchSetup, _: Translator) -> str:
-    return setup.text or _(DEFAULT_TEXT, window=window_text(setup.window))
-
-
 def _confirmation(result: usecases.SetWatchResult, _: Translator) -> str:
     if result.created:
-        return _("This channel is now watched: “{promise}”.", promise=result.card.text)
+        shown = promise_text(result.card.text, result.card.setup.window, _)
+        return _("This channel is now watched: “{promise}”.", promise=shown)
+    if not result.changed:
+        return _(
+            "Nothing changed: the watch stays at version {version}.", version=result.card.version
+        )
     return _(
         "The watch changed: version {version} applies to requests from now on.",
         version=result.card.version,
@@ -291,19 +291,20 @@ async def _at_work(call: CommandCall, setup: WatchSetup) -> list[str] | None:
         team = [user for user in members or [] if user != bot_user]
     team = team[: slack_facts.MAX_LOOKUPS]
     timezones = await call.core.read(usecases.cached_timezones, ws=call.workspace, user_ids=team)
-    for user_id in team:
-        if user_id in timezones:
-            continue
-        answered, timezone = await slack_facts.user_timezone(call.client, user_id)
-        if answered:
-            timezones[user_id] = timezone
-            await call.core.run(
-                usecases.remember_timezone,
-                ws=call.workspace,
-                user_id=user_id,
-                timezone=timezone,
-                now=call.caller.now,
-            )
+    missing = [user_id for user_id in team if user_id not in timezones]
+    answers = await asyncio.gather(
+        *(slack_facts.user_timezone(call.client, user_id) for user_id in missing)
+    )
+    learned = {
+        user_id: timezone
+        for user_id, (answered, timezone) in zip(missing, answers, strict=True)
+        if answered
+    }
+    if learned:
+        await call.core.run(
+            usecases.remember_timezones, ws=call.workspace, timezones=learned, now=call.caller.now
+        )
+        timezones.update(learned)
     dnd = await slack_facts.dnd_statuses(call.client, team)
     return who_is_at_work(call.caller.now, team, timezones=timezones, dnd=dnd, hours=setup.hours)
 
@@ -320,9 +321,8 @@ async def on_user_change(event: dict[str, Any], services: SlackServices, caller:
         return  # a Slack Connect partner's person: their profile is not ours to keep
     timezone = user.get("tz")
     await services.core.run(
-        usecases.remember_timezone,
+        usecases.remember_timezones,
         ws=caller.workspace,
-        user_id=user["id"],
-        timezone=timezone if isinstance(timezone, str) and timezone else None,
+        timezones={user["id"]: timezone if isinstance(timezone, str) and timezone else None},
         now=caller.now,
     )

@@ -1,6 +1,7 @@
 """Every table; importing this module registers them all on `Base.metadata`."""
 
 from storage.base import Base
+from storage.models.digest import ChannelDigest
 from storage.models.installation import Installation, OAuthState
 from storage.models.irritant import Irritant, IrritantEvent, IrritantVote
 from storage.models.journey import (
@@ -15,10 +16,13 @@ from storage.models.journey import (
 )
 from storage.models.outbox import OutboxMessage
 from storage.models.promise import MemberProfile, Promise, PromiseVersion
+from storage.models.request import ClientRequest
 from storage.models.workspace import InboundEvent, WorkspaceSettings
 
 __all__ = [
     "Base",
+    "ChannelDigest",
+    "ClientRequest",
     "InboundEvent",
     "Installation",
     "Irritant",

@@ -78,7 +78,7 @@ class PromiseVersion(Base):
     team_id: Mapped[str] = mapped_column(String(32), index=True)
     promise_id: Mapped[int] = mapped_column(ForeignKey("promises.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)  # 1, 2, … in the order they were made
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)  # "" on a watch: the default sentence
     made_by: Mapped[str] = mapped_column(String(32))
     valid_from: Mapped[datetime] = mapped_column(UtcDateTime())
     valid_to: Mapped[datetime | None] = mapped_column(UtcDateTime())

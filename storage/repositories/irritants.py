@@ -185,6 +185,32 @@ def by_id(
     return session.scalars(statement.execution_options(populate_existing=True)).first()
 
 
+def by_ids(session: Session, *, team_id: str, irritant_ids: list[int]) -> dict[int, Irritant]:
+    """`by_id` for many irritants in one query (the ones that exist)."""
+    if not irritant_ids:
+        return {}
+    statement = select(Irritant).where(
+        Irritant.team_id == team_id, Irritant.id.in_(sorted(set(irritant_ids)))
+    )
+    rows = session.scalars(statement.execution_options(populate_existing=True))
+    return {irritant.id: irritant for irritant in rows}
+
+
+def reporter_counts(session: Session, *, team_id: str, irritant_ids: list[int]) -> dict[int, int]:
+    """How many distinct reporters each irritant has (absent: none)."""
+    if not irritant_ids:
+        return {}
+    statement = (
+        select(IrritantVote.irritant_id, func.count(func.distinct(IrritantVote.user_id)))
+        .where(
+            IrritantVote.team_id == team_id,
+            IrritantVote.irritant_id.in_(sorted(set(irritant_ids))),
+        )
+        .group_by(IrritantVote.irritant_id)
+    )
+    return {irritant_id: count for irritant_id, count in session.execute(statement)}
+
+
 def add_vote(
     session: Session, *, team_id: str, irritant_id: int, user_id: str, via: str, now: datetime
 ) -> bool:

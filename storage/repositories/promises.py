@@ -33,6 +33,10 @@ from storage.models import Promise, PromiseVersion
 class Terms:
     """The terms of one version. For a commitment only `text` matters (the rest stays None).
 
+    A response-time promise may have an empty `text`: it has no words of its own, and each
+    reader sees the default sentence ("We acknowledge every request within 4h") in their
+    language (`bot.promises.rules.promise_text`).
+
     For a response-time promise: `window_seconds` is required; business hours are the five
     `business_*`/`holiday_*` fields (all None: the clock always runs); the team is
     `team_kind` with `team_group_id` (user_group) or `team_user_ids` (named_users).

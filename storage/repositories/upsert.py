@@ -30,18 +30,30 @@ def insert_ignore(session: Session, model: type[Base], values: dict[str, Any]) -
     return session.execute(statement, values).first() is not None
 
 
+@cache
+def _insert_many_ignore_statement(
+    dialect: str, model: type[Base], returning: tuple[str, ...]
+) -> Insert:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = model.metadata.tables[model.__tablename__]
+    columns = [table.c[name] for name in returning]
+    return insert(table).on_conflict_do_nothing().returning(*columns)
+
+
 def insert_many_ignore(
     session: Session, model: type[Base], rows: list[dict[str, Any]], returning: list[str]
 ) -> list[tuple[Any, ...]]:
     """`insert_ignore` for many rows in one statement; returns `returning` of those inserted.
 
     Rows that collide with each other or with stored rows are skipped, on both backends.
+    The statement is built once and the rows passed as parameters: SQLAlchemy then renders
+    them into multi-row VALUES itself ("insertmanyvalues") from a compiled form it caches,
+    where `.values(rows)` compiled a new statement for every batch (a fifth of the ingest's
+    CPU in the profile).
     """
     if not rows:
         return []
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = model.metadata.tables[model.__tablename__]
-    columns = [table.c[name] for name in returning]
-    statement = insert(table).values(rows).on_conflict_do_nothing().returning(*columns)
-    return [tuple(row) for row in session.execute(statement)]
+    statement = _insert_many_ignore_statement(
+        session.get_bind().dialect.name, model, tuple(returning)
+    )
+    return [tuple(row) for row in session.execute(statement, rows)]

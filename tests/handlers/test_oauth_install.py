@@ -8,7 +8,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
 
 import pytest
@@ -25,7 +25,7 @@ from tests.slack_standin import SlackStandIn
 from tests.slack_standin.inbound import SlackSender, slash_command_body
 
 CLIENT_ID = "1111.2222"
-CLIENT_SECRET = "client-secret-for-tests"
+CLIENT_SECRET = "client-secret-for-tests"  # pragma: allowlist secret
 KEY = TokenCipher.generate_key()
 WORKSPACES = {
     "T0NORTH": ("xoxb-north-0001", "U0NORTHBOT", "B0NORTH", "U0NORTHADMIN"),
@@ -59,7 +59,7 @@ def oauth_bot(
             slack_bot_token=None,
             slack_client_id=CLIENT_ID,
             slack_client_secret=CLIENT_SECRET,
-            slack_state_secret="state-secret",
+            slack_state_secret="state-secret",  # pragma: allowlist secret
             token_encryption_key=KEY,
             slack_api_url=standin.api_url,
         )
@@ -68,7 +68,7 @@ def oauth_bot(
             yield standin, bot
 
 
-def _install(standin: SlackStandIn, bot: RunningBot, team_id: str, code: str) -> int:
+def _add_code(standin: SlackStandIn, team_id: str, code: str) -> None:
     token, bot_user, bot_id, installer = WORKSPACES[team_id]
     standin.add_oauth_code(
         code,
@@ -81,15 +81,35 @@ def _install(standin: SlackStandIn, bot: RunningBot, team_id: str, code: str) ->
         authed_user_id=installer,
     )
     standin.add_user(team_id, installer, name="admin", locale="en-US")
+
+
+def _begin(bot: RunningBot) -> tuple[str, str]:
+    """Open the install page: the state it issued and the cookie that carries it."""
     status, page, headers = _get(f"{bot.url}/slack/install")
     assert status == 200
     state = re.search(r"state=([^&\"']+)", page)
     assert state is not None
     cookie = SimpleCookie(headers.get("Set-Cookie", ""))
     cookie_header = "; ".join(f"{name}={morsel.value}" for name, morsel in cookie.items())
-    query = urllib.parse.urlencode({"code": code, "state": urllib.parse.unquote(state.group(1))})
-    status, _page, _headers = _get(f"{bot.url}/slack/oauth_redirect?{query}", cookie_header)
+    return urllib.parse.unquote(state.group(1)), cookie_header
+
+
+def _callback(bot: RunningBot, code: str, state: str | None, cookie: str | None) -> int:
+    fields = {"code": code} if state is None else {"code": code, "state": state}
+    query = urllib.parse.urlencode(fields)
+    status, _page, _headers = _get(f"{bot.url}/slack/oauth_redirect?{query}", cookie)
     return status
+
+
+def _install(standin: SlackStandIn, bot: RunningBot, team_id: str, code: str) -> int:
+    _add_code(standin, team_id, code)
+    state, cookie = _begin(bot)
+    return _callback(bot, code, state, cookie)
+
+
+def _installed_teams(bot: RunningBot) -> set[str]:
+    with bot.runtime.session_factory() as session:
+        return {row.team_id for row in session.scalars(select(Installation))}
 
 
 def test_two_workspaces_install_and_each_uses_its_own_token(
@@ -122,11 +142,11 @@ def test_two_workspaces_install_and_each_uses_its_own_token(
         assert row.bot_token_encrypted is not None
         assert "xox" not in row.bot_token_encrypted
         assert TokenCipher(KEY).decrypt(row.bot_token_encrypted) == WORKSPACES[row.team_id][0]
-        with pytest.raises(TokenCipherError):
+        with pytest.raises(TokenCipherError, match="does not decrypt with the configured keys"):
             TokenCipher(TokenCipher.generate_key()).decrypt(row.bot_token_encrypted)
 
 
-def test_forged_or_reused_state_installs_nothing(
+def test_forged_state_installs_nothing(
     oauth_bot: tuple[SlackStandIn, RunningBot],
 ) -> None:
     _standin, bot = oauth_bot
@@ -135,8 +155,47 @@ def test_forged_or_reused_state_installs_nothing(
         "slack-app-oauth-state=forged.state",
     )
     assert 400 <= status < 500
-    with bot.runtime.session_factory() as session:
-        assert list(session.scalars(select(Installation))) == []
+    assert _installed_teams(bot) == set()
+
+
+def test_missing_state_installs_nothing(oauth_bot: tuple[SlackStandIn, RunningBot]) -> None:
+    standin, bot = oauth_bot
+    _add_code(standin, "T0NORTH", "code-north")
+    _state, cookie = _begin(bot)
+
+    assert 400 <= _callback(bot, "code-north", None, cookie) < 500
+    assert 400 <= _callback(bot, "code-north", None, None) < 500
+    assert _installed_teams(bot) == set()
+    assert standin.calls("oauth.v2.access") == []
+
+
+def test_reused_state_installs_nothing_more(oauth_bot: tuple[SlackStandIn, RunningBot]) -> None:
+    standin, bot = oauth_bot
+    _add_code(standin, "T0NORTH", "code-north")
+    _add_code(standin, "T0SOUTH", "code-south")
+    state, cookie = _begin(bot)
+    assert _callback(bot, "code-north", state, cookie) == 200
+    standin.clear_calls()
+
+    # The same state (and its cookie) replayed with another workspace's code.
+    assert 400 <= _callback(bot, "code-south", state, cookie) < 500
+
+    assert _installed_teams(bot) == {"T0NORTH"}
+    assert standin.calls("oauth.v2.access") == []
+
+
+def test_expired_state_installs_nothing(
+    oauth_bot: tuple[SlackStandIn, RunningBot], clock: FrozenClock
+) -> None:
+    standin, bot = oauth_bot
+    _add_code(standin, "T0NORTH", "code-north")
+    state, cookie = _begin(bot)
+
+    clock.advance(timedelta(seconds=601))  # states live 600 s
+
+    assert 400 <= _callback(bot, "code-north", state, cookie) < 500
+    assert _installed_teams(bot) == set()
+    assert standin.calls("oauth.v2.access") == []
 
 
 def test_a_click_from_another_workspace_cannot_act_on_our_irritant(

@@ -63,7 +63,7 @@ def test_an_english_user_sets_a_watch_with_the_form(slack: Slack) -> None:
         PromiseKind.response_time,
         ANNA,
     )
-    assert version.text == "We acknowledge every request within 2h"
+    assert version.text == ""  # the default sentence, shown in each reader's language
     assert version.window_seconds == 7200
     assert version.business_timezone == "Europe/London"
     assert version.business_weekdays == [0, 1, 2, 3, 4]
@@ -215,6 +215,9 @@ def test_a_change_makes_a_new_version_and_unwatch_keeps_the_history(
     _ack, posted = run(slack, "surveiller 1h", user=BRUNO, channel=CLIENTS)
     assert posted is not None
     assert "la version 2 s’applique" in posted["text"]
+    _ack, posted = run(slack, "watch 1h", user=ANNA, channel=CLIENTS)
+    assert posted is not None
+    assert posted["text"] == "Nothing changed: the watch stays at version 2."
     clock.advance(timedelta(hours=2))
     ended_at = clock.now()
     _ack, posted = run(slack, "unwatch", user=ANNA, channel=CLIENTS)

@@ -92,6 +92,10 @@ class SlackStandIn(World):
         self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._connections = 0  # ever opened: reconnections count too
         self._closing: asyncio.Future[None] | None = None  # keeps the delayed close alive
+        # Slack allows about one chat.postMessage per second per channel and answers 429
+        # beyond; off by default so tests that don't care about pace are unaffected.
+        self.pace_posts = False
+        self._last_post: dict[str, float] = {}
 
     # -- lifecycle ----------------------------------------------------------------------
     def __enter__(self) -> SlackStandIn:
@@ -247,6 +251,21 @@ class SlackStandIn(World):
         headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
         return web.json_response(call.response, status=fault.status, headers=headers)
 
+    def _over_pace(self, call: Call) -> web.Response | None:
+        """A second post in one channel within a second: 429 with `Retry-After: 1`."""
+        if not self.pace_posts or call.method != "chat.postMessage":
+            return None
+        channel = str(call.args.get("channel") or "")
+        now = self.clock()
+        with self._calls_lock:
+            last = self._last_post.get(channel)
+            if last is None or now - last >= 1.0:
+                self._last_post[channel] = now
+                return None
+        call.http_status, call.response = 429, {"ok": False, "error": "ratelimited"}
+        self._record(call)
+        return web.json_response(call.response, status=429, headers={"Retry-After": "1"})
+
     # -- HTTP ---------------------------------------------------------------------------
     @staticmethod
     async def _args(request: web.Request) -> dict[str, Any]:
@@ -276,7 +295,7 @@ class SlackStandIn(World):
         args.pop("token", None)
         team_id = self.tokens.get(token or "")
         call = Call(method, team_id, token, _decoded(args), 200, {})
-        faulted = self._faulted(call)
+        faulted = self._faulted(call) or self._over_pace(call)
         if faulted is not None:
             return faulted
         try:

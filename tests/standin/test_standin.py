@@ -75,7 +75,7 @@ def modal(*blocks: dict[str, Any], submit: bool = True) -> dict[str, Any]:
 
 def refusal(call: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
     """The body of the SlackApiError the call raises."""
-    with pytest.raises(SlackApiError) as raised:
+    with pytest.raises(SlackApiError, match="The request to the Slack API failed") as raised:
         call(*args, **kwargs)
     return dict(raised.value.response.data)
 
@@ -266,7 +266,7 @@ def test_429_with_retry_after_is_retried_by_slack_sdk(
     standin: SlackStandIn, client: WebClient
 ) -> None:
     standin.inject("chat.postMessage", status=429, retry_after=1)
-    with pytest.raises(SlackApiError) as raised:
+    with pytest.raises(SlackApiError, match="'error': 'ratelimited'") as raised:
         client.chat_postMessage(channel=GENERAL, text="x")
     assert raised.value.response.status_code == 429
     assert raised.value.response.headers["Retry-After"] == "1"
@@ -363,9 +363,9 @@ def test_tokens_and_methods_are_checked(standin: SlackStandIn, client: WebClient
 def test_wait_for_times_out_with_a_listing(standin: SlackStandIn, client: WebClient) -> None:
     client.auth_test()
     standin.inject("chat.postMessage", error="ratelimited")
-    with pytest.raises(SlackApiError):
+    with pytest.raises(SlackApiError, match="'error': 'ratelimited'"):
         client.chat_postMessage(channel=GENERAL, text="x")
-    with pytest.raises(AssertionError) as raised:
+    with pytest.raises(AssertionError, match="got 0; the stand-in received:") as raised:
         standin.wait_for("chat.postMessage", predicate=lambda call: call.ok, timeout=0.2)
     assert "got 0; the stand-in received:" in str(raised.value)
     assert "  auth.test -> HTTP 200 ok\n" in str(raised.value)
@@ -383,6 +383,45 @@ def test_users_info_tells_the_locale_only_when_asked(client: WebClient) -> None:
     assert (plain["tz"], plain["tz_offset"] in (0, 3600)) == ("Europe/London", True)
     assert client.users_info(user=ANNA, include_locale=True)["user"]["locale"] == "en-GB"
     assert error(client.users_info, user="U0NOBODY") == "user_not_found"
+
+
+def test_dnd_info_shows_another_user_s_scheduled_period_only(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    off = client.dnd_info(user=ANNA)
+    assert off["dnd_enabled"] is False
+    standin.set_dnd(TEAM, ANNA, 1_700_000_000, 1_700_003_600)
+    on = client.dnd_info(user=ANNA)
+    assert (on["dnd_enabled"], on["next_dnd_start_ts"], on["next_dnd_end_ts"]) == (
+        True,
+        1_700_000_000,
+        1_700_003_600,
+    )
+    assert "snooze_enabled" not in on.data  # snoozes are shown to the user themselves only
+    assert error(client.dnd_info, user="U0NOBODY") == "user_not_found"
+    standin.add_workspace(
+        "T0NODND",
+        name="No",
+        bot_token="xoxb-nodnd",
+        bot_user_id="U0B2",
+        bot_id="B2",
+        scopes=["users:read"],
+    )
+    standin.add_user("T0NODND", "U0SOMEONE", name="someone")
+    narrow = WebClient(token="xoxb-nodnd", base_url=standin.api_url)
+    missing = refusal(narrow.dnd_info, user="U0SOMEONE")
+    assert (missing["error"], missing["needed"]) == ("missing_scope", "dnd:read")
+
+
+def test_conversations_info_tells_a_slack_connect_channel(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    assert client.conversations_info(channel=GENERAL)["channel"]["is_ext_shared"] is False
+    standin.add_channel(
+        TEAM, "C0CONNECT", name="with-client", members=[BOT_USER], is_ext_shared=True
+    )
+    shared = client.conversations_info(channel="C0CONNECT")["channel"]
+    assert (shared["is_ext_shared"], shared["is_shared"]) == (True, True)
 
 
 def test_update_delete_permalink_and_reactions(standin: SlackStandIn, client: WebClient) -> None:

@@ -386,7 +386,7 @@ def test_acknowledge_only_from_new(runtime: Core, state: str) -> None:
             _resolve(runtime, irritant_id)
     before = totals(runtime)
 
-    with pytest.raises(IrritantError):
+    with pytest.raises(IrritantError, match="Only a new irritant can be acknowledged"):
         _acknowledge(runtime, irritant_id)
 
     assert irritant(runtime, irritant_id).status == state
@@ -423,7 +423,7 @@ def test_resolve_twice_is_refused_and_sends_nothing_more(runtime: Core) -> None:
     _resolve(runtime, result.irritant_id)
     before = totals(runtime)
 
-    with pytest.raises(IrritantError):
+    with pytest.raises(IrritantError, match="Only an open irritant can be resolved"):
         _resolve(runtime, result.irritant_id, note="again")
 
     assert totals(runtime) == before
@@ -434,7 +434,7 @@ def test_a_withdrawn_irritant_cannot_be_resolved(runtime: Core) -> None:
     irritant_id = _withdrawn(runtime)
     before = totals(runtime)
 
-    with pytest.raises(IrritantError):
+    with pytest.raises(IrritantError, match="Only an open irritant can be resolved"):
         _resolve(runtime, irritant_id)
 
     assert totals(runtime) == before
@@ -463,16 +463,16 @@ def test_reopen_of_an_open_irritant_is_refused(runtime: Core) -> None:
     result = report(runtime)
     before = totals(runtime)
 
-    with pytest.raises(IrritantError):
+    with pytest.raises(IrritantError, match="This irritant is already open"):
         _reopen(runtime, result.irritant_id)
 
     assert totals(runtime) == before
 
 
 def test_unknown_irritant_is_refused(runtime: Core) -> None:
-    with pytest.raises(IrritantError):
+    with pytest.raises(IrritantError, match="This irritant no longer exists"):
         _acknowledge(runtime, 424242)
-    with pytest.raises(IrritantError):
+    with pytest.raises(IrritantError, match="This irritant no longer exists"):
         runtime.in_transaction(irritants.get, ws=T1, irritant_id=424242)
 
 

@@ -122,7 +122,7 @@ def test_ending_a_watch_keeps_its_history_and_frees_the_channel(runtime: Core) -
 def test_a_second_watch_on_a_channel_is_refused_by_the_database(runtime: Core) -> None:
     _add_watch(runtime, 3600, START)
 
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match=r"(?i)unique"):
         _add_watch(runtime, 600, START + timedelta(minutes=1))
 
 

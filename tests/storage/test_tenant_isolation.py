@@ -23,8 +23,9 @@ from bot.journeys import usecases as journey_usecases
 from bot.journeys.rules import JourneyError, NewExercise
 from bot.tenancy import Workspace
 from handlers.features import feature_set
-from storage.enums import JourneyPhase, PromiseKind
-from storage.models import Installation, Irritant, OutboxMessage
+from storage.enums import JourneyPhase, PromiseKind, RequestStatus
+from storage.models import ClientRequest, Installation, Irritant, OutboxMessage
+from storage.repositories import digests as digests_repo
 from storage.repositories import inbox
 from storage.repositories import irritants as repo
 from storage.repositories import journeys as journeys_repo
@@ -83,6 +84,37 @@ def _populate(runtime: Core, ws: Workspace, text: str) -> int:
         )
         members_repo.remember_timezone(
             session, team_id=ws.team_id, user_id="U0ANNA", timezone="Europe/Paris", now=now
+        )
+        session.add(
+            ClientRequest(
+                team_id=ws.team_id,
+                enterprise_id=ws.enterprise_id,
+                promise_id=1,
+                promise_version_id=1,
+                channel_id=CHANNEL,
+                ts=TS,
+                requester="U0CLIENT",
+                text=f"{text}: a request",
+                created_at=now,
+                last_message_at=now,
+                follow_ups=0,
+                nudge_at=now,
+                due_at=now,
+                status=RequestStatus.open,
+                breached=False,
+            )
+        )
+        digests_repo.save_digest(
+            session,
+            team_id=ws.team_id,
+            enterprise_id=ws.enterprise_id,
+            channel_id=CHANNEL,
+            weekday=0,
+            at_minute=540,
+            timezone="Europe/Paris",
+            next_due_at=now,
+            user_id="U0ANNA",
+            now=now,
         )
 
     runtime.in_transaction(promise_and_profile)
@@ -181,7 +213,7 @@ def test_another_workspace_cannot_touch_an_exercise_by_id(
         ),
     ]
     for attempt in attempts:
-        with pytest.raises(JourneyError):
+        with pytest.raises(JourneyError, match="This exercise no longer exists"):
             attempt()
     assert runtime.in_transaction(journey_usecases.exercise, ws=T2, exercise_id=exercise_id) is None
     assert _snapshot(runtime, T1.team_id) == before
@@ -233,7 +265,7 @@ def test_another_workspace_cannot_touch_an_irritant_by_id(
 ) -> None:
     before = _snapshot(runtime, T1.team_id)
 
-    with pytest.raises(IrritantError):
+    with pytest.raises(IrritantError, match="This irritant no longer exists"):
         _attempts(runtime, tenants["t1"])[index]()
 
     assert _snapshot(runtime, T1.team_id) == before

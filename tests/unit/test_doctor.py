@@ -16,7 +16,7 @@ from tests.slack_standin import SlackStandIn
 
 TEAM = "T0DOCTOR"
 APP_TOKEN = "xapp-1-A0JOURNEY-1-doctor"
-NARROW_TOKEN = "xoxb-3333-4444-narrow"
+NARROW_TOKEN = "xoxb-3333-4444-narrow"  # pragma: allowlist secret
 STATUSES = ("ok", "warn", "skip", "FAIL")
 
 
@@ -118,6 +118,7 @@ def test_an_unreachable_database_is_one_line(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=standin.api_url,
+        # pragma: allowlist nextline secret
         DATABASE_URL="postgresql://journeybot:hunter2@127.0.0.1:1/journeybot",
     )
     assert code == 1
@@ -205,8 +206,8 @@ def test_oauth_mode_checks_the_stored_installations(
         monkeypatch,
         capsys,
         SLACK_CLIENT_ID="1111.2222",
-        SLACK_CLIENT_SECRET="client-secret",
-        SLACK_STATE_SECRET="state-secret",
+        SLACK_CLIENT_SECRET="client-secret",  # pragma: allowlist secret
+        SLACK_STATE_SECRET="state-secret",  # pragma: allowlist secret
         TOKEN_ENCRYPTION_KEY=TokenCipher.generate_key(),
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=standin.api_url,

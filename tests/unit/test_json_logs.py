@@ -56,7 +56,7 @@ def test_secrets_are_redacted_in_messages_and_tracebacks(
     json_log: tuple[logging.Logger, io.StringIO],
 ) -> None:
     logger, stream = json_log
-    logger.info("token %s", "xoxb-123-456-secret")
+    logger.info("token %s", "xoxb-123-456-secret")  # pragma: allowlist secret
     try:
         raise RuntimeError("bad xapp-1-A1-2-secret\nsecond line")
     except RuntimeError:

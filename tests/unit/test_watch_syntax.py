@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -86,7 +87,7 @@ def test_french_windows_in_days() -> None:
     ],
 )
 def test_errors_are_precise(text: str, msgid_start: str, values: dict[str, str]) -> None:
-    with pytest.raises(WatchSyntaxError) as refused:
+    with pytest.raises(WatchSyntaxError, match=re.escape(msgid_start.format(**values))) as refused:
         parse_watch(text)
     assert refused.value.message.startswith(msgid_start)
     assert refused.value.values == values
@@ -149,11 +150,11 @@ def test_any_text_is_read_or_refused_with_a_message(text: str) -> None:
 
 
 def test_errors_read_in_french() -> None:
-    with pytest.raises(WatchSyntaxError) as refused:
+    with pytest.raises(WatchSyntaxError, match="Name the team after `équipe`") as refused:
         parse_watch("4h équipe")
     french = Translator("fr").gettext(refused.value.message, **refused.value.values)
     assert french.startswith("Nommez l’équipe après `équipe`")
-    with pytest.raises(WatchSyntaxError) as too_long:
+    with pytest.raises(WatchSyntaxError, match="The window `31j` is too long") as too_long:
         parse_watch("31j")
     assert Translator("fr").gettext(too_long.value.message, **too_long.value.values) == (
         "La fenêtre `31j` est trop longue\u00a0: 30\u00a0jours au plus."

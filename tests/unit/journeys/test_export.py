@@ -130,7 +130,7 @@ def test_a_renamed_field_fails_the_schema(path: list[str | int]) -> None:
     document = board_record(contract_board())
     VALIDATOR.validate(document)
     _rename(document, path, "renamed")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="'renamed' was unexpected"):
         VALIDATOR.validate(document)
 
 

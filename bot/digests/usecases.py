@@ -1,0 +1,306 @@
+"""What the digest listeners, its sender and its job ask for; plain values in and out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot import outbox
+from bot.digests.figures import (
+    MAX_BREACH_LINKS,
+    TOP_PICKERS,
+    Breach,
+    WeekFigures,
+    nearest_rank,
+)
+from bot.digests.outbox import DIGEST, DigestDue
+from bot.digests.schedule import (
+    DigestSchedule,
+    DigestWeek,
+    latest_due_day,
+    next_due,
+    week_before,
+    weeks_before,
+)
+from bot.promises.usecases import setup_of
+from bot.tenancy import Workspace
+from bot.windows import BusinessHours, business_elapsed
+from storage.enums import AlertPlace
+from storage.models import ChannelDigest
+from storage.repositories import digests as repo
+from storage.repositories import promises as promises_repo
+from storage.repositories.digests import IrritantWeekRow
+
+TREND_WEEKS = 8
+TOP_IRRITANTS = 3
+DUE_BATCH = 200
+
+
+@dataclass(frozen=True)
+class DigestSetting:
+    schedule: DigestSchedule
+    enabled: bool
+    next_due_at: datetime
+    last_sent_for: datetime | None
+
+
+@dataclass(frozen=True)
+class WatchTerms:
+    """What the digest says of the channel's watch, and where its alerts (and digests) go."""
+
+    text: str  # empty: the default sentence, in the reader's language (`promise_text`)
+    window: timedelta | None
+    alert_channel_id: str | None
+
+
+@dataclass(frozen=True)
+class DigestContent:
+    """Everything one channel's digest shows, for the week that ends at `week.end`."""
+
+    channel_id: str
+    timezone: str
+    week: DigestWeek
+    weeks: list[WeekFigures]  # the trend, oldest first; the digest's own week last
+    watch: WatchTerms | None
+    irritants: IrritantWeekRow
+    promises_made: list[str]
+
+    @property
+    def this_week(self) -> WeekFigures:
+        return self.weeks[-1]
+
+    @property
+    def quiet(self) -> bool:
+        irritants = self.irritants
+        return (
+            self.this_week.quiet
+            and not (irritants.opened or irritants.resolved)
+            and not self.promises_made
+        )
+
+
+def _schedule_of(row: ChannelDigest) -> DigestSchedule:
+    return DigestSchedule(
+        weekday=row.weekday, at=time(row.at_minute // 60, row.at_minute % 60), timezone=row.timezone
+    )
+
+
+def digest_setting(session: Session, *, ws: Workspace, channel_id: str) -> DigestSetting | None:
+    row = repo.get_digest(session, team_id=ws.team_id, channel_id=channel_id)
+    if row is None:
+        return None
+    return DigestSetting(
+        schedule=_schedule_of(row),
+        enabled=row.enabled,
+        next_due_at=row.next_due_at,
+        last_sent_for=row.last_sent_for,
+    )
+
+
+def set_digest(
+    session: Session,
+    *,
+    ws: Workspace,
+    channel_id: str,
+    schedule: DigestSchedule,
+    user_id: str,
+    now: datetime,
+) -> DigestSetting:
+    """Send the channel's digest on `schedule` from the next occurrence after `now`."""
+    row = repo.save_digest(
+        session,
+        team_id=ws.team_id,
+        enterprise_id=ws.enterprise_id,
+        channel_id=channel_id,
+        weekday=schedule.weekday,
+        at_minute=schedule.at.hour * 60 + schedule.at.minute,
+        timezone=schedule.timezone,
+        next_due_at=next_due(now, schedule),
+        user_id=user_id,
+        now=now,
+    )
+    return DigestSetting(
+        schedule=schedule,
+        enabled=True,
+        next_due_at=row.next_due_at,
+        last_sent_for=row.last_sent_for,
+    )
+
+
+def turn_off_digest(
+    session: Session, *, ws: Workspace, channel_id: str, user_id: str, now: datetime
+) -> bool:
+    return repo.turn_off(
+        session, team_id=ws.team_id, channel_id=channel_id, user_id=user_id, now=now
+    )
+
+
+def watch_terms(session: Session, *, ws: Workspace, channel_id: str) -> WatchTerms | None:
+    """The channel's watch as the digest needs it: its text and its alert channel, if any."""
+    found = promises_repo.active_watch(session, team_id=ws.team_id, channel_id=channel_id)
+    if found is None:
+        return None
+    version = found.version
+    alert_channel = (
+        version.alert_channel_id if version.alert_place == AlertPlace.team_channel else None
+    )
+    window = None if version.window_seconds is None else timedelta(seconds=version.window_seconds)
+    return WatchTerms(text=version.text, window=window, alert_channel_id=alert_channel)
+
+
+def watch_timezone(session: Session, *, ws: Workspace, channel_id: str) -> str | None:
+    """The time zone of the watch's business hours: a digest's default time zone."""
+    found = promises_repo.active_watch(session, team_id=ws.team_id, channel_id=channel_id)
+    return None if found is None else found.version.business_timezone
+
+
+def digest_content(
+    session: Session,
+    *,
+    ws: Workspace,
+    channel_id: str,
+    schedule: DigestSchedule,
+    due: datetime,
+) -> DigestContent:
+    """The digest of the week that ends at `due` (an occurrence of `schedule`)."""
+    due_day = latest_due_day(due, schedule)
+    week = week_before(due_day, schedule)
+    trend = weeks_before(due_day, schedule, TREND_WEEKS)
+    return DigestContent(
+        channel_id=channel_id,
+        timezone=schedule.timezone,
+        week=week,
+        weeks=request_weeks(session, ws=ws, channel_id=channel_id, weeks=trend),
+        watch=watch_terms(session, ws=ws, channel_id=channel_id),
+        irritants=repo.irritant_week(
+            session,
+            team_id=ws.team_id,
+            channel_id=channel_id,
+            start=week.start,
+            end=week.end,
+            top=TOP_IRRITANTS,
+        ),
+        promises_made=repo.promises_made(
+            session, team_id=ws.team_id, channel_id=channel_id, start=week.start, end=week.end
+        ),
+    )
+
+
+def preview_content(
+    session: Session, *, ws: Workspace, channel_id: str, schedule: DigestSchedule, now: datetime
+) -> DigestContent:
+    """The digest as it would read now: the seven days up to `now`'s latest occurrence."""
+    due_day = latest_due_day(now, schedule)
+    return digest_content(
+        session,
+        ws=ws,
+        channel_id=channel_id,
+        schedule=schedule,
+        due=week_before(due_day, schedule).end,
+    )
+
+
+def request_weeks(
+    session: Session, *, ws: Workspace, channel_id: str, weeks: list[DigestWeek]
+) -> list[WeekFigures]:
+    """The promise figures of each week (the watcher's requests), oldest first."""
+    hours_of: dict[int, BusinessHours | None] = {}
+    return [
+        _week_figures(session, ws=ws, channel_id=channel_id, week=week, hours_of=hours_of)
+        for week in weeks
+    ]
+
+
+def _week_figures(
+    session: Session,
+    *,
+    ws: Workspace,
+    channel_id: str,
+    week: DigestWeek,
+    hours_of: dict[int, BusinessHours | None],
+) -> WeekFigures:
+    row = repo.request_week(
+        session,
+        team_id=ws.team_id,
+        channel_id=channel_id,
+        start=week.start,
+        end=week.end,
+        breaches=MAX_BREACH_LINKS,
+        pickers=TOP_PICKERS,
+    )
+    waits = []
+    for acknowledged in row.acknowledged_rows:
+        version_id = acknowledged.promise_version_id
+        if version_id not in hours_of:
+            version = repo.promise_version(session, team_id=ws.team_id, version_id=version_id)
+            hours_of[version_id] = None if version is None else setup_of(version).hours
+        waits.append(
+            business_elapsed(
+                acknowledged.created_at, acknowledged.acknowledged_at, hours_of[version_id]
+            ).total_seconds()
+        )
+    oldest = row.oldest_open
+    return WeekFigures(
+        week=week,
+        received=row.received,
+        due=row.due,
+        kept=row.kept,
+        acknowledged=row.acknowledged,
+        on_time=row.on_time,
+        median_seconds=nearest_rank(waits, 0.5),
+        p90_seconds=nearest_rank(waits, 0.9),
+        follow_ups=row.follow_ups,
+        breaches=tuple(
+            Breach(
+                channel_id=channel_id, ts=ref.ts, arrived_at=ref.created_at, permalink=ref.permalink
+            )
+            for ref in row.breaches
+        ),
+        breach_count=row.breach_count,
+        longest_open_wait=None if oldest is None else week.end - oldest.created_at,
+        longest_open=None
+        if oldest is None
+        else Breach(
+            channel_id=channel_id,
+            ts=oldest.ts,
+            arrived_at=oldest.created_at,
+            permalink=oldest.permalink,
+        ),
+        pickers=tuple(row.pickers),
+    )
+
+
+def send_due_digests(session: Session, now: datetime) -> int:
+    """The scheduler's tick: queue each due digest once and move its schedule on.
+
+    Only the latest week is sent: a digest missed while the bot was down goes out once when
+    it comes back (its week is still the latest), and a later week's replaces it.
+    """
+    queued = 0
+    for row in repo.claim_due(session, now=now, limit=DUE_BATCH):
+        schedule = _schedule_of(row)
+        due = occurrence_due(now, schedule)
+        if not repo.mark_sent(
+            session,
+            digest_id=row.id,
+            claimed_due=row.next_due_at,
+            sent_for=due,
+            next_due_at=next_due(now, schedule),
+        ):
+            continue
+        outbox.enqueue(
+            session,
+            ws=Workspace(team_id=row.team_id, enterprise_id=row.enterprise_id),
+            kind=DIGEST,
+            payload=DigestDue(channel_id=row.channel_id, due=due),
+            now=now,
+        )
+        queued += 1
+    return queued
+
+
+def occurrence_due(now: datetime, schedule: DigestSchedule) -> datetime:
+    """The due instant of the latest occurrence at or before `now`."""
+    return week_before(latest_due_day(now, schedule), schedule).end

@@ -1,0 +1,103 @@
+"""The due-work scan: nudges and escalations that fell due, sent once, in business hours.
+
+One scheduler tick claims at most `BATCH` requests whose `next_check_at` has come, through
+a partial index that holds only requests that may still fall due: its cost grows with what
+is due, not with history. On PostgreSQL the rows are locked `FOR UPDATE SKIP LOCKED`, so
+several replicas share the work without waiting on each other; every change is also a
+conditional update on the `next_check_at` the tick read, so a second scheduler that read the
+same row (SQLite has no row locks) changes nothing and sends nothing. The alert itself is
+written to the outbox in the same transaction: it goes out if and only if the tick commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from bot import outbox
+from bot.tenancy import Workspace
+from bot.watcher import watches
+from bot.watcher.outbox import ALERT, OWNER_NOTICE, OwnerNotice, RequestAlert
+from bot.watcher.timing import Action, Progress, next_step
+from bot.watcher.watches import Watch
+from storage.db import read_only_engine
+from storage.enums import RequestStatus
+from storage.models import ClientRequest
+from storage.repositories import requests as repo
+
+BATCH = 100
+
+
+def scan(session: Session, now: datetime) -> dict[str, int]:
+    """One tick: look at every request due for a check, send what is due, reschedule.
+
+    Most ticks find nothing due. They find it out through a read-only session, which on
+    SQLite takes no write lock, so a tick every few seconds never holds up the event ingest;
+    the write transaction (`session`) only starts when something is due.
+    """
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    with Session(read_only_engine(engine), expire_on_commit=False) as reader, reader.begin():
+        next_due = repo.next_due(reader)
+    if next_due is None or next_due > now:
+        return {"nudged": 0, "escalated": 0, "postponed": 0}
+    found: dict[tuple[str, int], Watch | None] = {}
+    counts = {"nudged": 0, "escalated": 0, "postponed": 0}
+    for request in repo.claim_due(session, now=now, limit=BATCH):
+        key = (request.team_id, request.promise_version_id)
+        if key not in found:
+            found[key] = watches.by_version(
+                session, team_id=request.team_id, version_id=request.promise_version_id
+            )
+        watch = found[key]
+        seen = request.next_check_at
+        if watch is None:  # the promise is gone: nothing more is owed
+            repo.reschedule(session, request_id=request.id, seen=seen, next_check_at=None)
+            continue
+        step = next_step(_progress(request), now, watch.terms.hours)
+        if not repo.reschedule(
+            session, request_id=request.id, seen=seen, next_check_at=step.wake_at
+        ):
+            continue  # another scheduler took it
+        if step.action is None:
+            counts["postponed"] += 1
+            continue
+        _alert(session, request, watch, step.action, now)
+        counts["nudged" if step.action is Action.nudge else "escalated"] += 1
+    return counts
+
+
+def _progress(request: ClientRequest) -> Progress:
+    return Progress(
+        nudge_at=request.nudge_at,
+        due_at=request.due_at,
+        nudged=request.nudged_at is not None,
+        escalated=request.escalated_at is not None,
+        closed=request.status != RequestStatus.open,
+    )
+
+
+def _alert(
+    session: Session,
+    request: ClientRequest,
+    watch: Watch,
+    action: Action,
+    now: datetime,
+) -> None:
+    ws = Workspace(request.team_id, request.enterprise_id)
+    # Taking turns: successive requests (and a request's second alert) start with someone else.
+    turn = request.id * 2 + (1 if action is Action.escalate else 0)
+    if action is Action.nudge:
+        request.nudged_at = now
+    else:
+        request.escalated_at = now
+        request.breached = True  # a nudge that fell due with it is skipped: one alert, not two
+    kind: Literal["nudge", "escalate"] = "nudge" if action is Action.nudge else "escalate"
+    payload = RequestAlert(request_id=request.id, action=kind, turn=turn)
+    outbox.enqueue(session, ws=ws, kind=ALERT, payload=payload, now=now)
+    if action is Action.escalate:
+        notice = OwnerNotice(request_id=request.id, owner=watch.owner)
+        outbox.enqueue(session, ws=ws, kind=OWNER_NOTICE, payload=notice, now=now)

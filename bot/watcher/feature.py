@@ -1,0 +1,29 @@
+"""The promise watcher, declared once: what the wiring collects from this feature."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.features import Feature
+from bot.scheduler import Job
+from bot.watcher import capture, due, usecases
+from bot.watcher.commands import REQUESTS
+from bot.watcher.outbox import KINDS
+from storage.models import ClientRequest
+
+# How often the scheduler looks for due nudges and escalations: alerts go out at most this
+# long after they fall due (the scan itself only reads what is due).
+SCAN_EVERY = timedelta(seconds=5)
+
+FEATURE = Feature(
+    name="watcher",
+    subcommands=(REQUESTS,),
+    tenant_tables=(ClientRequest,),
+    jobs=(
+        Job("request-alerts", SCAN_EVERY, due.scan),
+        Job("request-retention", timedelta(hours=6), usecases.apply_retention),
+    ),
+    on_reaction=(capture.on_reaction,),
+    on_message=(capture.on_message,),
+    outbox_kinds=KINDS,
+)

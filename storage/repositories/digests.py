@@ -1,0 +1,334 @@
+"""Queries on channel digests and the week's irritant figures; all but the due scan filter by
+team_id (the scan finds due rows across workspaces, and each is then handled as its own)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.enums import IrritantEventKind, IrritantStatus, RequestStatus
+from storage.models import (
+    ChannelDigest,
+    ClientRequest,
+    Irritant,
+    IrritantEvent,
+    IrritantVote,
+    Promise,
+    PromiseVersion,
+)
+
+OPEN_STATUSES = (IrritantStatus.new, IrritantStatus.acknowledged)
+
+
+def get_digest(session: Session, *, team_id: str, channel_id: str) -> ChannelDigest | None:
+    return session.scalar(
+        select(ChannelDigest).where(
+            ChannelDigest.team_id == team_id, ChannelDigest.channel_id == channel_id
+        )
+    )
+
+
+def save_digest(
+    session: Session,
+    *,
+    team_id: str,
+    enterprise_id: str | None,
+    channel_id: str,
+    weekday: int,
+    at_minute: int,
+    timezone: str,
+    next_due_at: datetime,
+    user_id: str,
+    now: datetime,
+) -> ChannelDigest:
+    """Set (or turn back on) a channel's schedule; the week already sent stays recorded."""
+    row = get_digest(session, team_id=team_id, channel_id=channel_id)
+    if row is None:
+        row = ChannelDigest(team_id=team_id, enterprise_id=enterprise_id, channel_id=channel_id)
+        session.add(row)
+    row.weekday, row.at_minute, row.timezone = weekday, at_minute, timezone
+    row.enabled, row.next_due_at = True, next_due_at
+    row.updated_by, row.updated_at = user_id, now
+    session.flush()
+    return row
+
+
+def turn_off(
+    session: Session, *, team_id: str, channel_id: str, user_id: str, now: datetime
+) -> bool:
+    """Stop a channel's digest; False when it had none running."""
+    result = session.execute(
+        update(ChannelDigest)
+        .where(
+            ChannelDigest.team_id == team_id,
+            ChannelDigest.channel_id == channel_id,
+            ChannelDigest.enabled.is_(True),
+        )
+        .values(enabled=False, updated_by=user_id, updated_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def claim_due(session: Session, *, now: datetime, limit: int) -> list[ChannelDigest]:
+    """Enabled digests due by `now`, oldest first, locked against other replicas.
+
+    On PostgreSQL `FOR UPDATE SKIP LOCKED`: a replica scanning at the same moment skips the
+    rows this transaction holds instead of waiting for them or taking them twice. SQLite has
+    one writer at a time (`BEGIN IMMEDIATE`), which serialises the scans instead.
+    """
+    return list(
+        session.scalars(
+            select(ChannelDigest)
+            .where(ChannelDigest.enabled.is_(True), ChannelDigest.next_due_at <= now)
+            .order_by(ChannelDigest.next_due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+
+
+def mark_sent(
+    session: Session,
+    *,
+    digest_id: int,
+    claimed_due: datetime,
+    sent_for: datetime,
+    next_due_at: datetime,
+) -> bool:
+    """Record the week `sent_for` as sent and move to the next occurrence, once.
+
+    The update only applies while the row still says what the claim read (`next_due_at`) and
+    that week is not already recorded: a second scheduler that read the same row changes
+    nothing and must not send.
+    """
+    result = session.execute(
+        update(ChannelDigest)
+        .where(
+            ChannelDigest.id == digest_id,
+            ChannelDigest.next_due_at == claimed_due,
+            or_(ChannelDigest.last_sent_for.is_(None), ChannelDigest.last_sent_for < sent_for),
+        )
+        .values(last_sent_for=sent_for, next_due_at=next_due_at)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class OpenIrritant:
+    irritant_id: int
+    permalink: str | None
+    text: str | None
+    category: str | None
+    reporters: int
+
+
+@dataclass(frozen=True)
+class IrritantWeekRow:
+    opened: int
+    resolved: int
+    still_open: int
+    top_open: list[OpenIrritant]
+
+
+def irritant_week(
+    session: Session, *, team_id: str, channel_id: str, start: datetime, end: datetime, top: int
+) -> IrritantWeekRow:
+    """Irritants of a channel for one week: opened, resolved, and the most reported open."""
+    in_channel = and_(Irritant.team_id == team_id, Irritant.channel_id == channel_id)
+    opened = session.scalar(
+        select(func.count())
+        .select_from(Irritant)
+        .where(in_channel, Irritant.created_at >= start, Irritant.created_at < end)
+    )
+    resolved = session.scalar(
+        select(func.count(func.distinct(IrritantEvent.irritant_id)))
+        .join(Irritant, Irritant.id == IrritantEvent.irritant_id)
+        .where(
+            in_channel,
+            IrritantEvent.team_id == team_id,
+            IrritantEvent.kind == IrritantEventKind.resolved,
+            IrritantEvent.at >= start,
+            IrritantEvent.at < end,
+        )
+    )
+    still_open = session.scalar(
+        select(func.count())
+        .select_from(Irritant)
+        .where(in_channel, Irritant.status.in_(OPEN_STATUSES), Irritant.created_at < end)
+    )
+    reporters = (
+        select(
+            IrritantVote.irritant_id,
+            func.count(func.distinct(IrritantVote.user_id)).label("reporters"),
+        )
+        .where(IrritantVote.team_id == team_id)
+        .group_by(IrritantVote.irritant_id)
+        .subquery()
+    )
+    count = func.coalesce(reporters.c.reporters, 0)
+    rows = session.execute(
+        select(Irritant.id, Irritant.permalink, Irritant.message_text, Irritant.category, count)
+        .outerjoin(reporters, reporters.c.irritant_id == Irritant.id)
+        .where(in_channel, Irritant.status.in_(OPEN_STATUSES), Irritant.created_at < end)
+        .order_by(count.desc(), Irritant.id)
+        .limit(top)
+    ).all()
+    return IrritantWeekRow(
+        opened=opened or 0,
+        resolved=resolved or 0,
+        still_open=still_open or 0,
+        top_open=[
+            OpenIrritant(
+                irritant_id=row[0], permalink=row[1], text=row[2], category=row[3], reporters=row[4]
+            )
+            for row in rows
+        ],
+    )
+
+
+def promises_made(
+    session: Session, *, team_id: str, channel_id: str, start: datetime, end: datetime
+) -> list[str]:
+    """The texts of the promises the channel made in [start, end), oldest first."""
+    return list(
+        session.scalars(
+            select(PromiseVersion.text)
+            .join(Promise, Promise.id == PromiseVersion.promise_id)
+            .where(
+                Promise.team_id == team_id,
+                Promise.channel_id == channel_id,
+                Promise.created_at >= start,
+                Promise.created_at < end,
+                PromiseVersion.number == 1,
+            )
+            .order_by(Promise.created_at, Promise.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RequestRef:
+    ts: str
+    created_at: datetime
+    permalink: str | None
+
+
+@dataclass(frozen=True)
+class AcknowledgedRow:
+    created_at: datetime
+    acknowledged_at: datetime
+    promise_version_id: int
+
+
+@dataclass(frozen=True)
+class RequestWeekRow:
+    """A channel's request counts for one week, from aggregate queries."""
+
+    received: int
+    due: int
+    kept: int
+    acknowledged: int
+    on_time: int
+    follow_ups: int
+    breach_count: int
+    breaches: list[RequestRef]
+    oldest_open: RequestRef | None
+    pickers: list[tuple[str, int]]
+    # The week's acknowledged requests, for the time-to-acknowledge percentiles in business
+    # time (each promise version has its own hours): a week of one channel, never history.
+    acknowledged_rows: list[AcknowledgedRow]
+
+
+COUNTED = ClientRequest.status.not_in((RequestStatus.dismissed, RequestStatus.withdrawn))
+
+
+def request_week(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    start: datetime,
+    end: datetime,
+    breaches: int,
+    pickers: int,
+) -> RequestWeekRow:
+    """The week's request figures for one channel (see `bot/digests/figures.py` for what
+    each means); every query reads the channel's rows through its (team, channel, …) index."""
+    r = ClientRequest
+    scope = and_(r.team_id == team_id, r.channel_id == channel_id, COUNTED)
+    arrived = and_(r.created_at >= start, r.created_at < end)
+    due = and_(r.due_at >= start, r.due_at < end)
+    acked_in_week = and_(r.acknowledged_at >= start, r.acknowledged_at < end)
+    on_time = and_(r.acknowledged_at.is_not(None), r.acknowledged_at <= r.due_at)
+
+    def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    counts = session.execute(
+        select(
+            count_if(arrived),
+            count_if(due),
+            count_if(and_(due, on_time)),
+            count_if(acked_in_week),
+            count_if(and_(acked_in_week, on_time)),
+            func.coalesce(func.sum(case((arrived, r.follow_ups), else_=0)), 0),
+        ).where(scope, or_(arrived, due, acked_in_week))
+    ).one()
+    breached = and_(scope, due, not_(on_time))
+    breach_count = session.scalar(select(func.count()).select_from(r).where(breached)) or 0
+    breach_rows = session.execute(
+        select(r.ts, r.created_at, r.permalink)
+        .where(breached)
+        .order_by(r.created_at)
+        .limit(breaches)
+    ).all()
+    open_at_end = and_(
+        scope,
+        r.created_at < end,
+        or_(r.acknowledged_at.is_(None), r.acknowledged_at > end),
+    )
+    oldest = session.execute(
+        select(r.ts, r.created_at, r.permalink).where(open_at_end).order_by(r.created_at).limit(1)
+    ).first()
+    picker_count = func.count()
+    picker_rows = session.execute(
+        select(r.acknowledged_by, picker_count)
+        .where(scope, acked_in_week, r.acknowledged_by.is_not(None))
+        .group_by(r.acknowledged_by)
+        .order_by(picker_count.desc(), r.acknowledged_by)
+        .limit(pickers)
+    ).all()
+    acknowledged_rows = session.execute(
+        select(r.created_at, r.acknowledged_at, r.promise_version_id).where(scope, acked_in_week)
+    ).all()
+    return RequestWeekRow(
+        received=int(counts[0]),
+        due=int(counts[1]),
+        kept=int(counts[2]),
+        acknowledged=int(counts[3]),
+        on_time=int(counts[4]),
+        follow_ups=int(counts[5]),
+        breach_count=breach_count,
+        breaches=[
+            RequestRef(ts=row[0], created_at=row[1], permalink=row[2]) for row in breach_rows
+        ],
+        oldest_open=None
+        if oldest is None
+        else RequestRef(ts=oldest[0], created_at=oldest[1], permalink=oldest[2]),
+        pickers=[(row[0] or "", int(row[1])) for row in picker_rows],
+        acknowledged_rows=[
+            AcknowledgedRow(created_at=row[0], acknowledged_at=row[1], promise_version_id=row[2])
+            for row in acknowledged_rows
+            if row[1] is not None
+        ],
+    )
+
+
+def promise_version(session: Session, *, team_id: str, version_id: int) -> PromiseVersion | None:
+    """One version of a promise of this workspace (a request names the version it arrived
+    under)."""
+    version = session.get(PromiseVersion, version_id)
+    return version if version is not None and version.team_id == team_id else None
