@@ -14,11 +14,14 @@ class PhaseReminder(Payload):
     phase: str
 
 
-# Post the exercise message in its channel, or bring it up to date (chat.update).
+# Post the exercise message in its channel, once, when the exercise starts.
+POST_MESSAGE = OutboxKind("journey_post", ExerciseRef)
+# Bring the posted message up to date (chat.update). Until it is posted there is nothing to
+# update: the post reads the exercise when it is sent, so it shows the latest state anyway.
 EXERCISE_MESSAGE = OutboxKind("journey_message", ExerciseRef)
 # DM the channel members who haven't contributed to a phase that ends soon.
 REMIND = OutboxKind("journey_remind", PhaseReminder)
 # The closing summary in the channel.
 SUMMARY = OutboxKind("journey_summary", ExerciseRef)
 
-KINDS = (EXERCISE_MESSAGE, REMIND, SUMMARY)
+KINDS = (POST_MESSAGE, EXERCISE_MESSAGE, REMIND, SUMMARY)

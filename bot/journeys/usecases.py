@@ -25,7 +25,7 @@ from bot.journeys.board import (
     PromiseSummary,
     Touchpoint,
 )
-from bot.journeys.outbox import EXERCISE_MESSAGE, SUMMARY, ExerciseRef
+from bot.journeys.outbox import EXERCISE_MESSAGE, POST_MESSAGE, SUMMARY, ExerciseRef
 from bot.journeys.rules import JourneyError, NewExercise
 from bot.tenancy import Workspace
 from storage.enums import JourneyPhase
@@ -150,7 +150,9 @@ def start(
                 session.add(row)
         except IntegrityError:
             continue
-        refresh_message(session, ws=ws, exercise_id=row.id, now=now)
+        outbox.enqueue(
+            session, ws=ws, kind=POST_MESSAGE, payload=ExerciseRef(exercise_id=row.id), now=now
+        )
         return Started({}, view_of(row))
     raise JourneyError(rules.GONE)
 

@@ -12,7 +12,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.i18n import Translator
 from bot.journeys import promising, schedule, usecases
 from bot.journeys.board import PHASE_LABELS, Phase, top_tomorrow_cards
-from bot.journeys.outbox import EXERCISE_MESSAGE, REMIND, SUMMARY, ExerciseRef, PhaseReminder
+from bot.journeys.outbox import (
+    EXERCISE_MESSAGE,
+    POST_MESSAGE,
+    REMIND,
+    SUMMARY,
+    ExerciseRef,
+    PhaseReminder,
+)
 from bot.tenancy import Workspace
 from bot.windows import window_text
 from handlers.blocks.journey_board import exercise_message, exercise_title, when
@@ -37,27 +44,36 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
     async def client_for(ws: Workspace) -> AsyncWebClient:
         return await services.clients.for_workspace(ws.team_id, ws.enterprise_id)
 
+    async def post_message(ws: Workspace, payload: ExerciseRef) -> None:
+        view = await core.read(usecases.exercise, ws=ws, exercise_id=payload.exercise_id)
+        if view is None or view.message_ts is not None:
+            return  # gone, or already posted (a redelivery)
+        _ = Translator(view.locale)
+        client = await client_for(ws)
+        text = _("Journey exercise {title}", title=exercise_title(view, _))
+        posted = await client.chat_postMessage(
+            channel=view.channel_id, text=text, blocks=exercise_message(view, _)
+        )
+        await core.run(
+            usecases.record_message, ws=ws, exercise_id=view.id, message_ts=str(posted["ts"])
+        )
+
     async def exercise_message_sender(ws: Workspace, payload: ExerciseRef) -> None:
         view = await core.read(usecases.exercise, ws=ws, exercise_id=payload.exercise_id)
-        if view is None:
-            return
+        if view is None or view.message_ts is None:
+            return  # not posted yet: the post will show the latest state
         _ = Translator(view.locale)
         client = await client_for(ws)
         blocks = exercise_message(view, _)
         text = _("Journey exercise {title}", title=exercise_title(view, _))
-        if view.message_ts is not None:
-            try:
-                await client.chat_update(
-                    channel=view.channel_id, ts=view.message_ts, text=text, blocks=blocks
-                )
-                return
-            except SlackApiError as error:
-                if _error(error) != "message_not_found":
-                    raise
-        posted = await client.chat_postMessage(channel=view.channel_id, text=text, blocks=blocks)
-        await core.run(
-            usecases.record_message, ws=ws, exercise_id=view.id, message_ts=str(posted["ts"])
-        )
+        try:
+            await client.chat_update(
+                channel=view.channel_id, ts=view.message_ts, text=text, blocks=blocks
+            )
+        except SlackApiError as error:
+            if _error(error) != "message_not_found":
+                raise
+            log.info("exercise %s: its message was deleted; not posting it again", view.id)
 
     async def remind(ws: Workspace, payload: PhaseReminder) -> None:
         view = await core.read(usecases.exercise, ws=ws, exercise_id=payload.exercise_id)
@@ -145,6 +161,7 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
         await client.chat_postMessage(channel=view.channel_id, text=text, blocks=blocks)
 
     return [
+        Sender(POST_MESSAGE, post_message),
         Sender(EXERCISE_MESSAGE, exercise_message_sender),
         Sender(REMIND, remind),
         Sender(SUMMARY, summary),

@@ -508,7 +508,7 @@ def open_moments_in_channel(
         )
         .order_by(JourneyExercise.number.desc(), JourneyMoment.position)
     )
-    return [(exercise, moment) for exercise, moment in session.execute(statement).tuples()]
+    return [(exercise, moment) for exercise, moment in session.execute(statement)]
 
 
 # -- promises made from an exercise ---------------------------------------------------------
@@ -528,7 +528,7 @@ def exercise_promises(
         )
         .order_by(Promise.id)
     )
-    return [(promise, version) for promise, version in session.execute(statement).tuples()]
+    return [(promise, version) for promise, version in session.execute(statement)]
 
 
 def link_promise(session: Session, *, team_id: str, promise_id: int, exercise_id: int) -> None:
