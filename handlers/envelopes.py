@@ -233,7 +233,7 @@ class Option(Loose):
 
 
 class InputState(Loose):
-    """One input's value in `view.state.values`: typed text, or selected option(s)."""
+    """One input's value in `view.state.values`: typed text, or selected options."""
 
     type: Name | None = None
     value: Text | None = None

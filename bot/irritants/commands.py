@@ -15,7 +15,7 @@ EXPORT = Subcommand(
     key="export",
     names={"en": "export", "fr": "exporter"},
     usage={"en": "irritants|[exercise] csv|json|md", "fr": "irritants|[exercice] csv|json|md"},
-    description=N_("Get the irritants, or a journey exercise, as a file."),
+    description=N_("Get the irritants or a journey exercise as a file, in a direct message."),
 )
 SETTINGS = Subcommand(
     key="settings",

@@ -7,7 +7,7 @@ import json
 
 from sqlalchemy import select
 
-from storage.models import Irritant
+from storage.models import Irritant, IrritantNote
 from tests.handlers.conftest import ANNA, CHLOE, CLIENTS, TEAM, Slack
 from tests.handlers.journey_flow import as_dict, chosen, click, start_exercise
 from tests.handlers.payloads import command, submit_view, text_input
@@ -54,7 +54,9 @@ def test_an_irritant_is_linked_to_a_moment_and_shows_on_the_board(slack: Slack) 
     with slack.runtime.session_factory() as session:
         stored = session.scalars(select(Irritant)).one()
         assert stored.moment_id == moment
-        assert stored.note == "linked"
+        # Chloé's own note (each reporter's note is theirs).
+        notes = session.execute(select(IrritantNote.user_id, IrritantNote.note)).all()
+        assert [(user, note) for user, note in notes] == [(CHLOE, "linked")]
     _status, ack, _url = command(slack, "board", user=CHLOE)
     assert "1 open irritant" in json.dumps(json.loads(ack), ensure_ascii=False)
     # "No moment" takes the link back.
