@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.channel_locale import channel_locale
 from bot.journeys import rules
 from bot.journeys.board import (
     Board,
@@ -123,6 +124,10 @@ def start(
     assert given.persona_name
     assert given.persona_line
     assert given.votes_per_member
+    # The exercise message is public: it speaks the channel's language when the channel (or
+    # the workspace) chose one, else the facilitator's.
+    spoken = channel_locale(session, ws=ws, channel_id=channel_id)
+    public_locale = spoken.locale if spoken.source != "default" else locale
     for _attempt in range(3):  # two exercises started at once in one channel: retry the number
         number = repo.next_number(session, team_id=ws.team_id, channel_id=channel_id)
         row = JourneyExercise(
@@ -142,7 +147,7 @@ def start(
             phase_changed_at=now,
             votes_per_member=given.votes_per_member,
             anonymous=given.anonymous,
-            locale=locale,
+            locale=public_locale,
             created_at=now,
         )
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from babel.dates import format_time, get_day_names
 
+from bot.channel_locale import channel_locale
 from bot.digests import usecases
 from bot.digests.commands import OFF_WORDS, PREVIEW_WORDS, STATUS_WORDS
 from bot.digests.schedule import DEFAULT_TIME, DEFAULT_WEEKDAY, DigestSchedule, parse_schedule
@@ -58,7 +59,12 @@ async def _default_timezone(call: CommandCall) -> str:
     watched = await call.core.read(
         usecases.watch_timezone, ws=call.workspace, channel_id=call.channel_id
     )
-    return watched or call.services.locales.timezone(call.workspace.team_id, call.user_id) or "UTC"
+    if watched:
+        return watched
+    spoken = await call.core.read(channel_locale, ws=call.workspace, channel_id=call.channel_id)
+    if spoken.source != "default":
+        return spoken.time_zone
+    return call.services.locales.timezone(call.workspace.team_id, call.user_id) or "UTC"
 
 
 async def _status(call: CommandCall) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channel_locale import channel_locale
 from bot.digests import usecases
 from bot.digests.outbox import DIGEST, DigestDue
 from bot.digests.usecases import DigestContent
@@ -70,7 +71,8 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
                 # Clients read this channel: a digest about them never goes there.
                 log.info("digest for %s skipped: shared channel", payload.channel_id)
                 return
-        _ = Translator(core.settings.default_locale)
+        spoken = await core.read(channel_locale, ws=ws, channel_id=channel)
+        _ = Translator(spoken.locale)
         text, blocks = digest_blocks(content, _)
         posted = await client.chat_postMessage(
             channel=channel,

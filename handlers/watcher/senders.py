@@ -17,6 +17,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channel_locale import channel_locale
 from bot.i18n import Translator
 from bot.promises.at_work import DndStatus
 from bot.tenancy import Workspace
@@ -130,8 +131,10 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
     core = services.core
     pacer = ChannelPacer()
 
-    def team_voice() -> Translator:
-        return Translator(core.settings.default_locale)
+    async def team_voice(ws: Workspace, channel: str) -> Translator:
+        """Alerts are public: they speak the language of the channel they are posted in."""
+        spoken = await core.read(channel_locale, ws=ws, channel_id=channel)
+        return Translator(spoken.locale)
 
     async def permalink(client: AsyncWebClient, ws: Workspace, alert: AlertView) -> AlertView:
         if alert.request.permalink is not None:
@@ -174,7 +177,9 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
                 return
             now = core.clock.now()
             mentions = await mentions_for(client, ws, alert, payload.turn, now)
-            text, blocks = alert_blocks(alert, payload.action, mentions, now, team_voice())
+            text, blocks = alert_blocks(
+                alert, payload.action, mentions, now, await team_voice(ws, channel)
+            )
             await pacer.post(
                 channel,
                 lambda: client.chat_postMessage(
@@ -232,7 +237,10 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
     async def update_alert(ws: Workspace, payload: TakenNotice) -> None:
         client = await services.clients.for_workspace(ws.team_id, ws.enterprise_id)
         text, blocks = outcome_blocks(
-            payload.outcome, payload.user_id, payload.request_id, team_voice()
+            payload.outcome,
+            payload.user_id,
+            payload.request_id,
+            await team_voice(ws, payload.channel_id),
         )
         try:
             await client.chat_update(

@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.channel_locale import save_channel_locale
 from bot.digests.feature import FEATURE
 from bot.scheduler import run_job
+from bot.tenancy import Workspace
 from storage.enums import RequestStatus
 from storage.models import ClientRequest
 from tests.handlers.conftest import ANNA, BOT_USER, BRUNO, CLIENTS, TEAM, Slack
@@ -237,3 +239,23 @@ def test_a_shared_channel_gets_no_digest_unless_alerts_go_to_a_team_channel(
     assert digests(slack, SHARED) == []
     [digest] = digests(slack, TEAM_ROOM)
     assert f"<#{SHARED}>" in flat(digest)
+
+
+def test_the_digest_speaks_the_channels_language_and_takes_its_time_zone(slack: Slack) -> None:
+    set_clock(slack, datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+    slack.runtime.in_transaction(
+        save_channel_locale,
+        ws=Workspace(TEAM),
+        channel_id=CLIENTS,
+        locale="fr",
+        time_zone="America/Montreal",
+        actor_id=BRUNO,
+        now=slack.runtime.clock.now(),
+    )
+    # Anna writes in English, but the channel chose French and Montreal's time.
+    text = answer(slack, "digest monday 09:00", user=ANNA)
+    assert "(America/Montreal)" in text
+    set_clock(slack, datetime(2026, 11, 30, 14, 0, tzinfo=UTC))  # 09:00 in Montreal
+    tick(slack)
+    [digest] = digests(slack)
+    assert "Bilan hebdomadaire des promesses" in flat(digest)
