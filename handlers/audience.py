@@ -21,12 +21,15 @@ log = logging.getLogger(__name__)
 # Slack won't list the members: the bot left or was never let in. Nobody but admins sees it.
 UNLISTABLE = ("channel_not_found", "not_in_channel", "missing_scope", "is_archived")
 MEMBERS_PAGE = 1000
+MAX_MEMBER_PAGES = 20  # 20,000 members: past that, a channel is not one team's room
 
 
 async def channel_members(client: AsyncWebClient, channel_id: str) -> list[str]:
+    """Every member of the channel (`conversations.members`, paged): the one place the bot
+    lists a channel's members. Raises SlackApiError when Slack won't list them."""
     members: list[str] = []
     cursor: str | None = None
-    while True:
+    for _page in range(MAX_MEMBER_PAGES):
         arguments: dict[str, Any] = {"channel": channel_id, "limit": MEMBERS_PAGE}
         if cursor:
             arguments["cursor"] = cursor
@@ -34,7 +37,8 @@ async def channel_members(client: AsyncWebClient, channel_id: str) -> list[str]:
         members.extend(str(member) for member in response.get("members") or [])
         cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
         if not cursor:
-            return members
+            break
+    return members
 
 
 async def audience_for(

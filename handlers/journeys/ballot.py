@@ -22,6 +22,7 @@ from handlers.journeys.common import (
     exercise_for,
     is_member,
     open_modal,
+    own_form,
     payload_channel,
 )
 from handlers.journeys.start import EXPIRED
@@ -81,8 +82,8 @@ async def _on_ballot_click(
     *,
     take_back: bool,
 ) -> None:
-    form = services.seal.open((body.get("view") or {}).get("private_metadata"), ExerciseForm)
-    if form is None or form.user_id != caller.user_id:
+    form = own_form(services, caller, (body.get("view") or {}).get("private_metadata"))
+    if form is None:
         raise JourneyError(EXPIRED)
     card_id, spent, page = _parse(str(action.get("value") or ""))
     exercise = await exercise_for(services, caller, client, form.exercise_id, contribute=False)
@@ -139,8 +140,8 @@ async def on_ballot_page(
     caller: Caller,
 ) -> None:
     await ack()
-    form = services.seal.open((body.get("view") or {}).get("private_metadata"), ExerciseForm)
-    if form is None or form.user_id != caller.user_id:
+    form = own_form(services, caller, (body.get("view") or {}).get("private_metadata"))
+    if form is None:
         raise JourneyError(EXPIRED)
     try:
         page = int(str(action.get("value") or "").rpartition(":")[2])

@@ -14,12 +14,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.journeys import rules
 from bot.journeys.rules import JourneyError
 from bot.journeys.usecases import ExerciseView, exercise
+from handlers.audience import channel_members
 from handlers.blocks.journey_forms import loading_modal, notice_modal
 from handlers.caller import Caller
 from handlers.slack_services import SlackServices
 
 ModalBuilder = Callable[[], Awaitable[View]]
-MEMBER_PAGES = 20  # 20 pages of 1,000: channels bigger than that are not a journey workshop
 
 
 class ExerciseForm(BaseModel):
@@ -31,16 +31,10 @@ class ExerciseForm(BaseModel):
     moment_id: int | None = None
 
 
-async def channel_members(client: AsyncWebClient, channel_id: str) -> list[str]:
-    members: list[str] = []
-    cursor: str | None = None
-    for _page in range(MEMBER_PAGES):
-        response = await client.conversations_members(channel=channel_id, limit=1000, cursor=cursor)
-        members += [str(member) for member in response.get("members") or []]
-        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
-        if not cursor:
-            break
-    return members
+def own_form(services: SlackServices, caller: Caller, metadata: object) -> ExerciseForm | None:
+    """The sealed form state of a journey modal, if it was opened by this person."""
+    form = services.seal.open(metadata if isinstance(metadata, str) else None, ExerciseForm)
+    return form if form is not None and form.user_id == caller.user_id else None
 
 
 async def is_member(client: AsyncWebClient, channel_id: str, user_id: str) -> bool:

@@ -23,6 +23,7 @@ from handlers.journeys.common import (
     action_exercise_id,
     exercise_for,
     open_modal,
+    own_form,
     payload_channel,
 )
 from handlers.journeys.start import EXPIRED
@@ -70,9 +71,9 @@ def _position(values: dict[str, Any]) -> int | None:
 async def on_moment_submitted(
     ack: AsyncAck, view: dict[str, Any], services: SlackServices, caller: Caller
 ) -> None:
-    form = services.seal.open(view.get("private_metadata"), ExerciseForm)
+    form = own_form(services, caller, view.get("private_metadata"))
     values = view["state"]["values"]
-    if form is None or form.user_id != caller.user_id:
+    if form is None:
         await answer_submission(ack, {Field.name: EXPIRED}, caller)
         return
     try:
@@ -134,9 +135,9 @@ def _int(text: str | None) -> int | None:
 async def on_card_submitted(
     ack: AsyncAck, view: dict[str, Any], services: SlackServices, caller: Caller
 ) -> None:
-    form = services.seal.open(view.get("private_metadata"), ExerciseForm)
+    form = own_form(services, caller, view.get("private_metadata"))
     values = view["state"]["values"]
-    if form is None or form.user_id != caller.user_id:
+    if form is None:
         await answer_submission(ack, {Field.text: EXPIRED}, caller)
         return
     try:
@@ -238,8 +239,8 @@ async def on_edit_moments(
 
 
 def _editor_form(services: SlackServices, body: dict[str, Any], caller: Caller) -> ExerciseForm:
-    form = services.seal.open((body.get("view") or {}).get("private_metadata"), ExerciseForm)
-    if form is None or form.user_id != caller.user_id:
+    form = own_form(services, caller, (body.get("view") or {}).get("private_metadata"))
+    if form is None:
         raise JourneyError(EXPIRED)
     return form
 
@@ -346,8 +347,8 @@ async def on_undo_delete(
 async def on_rename_submitted(
     ack: AsyncAck, view: dict[str, Any], services: SlackServices, caller: Caller
 ) -> None:
-    form = services.seal.open(view.get("private_metadata"), ExerciseForm)
-    if form is None or form.user_id != caller.user_id or form.moment_id is None:
+    form = own_form(services, caller, view.get("private_metadata"))
+    if form is None or form.moment_id is None:
         await answer_submission(ack, {Field.name: EXPIRED}, caller)
         return
     try:

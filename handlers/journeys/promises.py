@@ -36,6 +36,7 @@ from handlers.journeys.common import (
     action_exercise_id,
     exercise_for,
     open_modal,
+    own_form,
     payload_channel,
 )
 from handlers.journeys.start import EXPIRED
@@ -166,9 +167,9 @@ async def on_promise_submitted(
     services: SlackServices,
     caller: Caller,
 ) -> None:
-    form = services.seal.open(view.get("private_metadata"), ExerciseForm)
+    form = own_form(services, caller, view.get("private_metadata"))
     values = view["state"]["values"]
-    if form is None or form.user_id != caller.user_id:
+    if form is None:
         await answer_submission(ack, {promising.TEXT_FIELD: EXPIRED}, caller)
         return
     card = selected_value(values, promising.CARD_FIELD)

@@ -22,11 +22,11 @@ from bot.journeys.outbox import (
 )
 from bot.tenancy import Workspace
 from bot.windows import window_text
+from handlers.audience import channel_members
 from handlers.blocks.journey_board import exercise_message, exercise_title, when
 from handlers.blocks.text import clip, escape
 from handlers.feature import Sender
 from handlers.ids import JourneyAction
-from handlers.journeys.common import channel_members
 from handlers.slack_services import SlackServices
 
 log = logging.getLogger(__name__)

@@ -15,11 +15,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.promises.at_work import DndStatus
 from bot.promises.rules import ChannelFacts
+from handlers import audience
 
 log = logging.getLogger(__name__)
 
-MEMBER_PAGE = 1000
-MAX_MEMBER_PAGES = 20  # 20,000 members: past that, a channel is not one team's room
 MAX_LOOKUPS = 20  # people looked up for "at work now" in one status
 LOOKUP_TIMEOUT_SECONDS = 2.0
 
@@ -41,22 +40,12 @@ async def channel_facts(client: AsyncWebClient, channel_id: str) -> ChannelFacts
 
 
 async def channel_members(client: AsyncWebClient, channel_id: str) -> list[str] | None:
-    """Every member of the channel (`conversations.members`, paged); None if not visible."""
-    members: list[str] = []
-    cursor: str | None = None
-    for _page in range(MAX_MEMBER_PAGES):
-        try:
-            answer = await client.conversations_members(
-                channel=channel_id, limit=MEMBER_PAGE, cursor=cursor
-            )
-        except SlackApiError as error:
-            log.info("conversations.members %s: %s", channel_id, error.response.get("error"))
-            return None
-        members.extend(str(member) for member in answer.get("members") or [])
-        cursor = (answer.get("response_metadata") or {}).get("next_cursor") or None
-        if not cursor:
-            break
-    return members
+    """Every member of the channel; None if Slack won't list them."""
+    try:
+        return await audience.channel_members(client, channel_id)
+    except SlackApiError as error:
+        log.info("conversations.members %s: %s", channel_id, error.response.get("error"))
+        return None
 
 
 async def is_channel_member(client: AsyncWebClient, channel_id: str, user_id: str) -> bool:
