@@ -91,5 +91,9 @@ def help_answer(command: str, catalog: CommandCatalog, locale: str) -> str:
     """
     _ = Translator(locale)
     blocks = [block.to_dict() for block in help_blocks(command, catalog, _)]
-    text = intro_text(_) + "\n" + help_text(command, catalog, _)
-    return json.dumps({"text": text, "blocks": blocks, "response_type": "ephemeral"})
+    # The fallback text is what a notification shows; the list itself is in the blocks, so
+    # it is not sent twice. Raw UTF-8 (not \u escapes) keeps French and dashes short too.
+    return json.dumps(
+        {"text": intro_text(_), "blocks": blocks, "response_type": "ephemeral"},
+        ensure_ascii=False,
+    )
