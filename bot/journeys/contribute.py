@@ -244,21 +244,6 @@ def add_card(
     return {}
 
 
-def delete_card(
-    session: Session, *, ws: Workspace, exercise_id: int, card_id: int, actor_id: str, now: datetime
-) -> None:
-    """Authors and the facilitator delete cards."""
-    row = load(session, ws=ws, exercise_id=exercise_id)
-    _open(row)
-    card = repo.get_card(session, team_id=ws.team_id, card_id=card_id)
-    if card is None or card.exercise_id != row.id:
-        raise JourneyError(rules.CARD_GONE)
-    if actor_id not in (card.author_id, row.facilitator_id):
-        raise JourneyError(rules.NOT_AUTHOR)
-    session.delete(card)
-    refresh_message(session, ws=ws, exercise_id=exercise_id, now=now)
-
-
 @dataclass(frozen=True)
 class BallotCard:
     id: int

@@ -53,6 +53,12 @@ MOMENT_GONE = N_("This moment of truth no longer exists.")
 CARD_GONE = N_("This card no longer exists.")
 NO_MOMENTS = N_("This exercise has no moments of truth yet: add one first.")
 NOT_AUTHOR = N_("Only the card's author or the facilitator can change it.")
+CARDS_FROZEN = N_(
+    "Cards can be changed while the columns are being filled: once voting starts, votes count "
+    "on what people read."
+)
+HAND_OVER_SELF = N_("You are already the facilitator: pick someone else.")
+HAND_OVER_NOT_MEMBER = N_("Pick a member of the exercise's channel.")
 NONE_OPEN = N_("There is no open exercise in this channel. Start one with `/journey new`.")
 NO_MATCH = N_("No exercise of this channel matches that. `/journey list` shows them.")
 
@@ -77,6 +83,7 @@ class Field:
     column = "column"
     text = "text"
     feeling = "feeling"
+    facilitator = "facilitator"
 
 
 @dataclass(frozen=True)

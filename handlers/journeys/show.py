@@ -64,7 +64,7 @@ async def _find(
 def _board_message(
     board: Board, exercise_id: int, page: int, _: Translator
 ) -> tuple[list[Any], int]:
-    pages = board_pages(board, _, limit=MESSAGE_BLOCKS)
+    pages = board_pages(board, _, limit=MESSAGE_BLOCKS, exercise_id=exercise_id)
     page = max(0, min(page, len(pages) - 1))
     return board_frame(board, pages[page], page, len(pages), exercise_id, _), len(pages)
 
@@ -84,7 +84,7 @@ async def board_command(call: CommandCall) -> None:
 
 
 def _board_modal(board: Board, exercise_id: int, page: int, _: Translator) -> View:
-    pages = board_pages(board, _, limit=MODAL_BLOCKS)
+    pages = board_pages(board, _, limit=MODAL_BLOCKS, exercise_id=exercise_id)
     page = max(0, min(page, len(pages) - 1))
     return View(
         type="modal",

@@ -81,7 +81,7 @@ def counts(session: Session, *, team_id: str, exercise_ids: list[int]) -> dict[i
     found: dict[int, list[int]] = {exercise_id: [0, 0, 0] for exercise_id in exercise_ids}
     scans = (
         (JourneyMoment.exercise_id, JourneyMoment.team_id, JourneyMoment.deleted_at.is_(None)),
-        (JourneyCard.exercise_id, JourneyCard.team_id, None),
+        (JourneyCard.exercise_id, JourneyCard.team_id, JourneyCard.deleted_at.is_(None)),
         (JourneyVote.exercise_id, JourneyVote.team_id, None),
     )
     for index, (column, team_column, extra) in enumerate(scans):
@@ -251,7 +251,11 @@ def move_cards(session: Session, *, team_id: str, from_moment: int, to_moment: i
 def cards(session: Session, *, team_id: str, exercise_id: int) -> list[JourneyCard]:
     statement = (
         select(JourneyCard)
-        .where(JourneyCard.team_id == team_id, JourneyCard.exercise_id == exercise_id)
+        .where(
+            JourneyCard.team_id == team_id,
+            JourneyCard.exercise_id == exercise_id,
+            JourneyCard.deleted_at.is_(None),
+        )
         .order_by(JourneyCard.id)
     )
     return list(session.scalars(statement))
@@ -266,11 +270,13 @@ def has_card(
         JourneyCard.column == column,
         JourneyCard.author_id == author_id,
         JourneyCard.text == text,
+        JourneyCard.deleted_at.is_(None),
     )
     return session.scalar(statement.limit(1)) is not None
 
 
 def get_card(session: Session, *, team_id: str, card_id: int) -> JourneyCard | None:
+    """The card, deleted or not (an undo reads a deleted one)."""
     statement = select(JourneyCard).where(JourneyCard.team_id == team_id, JourneyCard.id == card_id)
     return session.scalars(statement).first()
 
@@ -422,7 +428,9 @@ def contributors(
     elif phase is JourneyPhase.columns:
         statements = [
             select(JourneyCard.author_id).where(
-                JourneyCard.team_id == team_id, JourneyCard.exercise_id == exercise_id
+                JourneyCard.team_id == team_id,
+                JourneyCard.exercise_id == exercise_id,
+                JourneyCard.deleted_at.is_(None),
             ),
             select(JourneyFeeling.user_id).where(
                 JourneyFeeling.team_id == team_id, JourneyFeeling.exercise_id == exercise_id
