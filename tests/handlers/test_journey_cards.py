@@ -34,9 +34,7 @@ from tests.handlers.test_journey_ritual import (
 )
 
 DAVID = "U0DAVID"  # in the workspace, not in #clients
-LONG_CARD = ("We answer the first call within the hour and send the draft the same day. " * 7)[
-    :500
-]
+LONG_CARD = ("We answer the first call within the hour and send the draft the same day. " * 7)[:500]
 
 
 @pytest.fixture
@@ -83,7 +81,9 @@ def _latest_update(slack: Slack) -> dict[str, Any]:
 
 
 def _editor_cards(view: dict[str, Any]) -> list[str]:
-    return [str(b["block_id"]) for b in view["blocks"] if str(b.get("block_id")).startswith("card-")]
+    return [
+        str(b["block_id"]) for b in view["blocks"] if str(b.get("block_id")).startswith("card-")
+    ]
 
 
 def _board(slack: Slack, user: str) -> str:
@@ -248,9 +248,7 @@ def test_a_long_card_is_read_in_full_from_the_board(cards_slack: Slack) -> None:
         str(block["text"]["text"]) for block in full["blocks"] if block["type"] == "section"
     )
     # A forged card id, or a reader outside the channel, reads nothing.
-    message_select(
-        slack, user=CHLOE, action_id=menu["action_id"], selected=f"{exercise_id}:999999"
-    )
+    message_select(slack, user=CHLOE, action_id=menu["action_id"], selected=f"{exercise_id}:999999")
     assert any("This card no longer exists" in text for text in ephemeral_texts(slack))
     message_select(
         slack, user=DAVID, action_id=menu["action_id"], selected=menu["options"][0]["value"]
