@@ -19,7 +19,7 @@ from bot.journeys.usecases import load, refresh_message
 from bot.tenancy import Workspace
 from storage.enums import JourneyColumn
 from storage.models import JourneyCard, JourneyExercise
-from storage.repositories import journeys as repo
+from storage.repositories import journey_boards as board_repo
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class EditableCards:
 
 
 def _card(session: Session, ws: Workspace, row: JourneyExercise, card_id: int) -> JourneyCard:
-    card = repo.get_card(session, team_id=ws.team_id, card_id=card_id)
+    card = board_repo.get_card(session, team_id=ws.team_id, card_id=card_id)
     if card is None or card.exercise_id != row.id:
         raise JourneyError(rules.CARD_GONE)
     return card
@@ -65,7 +65,7 @@ def read_card(session: Session, *, ws: Workspace, exercise_id: int, card_id: int
     card = _card(session, ws, row, card_id)
     if card.deleted_at is not None:
         raise JourneyError(rules.CARD_GONE)
-    moment = repo.get_moment(session, team_id=ws.team_id, moment_id=card.moment_id)
+    moment = board_repo.get_moment(session, team_id=ws.team_id, moment_id=card.moment_id)
     if moment is None or moment.deleted_at is not None:
         raise JourneyError(rules.CARD_GONE)
     return CardText(
@@ -83,12 +83,12 @@ def editable_cards(
     """The person's own cards, or all of them for the facilitator, in board order."""
     row = load(session, ws=ws, exercise_id=exercise_id)
     facilitator = row.facilitator_id == user_id
-    moments = repo.moments(session, team_id=ws.team_id, exercise_id=row.id)
+    moments = board_repo.moments(session, team_id=ws.team_id, exercise_id=row.id)
     order = {moment.id: index for index, moment in enumerate(moments)}
     names = {moment.id: moment.name for moment in moments}
     rows = [
         card
-        for card in repo.cards(session, team_id=ws.team_id, exercise_id=row.id)
+        for card in board_repo.cards(session, team_id=ws.team_id, exercise_id=row.id)
         if card.moment_id in order and (facilitator or card.author_id == user_id)
     ]
     rows.sort(key=lambda card: (order[card.moment_id], card.column.value, card.id))

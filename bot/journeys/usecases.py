@@ -31,6 +31,8 @@ from bot.journeys.rules import JourneyError, NewExercise
 from bot.tenancy import Workspace
 from storage.enums import JourneyPhase
 from storage.models import JourneyExercise
+from storage.repositories import journey_boards as board_repo
+from storage.repositories import journey_links as link_repo
 from storage.repositories import journeys as repo
 from storage.repositories.journeys import ExerciseCounts
 
@@ -249,11 +251,11 @@ def after_advance(
 def board(session: Session, *, ws: Workspace, exercise_id: int) -> Board:
     """The exercise as a board: moments in order, cards with votes, feelings, open irritants."""
     row = load(session, ws=ws, exercise_id=exercise_id)
-    moment_rows = repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id)
-    card_rows = repo.cards(session, team_id=ws.team_id, exercise_id=exercise_id)
-    votes = repo.vote_counts(session, team_id=ws.team_id, exercise_id=exercise_id)
-    ratings = repo.feelings(session, team_id=ws.team_id, exercise_id=exercise_id)
-    irritants = repo.open_irritants(
+    moment_rows = board_repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id)
+    card_rows = board_repo.cards(session, team_id=ws.team_id, exercise_id=exercise_id)
+    votes = board_repo.vote_counts(session, team_id=ws.team_id, exercise_id=exercise_id)
+    ratings = board_repo.feelings(session, team_id=ws.team_id, exercise_id=exercise_id)
+    irritants = link_repo.open_irritants(
         session, team_id=ws.team_id, moment_ids=[moment.id for moment in moment_rows]
     )
     by_moment: dict[int, list[Card]] = {}
@@ -295,7 +297,7 @@ def board(session: Session, *, ws: Workspace, exercise_id: int) -> Board:
         moments=moments,
         promises=tuple(
             PromiseSummary(version.text, _window(version.window_seconds))
-            for _promise, version in repo.exercise_promises(
+            for _promise, version in link_repo.exercise_promises(
                 session, team_id=ws.team_id, exercise_id=exercise_id
             )
         ),
