@@ -59,6 +59,7 @@ CARDS_FROZEN = N_(
 )
 HAND_OVER_SELF = N_("You are already the facilitator: pick someone else.")
 HAND_OVER_NOT_MEMBER = N_("Pick a member of the exercise's channel.")
+HAND_OVER_NOT_PERSON = N_("Pick a person: an app can't facilitate an exercise.")
 NONE_OPEN = N_("There is no open exercise in this channel. Start one with `/journey new`.")
 NO_MATCH = N_("No exercise of this channel matches that. `/journey list` shows them.")
 

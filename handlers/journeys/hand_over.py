@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -37,6 +38,15 @@ def _chosen_user(values: dict[str, Any]) -> str | None:
     value = (values.get(Field.facilitator) or {}).get("value") or {}
     chosen = value.get("selected_user")
     return str(chosen) if chosen else None
+
+
+async def _is_person(client: AsyncWebClient, user_id: str) -> bool:
+    """Not an app, not a deactivated account."""
+    try:
+        user = (await client.users_info(user=user_id)).get("user") or {}
+    except SlackApiError:
+        return False
+    return not (user.get("is_bot") or user.get("deleted"))
 
 
 async def on_hand_over_button(
@@ -89,7 +99,11 @@ async def on_hand_over_submitted(
     if found is None:
         await answer_submission(ack, {Field.facilitator: rules.GONE}, caller)
         return
-    # Channel membership is Slack's to say; the rest is checked against what is stored.
+    # Who the person is and channel membership are Slack's to say; the rest is checked
+    # against what is stored.
+    if chosen is not None and not await _is_person(client, chosen):
+        await answer_submission(ack, {Field.facilitator: rules.HAND_OVER_NOT_PERSON}, caller)
+        return
     if chosen is not None and not await is_member(client, found.channel_id, chosen):
         await answer_submission(ack, {Field.facilitator: rules.HAND_OVER_NOT_MEMBER}, caller)
         return

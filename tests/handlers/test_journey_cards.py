@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import JourneyCard
-from tests.handlers.conftest import ANNA, BRUNO, CHLOE, CLIENTS, TEAM, Slack
+from tests.handlers.conftest import ANNA, BOT_USER, BRUNO, CHLOE, CLIENTS, TEAM, Slack
 from tests.handlers.journey_flow import (
     as_dict,
     chosen,
@@ -291,7 +291,12 @@ def test_the_facilitator_hands_over_to_a_channel_member(cards_slack: Slack) -> N
         return {"facilitator": {"value": {"type": "users_select", "selected_user": user}}}
 
     # Someone outside the channel, or herself: refused inline, nothing written.
-    for user, words in ((DAVID, "member of the exercise's channel"), (ANNA, "already")):
+    refusals = (
+        (DAVID, "member of the exercise's channel"),
+        (ANNA, "already"),
+        (BOT_USER, "an app can't"),
+    )
+    for user, words in refusals:
         _status, ack = submit_view(slack, form, pick(user), user=ANNA)
         assert ack["response_action"] == "errors"
         assert words in ack["errors"]["facilitator"]
@@ -323,3 +328,42 @@ def test_the_facilitator_hands_over_to_a_channel_member(cards_slack: Slack) -> N
     _status, ack = submit_view(slack, form, pick(CHLOE), user=ANNA)
     assert ack["response_action"] == "errors"
     assert _exercise(slack, exercise_id).facilitator_id == BRUNO
+
+
+def test_an_anonymous_exercise_names_no_author_but_authors_still_change_their_cards(
+    cards_slack: Slack,
+) -> None:
+    slack = cards_slack
+    exercise_id = start_exercise(slack, user=ANNA, anonymous=True)
+    assert _add_moment(slack, exercise_id, BRUNO, "First call")[1] == {}
+    [moment] = _moment_ids(slack, exercise_id)
+    _to_columns(slack, exercise_id)
+    assert _add_card(slack, exercise_id, BRUNO, moment, "tomorrow", LONG_CARD)[1] == {}
+    card_id = _card_ids(slack, exercise_id)[LONG_CARD]
+    # The board, the card read in full and the JSON export name nobody.
+    board = _board(slack, CHLOE)
+    assert f"<@{BRUNO}>" not in board
+    opened = len(slack.standin.calls("views.open"))
+    message_select(
+        slack, user=CHLOE, action_id="journey-read-card-0", selected=f"{exercise_id}:{card_id}"
+    )
+    full = json.dumps(last_opened(slack, opened + 1))
+    assert BRUNO not in full
+    command(slack, "export json", user=CHLOE)
+    slack.standin.wait_for("files.completeUploadExternal", timeout=30)
+    export = json.loads(slack.standin.uploaded_files()[-1].content or b"{}")
+    assert [card["author"] for card in export["moments"][0]["cards"]] == [None]
+    # Bruno still finds and deletes his own card; Chloe has none to change.
+    editor, view_id = _editor(slack, BRUNO, exercise_id)
+    assert _editor_cards(editor) == [f"card-{card_id}"]
+    chloe_editor, _chloe_view = _editor(slack, CHLOE, exercise_id)
+    assert _editor_cards(chloe_editor) == []
+    view_action(
+        slack,
+        user=BRUNO,
+        view=editor,
+        view_id=view_id,
+        action_id="journey-card-menu",
+        selected=f"delete:{card_id}",
+    )
+    assert _card(slack, card_id).deleted_at is not None
