@@ -31,6 +31,7 @@ import tracemalloc
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -161,8 +162,6 @@ def scratch_database(url: str | None) -> Iterator[str]:
 
 def store_board(url: str, board: Board, voters: int = 30) -> tuple[Any, int]:
     """The board as rows in a database migrated to head: the session factory and its id."""
-    from datetime import UTC, datetime
-
     from sqlalchemy import insert, select
 
     engine = make_engine(url)
@@ -258,7 +257,7 @@ def store_board(url: str, board: Board, voters: int = 30) -> tuple[Any, int]:
 
 def read_board(factory: Any, exercise_id: int) -> Board:
     with factory() as session:
-        return usecases.board(session, ws=WS, exercise_id=exercise_id)
+        return usecases.board(session, ws=WS, exercise_id=exercise_id, now=datetime.now(UTC))
 
 
 def board_blocks(board: Board, translator: Translator, limit: int) -> str:

@@ -104,7 +104,7 @@ def make_promise(
         except WindowError:
             return {WINDOW_FIELD: BAD_WINDOW}
     hours = default_hours(business_timezone) if parsed and business_timezone else None
-    promises_repo.add_promise(
+    made_promise = promises_repo.add_promise(
         session,
         team_id=ws.team_id,
         enterprise_id=ws.enterprise_id,
@@ -114,6 +114,10 @@ def make_promise(
         terms=_terms(wording, parsed, hours),
         now=now,
         exercise_id=row.id,
+    )
+    # The moment's kept rate follows the promise made from its idea.
+    link_repo.mark_card_promise(
+        session, team_id=ws.team_id, card_id=card.id, promise_id=made_promise.promise.id
     )
     refresh_message(session, ws=ws, exercise_id=exercise_id, now=now)
     return {}
@@ -175,6 +179,12 @@ def make_watch(
     )
     link_repo.link_promise(
         session, team_id=ws.team_id, promise_id=result.card.promise_id, exercise_id=exercise.id
+    )
+    link_repo.move_card_promises(
+        session,
+        team_id=ws.team_id,
+        from_promise=promise.id,
+        to_promise=result.card.promise_id,
     )
     promises_repo.end_promise(
         session, team_id=ws.team_id, promise_id=promise.id, ended_by=actor_id, now=now

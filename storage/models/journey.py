@@ -79,6 +79,8 @@ class JourneyCard(Base):
     author_id: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The promise made from this idea (the channel's watch once it became one), if any.
+    promise_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class JourneyFeeling(Base):

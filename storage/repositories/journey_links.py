@@ -3,12 +3,17 @@ filters by team_id."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.enums import JourneyPhase
+from storage.enums import JourneyPhase, RequestStatus
 from storage.models import (
+    ClientRequest,
     Irritant,
+    JourneyCard,
     JourneyExercise,
     JourneyMoment,
     Promise,
@@ -16,6 +21,9 @@ from storage.models import (
 )
 
 OPEN_IRRITANT_STATUSES = ("new", "acknowledged")
+# Requests a kept rate counts: those still waiting or answered ("not a request" and deleted
+# messages are not requests).
+COUNTED_REQUEST_STATUSES = (RequestStatus.open, RequestStatus.acknowledged)
 
 
 # -- irritants linked to moments -----------------------------------------------------------
@@ -90,3 +98,71 @@ def link_promise(session: Session, *, team_id: str, promise_id: int, exercise_id
         .where(Promise.team_id == team_id, Promise.id == promise_id)
         .values(exercise_id=exercise_id)
     )
+
+
+def mark_card_promise(session: Session, *, team_id: str, card_id: int, promise_id: int) -> None:
+    """The card this promise was made from."""
+    session.execute(
+        update(JourneyCard)
+        .where(JourneyCard.team_id == team_id, JourneyCard.id == card_id)
+        .values(promise_id=promise_id)
+    )
+
+
+def move_card_promises(
+    session: Session, *, team_id: str, from_promise: int, to_promise: int
+) -> None:
+    """A commitment became its channel's watch: its cards now point at the watch."""
+    session.execute(
+        update(JourneyCard)
+        .where(JourneyCard.team_id == team_id, JourneyCard.promise_id == from_promise)
+        .values(promise_id=to_promise)
+    )
+
+
+@dataclass(frozen=True)
+class KeptCount:
+    due: int = 0  # requests whose deadline passed, or that were acknowledged already
+    kept: int = 0  # of those, acknowledged by their deadline
+
+
+def kept_by_moment(
+    session: Session, *, team_id: str, moment_ids: list[int], now: datetime
+) -> dict[int, KeptCount]:
+    """For each moment, the requests of the promises made from its cards: how many are settled
+    (their deadline passed, or they were acknowledged) and how many of those were kept.
+
+    One grouped query whatever the number of moments; a promise made from two cards of one
+    moment counts its requests once. Dismissed and withdrawn requests don't count.
+    """
+    if not moment_ids:
+        return {}
+    links = (
+        select(JourneyCard.moment_id, JourneyCard.promise_id)
+        .where(
+            JourneyCard.team_id == team_id,
+            JourneyCard.moment_id.in_(moment_ids),
+            JourneyCard.promise_id.is_not(None),
+            JourneyCard.deleted_at.is_(None),
+        )
+        .distinct()
+        .subquery()
+    )
+    kept = and_(
+        ClientRequest.acknowledged_at.is_not(None),
+        ClientRequest.acknowledged_at <= ClientRequest.due_at,
+    )
+    statement = (
+        select(links.c.moment_id, func.count(), func.sum(case((kept, 1), else_=0)))
+        .join(ClientRequest, ClientRequest.promise_id == links.c.promise_id)
+        .where(
+            ClientRequest.team_id == team_id,
+            ClientRequest.status.in_(COUNTED_REQUEST_STATUSES),
+            or_(ClientRequest.due_at <= now, ClientRequest.acknowledged_at.is_not(None)),
+        )
+        .group_by(links.c.moment_id)
+    )
+    return {
+        moment_id: KeptCount(int(due), int(kept_count or 0))
+        for moment_id, due, kept_count in session.execute(statement)
+    }
