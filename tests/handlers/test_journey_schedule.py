@@ -227,3 +227,55 @@ def test_the_facilitator_edits_moments_with_undo(slack: Slack) -> None:
     with slack.runtime.session_factory() as session:
         names = session.scalars(select(JourneyExercise.task)).all()
     assert names == ["Negotiating a contract"]
+
+
+def test_two_replicas_running_the_phase_job_at_once_move_and_remind_once(slack: Slack) -> None:
+    import threading
+
+    from storage.models import JourneyReminder, OutboxMessage
+
+    exercise_id = start_exercise(slack, user=ANNA)
+    clock = slack.runtime.clock
+    start = clock.now()
+    slack.bot.drain_outbox()
+    with slack.runtime.session_factory() as session:
+        queued_before = len(session.scalars(select(OutboxMessage.id)).all())
+    results: list[object] = []
+    barrier = threading.Barrier(2)
+
+    def replica() -> None:
+        barrier.wait()
+        results.append(run_job(slack.runtime, JOB))
+
+    for moment in (timedelta(days=2) - timedelta(hours=6), timedelta(days=2, minutes=1)):
+        clock.set(start + moment)
+        results.clear()
+        threads = [threading.Thread(target=replica) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        done = [result for result in results if isinstance(result, dict)]
+        assert sum(result["reminded"] for result in done) <= 1
+        assert sum(result["advanced"] for result in done) <= 1
+    assert _exercise(slack, exercise_id).phase == "columns"
+    with slack.runtime.session_factory() as session:
+        reminders = session.scalars(select(JourneyReminder.phase)).all()
+        queued = len(session.scalars(select(OutboxMessage.id)).all()) - queued_before
+    assert list(reminders) == ["moments"]
+    assert queued == 2  # one reminder, one message update: each replica's share, once
+
+
+def test_a_reminder_speaks_its_reader_language(slack: Slack) -> None:
+    exercise_id = start_exercise(slack, user=ANNA)
+    assert _add_moment(slack, exercise_id, ANNA, "First call")[1] == {}
+    command(slack, "mute", user=CHLOE)
+    clock = slack.runtime.clock
+    clock.set(clock.now() + timedelta(days=2) - timedelta(hours=6))
+    assert run_job(slack.runtime, JOB)["reminded"] == 1
+    slack.bot.drain_outbox()
+    assert _dm_recipients(slack) == [BRUNO]
+    [text] = _dms(slack)
+    assert "votre regard manque" in text  # Bruno reads French
+    assert "your view is missing" not in text
+    assert f"<#{CLIENTS}>" in text
