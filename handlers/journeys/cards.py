@@ -12,7 +12,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.journeys import cards, rules
 from bot.journeys.rules import Field, JourneyError
 from handlers.blocks.journey_cards import card_edit_modal, card_text_modal, cards_editor
-from handlers.blocks.journey_forms import notice_modal
 from handlers.caller import Caller
 from handlers.forms import answer_submission, selected_value, text_value
 from handlers.journeys.common import (
@@ -23,6 +22,7 @@ from handlers.journeys.common import (
     open_modal,
     own_form,
     payload_channel,
+    refuse_in_modal,
 )
 from handlers.journeys.start import EXPIRED
 from handlers.slack_services import SlackServices
@@ -97,14 +97,6 @@ async def _member_form(
     return form
 
 
-async def _show_refusal(
-    client: AsyncWebClient, body: dict[str, Any], caller: Caller, error: JourneyError
-) -> None:
-    """A click inside a modal has no response URL: a refusal is pushed as a small modal."""
-    _ = await caller.translator()
-    await client.views_push(trigger_id=body["trigger_id"], view=notice_modal(_(error.message), _))
-
-
 async def on_card_menu(
     ack: AsyncAck,
     body: dict[str, Any],
@@ -117,7 +109,7 @@ async def on_card_menu(
     try:
         await _card_menu(body, action, client, services, caller)
     except JourneyError as error:
-        await _show_refusal(client, body, caller, error)
+        await refuse_in_modal(client, body, caller, error)
 
 
 async def _card_menu(
@@ -189,7 +181,7 @@ async def on_undo_card(
             undo=True,
         )
     except JourneyError as error:
-        await _show_refusal(client, body, caller, error)
+        await refuse_in_modal(client, body, caller, error)
         return
     services.wake_outbox()
     await client.views_update(

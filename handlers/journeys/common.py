@@ -109,3 +109,12 @@ async def open_modal(
     except JourneyError as error:
         ready = notice_modal(_(error.message), _)
     await client.views_update(view_id=view["id"], hash=view.get("hash"), view=ready)
+
+
+async def refuse_in_modal(
+    client: AsyncWebClient, body: dict[str, Any], caller: Caller, error: JourneyError
+) -> None:
+    """A click inside a modal has no response URL, so the one error handler's ephemeral
+    answer would go nowhere: the refusal is pushed on top of the modal instead."""
+    _ = await caller.translator()
+    await client.views_push(trigger_id=body["trigger_id"], view=notice_modal(_(error.message), _))

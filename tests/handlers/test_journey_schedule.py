@@ -209,6 +209,9 @@ def test_the_facilitator_edits_moments_with_undo(slack: Slack) -> None:
         selected=f"delete:{meeting}",
     )
     assert _moment_ids(slack, exercise_id) == [meeting, draft]
+    # He is told so, in French, on top of the modal (a click there has no response URL).
+    [refusal] = slack.standin.wait_for("views.push")[-1:]
+    assert "plus à jour" in json.dumps(refusal.args["view"], ensure_ascii=False)  # in French
     # Rename through the pushed modal.
     view_action(
         slack,
@@ -218,7 +221,7 @@ def test_the_facilitator_edits_moments_with_undo(slack: Slack) -> None:
         action_id="journey-moment-menu",
         selected=f"rename:{meeting}",
     )
-    [pushed] = slack.standin.wait_for("views.push")
+    pushed = slack.standin.wait_for("views.push", count=2)[-1]
     rename = as_dict(pushed.args["view"])
     _status, ack = submit_view(slack, rename, {"name": text_input("Draft")}, user=ANNA)
     assert ack["response_action"] == "errors"
