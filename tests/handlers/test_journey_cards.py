@@ -358,6 +358,19 @@ def test_an_anonymous_exercise_names_no_author_but_authors_still_change_their_ca
     assert _editor_cards(editor) == [f"card-{card_id}"]
     chloe_editor, _chloe_view = _editor(slack, CHLOE, exercise_id)
     assert _editor_cards(chloe_editor) == []
+    # The editor cuts a long card too, and reads it in full on top of itself.
+    pushes = len(slack.standin.calls("views.push"))
+    view_action(
+        slack,
+        user=BRUNO,
+        view=editor,
+        view_id=view_id,
+        action_id="journey-card-menu",
+        selected=f"read:{card_id}",
+    )
+    in_full = last_pushed(slack, pushes + 1)
+    assert in_full["callback_id"] == "journey-card-text-modal"
+    assert LONG_CARD.strip() in json.dumps(in_full, ensure_ascii=False)
     view_action(
         slack,
         user=BRUNO,
