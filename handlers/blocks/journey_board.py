@@ -26,7 +26,7 @@ from bot.i18n import Translator
 from bot.journeys.board import PHASE_LABELS, TOUCHPOINT_LABELS, Board, Column, Moment, Phase
 from bot.journeys.contribute import Ballot
 from bot.journeys.usecases import ExerciseView
-from bot.journeys.words import format_feeling
+from bot.journeys.words import format_feeling, format_rate
 from handlers.blocks.text import clip, escape
 from handlers.ids import JourneyAction
 
@@ -181,6 +181,8 @@ def _moment_heading(moment: Moment, _: Translator) -> str:
                 moment.open_irritants,
             )
         )
+    if moment.kept_rate is not None:
+        parts.append(_("Promises kept: {rate}", rate=format_rate(moment.kept_rate, _.locale)))
     text = " · ".join(parts)
     if moment.note:
         text += "\n_" + escape(clip(moment.note, 300)) + "_"

@@ -156,6 +156,8 @@ def test_the_map_and_export_show_the_kept_rate_of_the_promises_made_from_a_momen
     document = json.loads(slack.standin.uploaded_files()[-1].content or b"")
     [moment] = document["moments"]
     assert moment["kept_rate"] == 1 / 3  # one kept of the three settled requests
+    _status, board, _url = command(slack, "board", user=ANNA)
+    assert "Promises kept: 33" in board
     command(slack, "map", user=ANNA)
     slack.standin.wait_for("files.completeUploadExternal", count=2, timeout=60)
     picture = slack.standin.uploaded_files()[-1]
