@@ -37,6 +37,9 @@ DEFAULT_LENGTHS = {
 }
 # Members who haven't contributed are reminded once, this long before a phase's deadline.
 REMINDER_LEAD = timedelta(hours=12)
+# A deleted moment or card is kept this long for its Undo, then removed for good (data is
+# kept only as long as needed).
+DELETED_KEPT = timedelta(days=1)
 ORDER = (Phase.MOMENTS, Phase.COLUMNS, Phase.VOTE, Phase.PROMISES, Phase.CLOSED)
 
 

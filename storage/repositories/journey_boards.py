@@ -216,3 +216,18 @@ def take_back_vote(session: Session, *, team_id: str, card_id: int, voter_id: st
         return False
     session.execute(delete(JourneyVote).where(JourneyVote.id == vote_id))
     return True
+
+
+# -- what was deleted, once its undo has expired ----------------------------------------------
+def purge_deleted(session: Session, *, before: datetime) -> int:
+    """Remove, in every workspace, the moments and cards deleted before `before` (a moment's
+    cards and ratings go with it; irritants linked to it are unlinked). Returns how many."""
+    gone_moments = select(JourneyMoment.id).where(JourneyMoment.deleted_at < before)
+    session.execute(
+        update(Irritant)
+        .where(Irritant.moment_id.in_(gone_moments.scalar_subquery()))
+        .values(moment_id=None)
+    )
+    cards = session.execute(delete(JourneyCard).where(JourneyCard.deleted_at < before))
+    moments = session.execute(delete(JourneyMoment).where(JourneyMoment.deleted_at < before))
+    return int(getattr(cards, "rowcount", 0) or 0) + int(getattr(moments, "rowcount", 0) or 0)

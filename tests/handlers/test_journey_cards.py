@@ -380,3 +380,76 @@ def test_an_anonymous_exercise_names_no_author_but_authors_still_change_their_ca
         selected=f"delete:{card_id}",
     )
     assert _card(slack, card_id).deleted_at is not None
+
+
+def test_what_was_deleted_is_removed_for_good_once_its_undo_has_expired(
+    cards_slack: Slack,
+) -> None:
+    from datetime import timedelta
+
+    from bot.journeys.feature import FEATURE
+    from bot.scheduler import run_job
+    from storage.models import Irritant, JourneyMoment
+
+    job = next(job for job in FEATURE.jobs if job.id == "journey-phases")
+    slack = cards_slack
+    exercise_id = start_exercise(slack, user=ANNA)
+    for name in ("First call", "Draft"):
+        assert _add_moment(slack, exercise_id, BRUNO, name)[1] == {}
+    first, draft = _moment_ids(slack, exercise_id)
+    _to_columns(slack, exercise_id)
+    assert _add_card(slack, exercise_id, BRUNO, first, "today", "We call back")[1] == {}
+    assert _add_card(slack, exercise_id, BRUNO, first, "today", "We write back")[1] == {}
+    ids = _card_ids(slack, exercise_id)
+    now = slack.runtime.clock.now()
+    with slack.runtime.session_factory.begin() as session:
+        irritant = Irritant(
+            team_id=TEAM,
+            channel_id=CLIENTS,
+            message_ts="1.1",
+            status="new",
+            text_status="complete",
+            message_text="The draft never came",
+            status_changed_at=now,
+            last_reported_at=now,
+            created_at=now,
+            moment_id=draft,
+        )
+        session.add(irritant)
+        session.flush()
+        irritant_id = irritant.id
+    # Bruno deletes a card; the facilitator deletes the Draft moment.
+    editor, view_id = _editor(slack, BRUNO, exercise_id)
+    view_action(
+        slack,
+        user=BRUNO,
+        view=editor,
+        view_id=view_id,
+        action_id="journey-card-menu",
+        selected=f"delete:{ids['We call back']}",
+    )
+    opened = len(slack.standin.calls("views.open"))
+    click(slack, user=ANNA, action_id="journey-moments", value=str(exercise_id))
+    moments = last_opened(slack, opened + 1)
+    view_action(
+        slack,
+        user=ANNA,
+        view=moments,
+        view_id=opened_view_id(slack),
+        action_id="journey-moment-menu",
+        selected=f"delete:{draft}",
+    )
+    # Within the undo's day nothing is removed; after it, both are gone and the irritant
+    # that pointed at the moment is unlinked, not lost.
+    clock = slack.runtime.clock
+    clock.set(now + timedelta(hours=23))
+    assert run_job(slack.runtime, job)["purged"] == 0  # type: ignore[index]
+    clock.set(now + timedelta(days=1, minutes=1))
+    assert run_job(slack.runtime, job)["purged"] == 2  # type: ignore[index]
+    with slack.runtime.session_factory() as session:
+        assert session.get(JourneyCard, ids["We call back"]) is None
+        assert session.get(JourneyCard, ids["We write back"]) is not None
+        assert session.get(JourneyMoment, draft) is None
+        linked = session.get(Irritant, irritant_id)
+        assert linked is not None
+        assert linked.moment_id is None

@@ -50,14 +50,18 @@ def test_phases_end_at_their_deadline_once_and_remind_who_has_not_contributed(
     clock = slack.runtime.clock
     start = clock.now()
     # Far from the deadline: nothing.
-    assert run_job(slack.runtime, JOB) == {"advanced": 0, "reminded": 0}
+    assert run_job(slack.runtime, JOB) == {"advanced": 0, "reminded": 0, "purged": 0}
     # Six hours before the moments deadline: one reminder, to Anna only (Bruno added a
     # moment, Chloe muted, the bot is no one).
     clock.set(start + timedelta(days=2) - timedelta(hours=6))
-    assert run_job(slack.runtime, JOB) == {"advanced": 0, "reminded": 1}
+    assert run_job(slack.runtime, JOB) == {"advanced": 0, "reminded": 1, "purged": 0}
     slack.bot.drain_outbox()
     assert _dm_recipients(slack) == [ANNA]
-    assert run_job(slack.runtime, JOB) == {"advanced": 0, "reminded": 0}  # once per phase
+    assert run_job(slack.runtime, JOB) == {
+        "advanced": 0,
+        "reminded": 0,
+        "purged": 0,
+    }  # once per phase
     slack.bot.drain_outbox()
     assert len(_dms(slack)) == 1
     # The deadline passes: the phase moves on exactly once, and the message is updated.
