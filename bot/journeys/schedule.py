@@ -3,7 +3,8 @@
 One run does a bounded number of statements whatever the number of exercises: one scan for
 due phases, one conditional UPDATE per phase (RETURNING the rows this run moved, so two
 replicas never both announce a change), one scan for reminders, one insert of their marks,
-and the outbox rows in one statement each.
+the outbox rows in one statement each, and three statements that remove what was deleted
+longer ago than its undo lasts.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot.journeys.board import Phase
 from bot.journeys.outbox import EXERCISE_MESSAGE, REMIND, SUMMARY, ExerciseRef, PhaseReminder
 from bot.tenancy import Workspace
 from storage.enums import JourneyPhase
+from storage.repositories import journey_boards as board_repo
 from storage.repositories import journeys as repo
 
 
@@ -61,7 +63,11 @@ def remind_due(session: Session, *, now: datetime) -> int:
 
 
 def run(session: Session, now: datetime) -> dict[str, int]:
-    return {"advanced": advance_due(session, now=now), "reminded": remind_due(session, now=now)}
+    return {
+        "advanced": advance_due(session, now=now),
+        "reminded": remind_due(session, now=now),
+        "purged": board_repo.purge_deleted(session, before=now - rules.DELETED_KEPT),
+    }
 
 
 def to_remind(
