@@ -385,6 +385,9 @@ class EnvelopeCheck:
         problem = _shape_problem(body)
         if problem is not None:
             return Refusal(quiet, problem)
+        if not isinstance(body.get("event", {}), dict):
+            # Bolt's self-event filter reads `body["event"]` as an object in every request.
+            return Refusal(quiet, "event is not an object")
         try:
             if kind == "event_callback":
                 envelope = EventCallback.model_validate(body, context=self._context)
