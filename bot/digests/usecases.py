@@ -24,6 +24,8 @@ from bot.digests.schedule import (
     week_before,
     weeks_before,
 )
+from bot.journeys import usecases as journeys
+from bot.journeys.board import Phase
 from bot.promises.usecases import setup_of
 from bot.tenancy import Workspace
 from bot.windows import BusinessHours, business_elapsed
@@ -56,6 +58,16 @@ class WatchTerms:
 
 
 @dataclass(frozen=True)
+class ExerciseInProgress:
+    """A journey exercise not closed yet: where it stands, and until when."""
+
+    number: int
+    task: str
+    phase: Phase
+    phase_ends_at: datetime | None  # None: the facilitator moves it on by hand
+
+
+@dataclass(frozen=True)
 class DigestContent:
     """Everything one channel's digest shows, for the week that ends at `week.end`."""
 
@@ -66,6 +78,7 @@ class DigestContent:
     watch: WatchTerms | None
     irritants: IrritantWeekRow
     promises_made: list[str]
+    exercises: list[ExerciseInProgress]
 
     @property
     def this_week(self) -> WeekFigures:
@@ -78,6 +91,7 @@ class DigestContent:
             self.this_week.quiet
             and not (irritants.opened or irritants.resolved)
             and not self.promises_made
+            and not self.exercises
         )
 
 
@@ -185,7 +199,28 @@ def digest_content(
         promises_made=repo.promises_made(
             session, team_id=ws.team_id, channel_id=channel_id, start=week.start, end=week.end
         ),
+        exercises=exercises_in_progress(session, ws=ws, channel_id=channel_id),
     )
+
+
+def exercises_in_progress(
+    session: Session, *, ws: Workspace, channel_id: str
+) -> list[ExerciseInProgress]:
+    """The channel's journey exercises still open, oldest first, and their phase now.
+
+    Read through the journeys' own use case: the digest shows their state, never changes it.
+    """
+    found = journeys.channel_list(session, ws=ws, channel_id=channel_id)
+    return [
+        ExerciseInProgress(
+            number=view.number,
+            task=view.task,
+            phase=view.phase,
+            phase_ends_at=view.deadline,
+        )
+        for view in sorted(found, key=lambda view: view.number)
+        if view.phase != Phase.CLOSED
+    ]
 
 
 def preview_content(

@@ -122,6 +122,24 @@ def test_post_message_is_recorded_with_decoded_args(
     assert latest["messages"][0]["metadata"] == metadata
 
 
+def test_message_metadata_is_checked_like_slack(client: WebClient) -> None:
+    def refused(metadata: Any) -> str:
+        return error(client.chat_postMessage, channel=GENERAL, text="t", metadata=metadata)
+
+    assert refused("not json") == "invalid_metadata_format"
+    assert refused([1, 2]) == "invalid_metadata_format"
+    assert refused({"event_payload": {"week": "2026-11-30"}}) == "invalid_metadata_schema"
+    assert refused({"event_type": "digest", "event_payload": "week"}) == "invalid_metadata_schema"
+    tagged = {"event_type": "digest", "event_payload": {"week": "2026-11-30"}}
+    posted = client.chat_postMessage(channel=GENERAL, text="t", metadata=tagged)
+    # Without include_all_metadata the history hides it; with it, it is there as sent.
+    plain = client.conversations_history(channel=GENERAL, limit=1)
+    assert "metadata" not in plain["messages"][0]
+    shown = client.conversations_history(channel=GENERAL, limit=1, include_all_metadata=True)
+    assert shown["messages"][0]["ts"] == posted["ts"]
+    assert shown["messages"][0]["metadata"] == tagged
+
+
 def test_bad_blocks_are_refused_with_json_pointers(client: WebClient) -> None:
     def refused(*blocks: Any) -> dict[str, Any]:
         return refusal(client.chat_postMessage, channel=GENERAL, text="t", blocks=list(blocks))
