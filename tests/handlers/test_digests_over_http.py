@@ -83,7 +83,7 @@ def test_a_schedule_in_one_line_in_english_and_in_french(slack: Slack) -> None:
     assert "2026-11-30 08:00 UTC" in text  # the fallback of the first date
     text = answer(slack, "bilan vendredi 16h30 Europe/Paris", user=BRUNO)
     assert "chaque vendredi à 16:30 (Europe/Paris)" in text
-    status = answer(slack, "digest", user=ANNA)
+    status = answer(slack, "digest status", user=ANNA)
     assert "every Friday at 4:30\u202fPM (Europe/Paris)" in status
 
 
