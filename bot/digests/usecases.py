@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -240,23 +241,64 @@ def preview_content(
 def request_weeks(
     session: Session, *, ws: Workspace, channel_id: str, weeks: list[DigestWeek]
 ) -> list[WeekFigures]:
-    """The promise figures of each week (the watcher's requests), oldest first."""
+    """The promise figures of each week (the watcher's requests), oldest first.
+
+    Five statements whatever the number of weeks: the counts of every week in one aggregate,
+    the acknowledged requests of the span (for the business-time percentiles), and for the
+    last week (the digest's own) its breaches, oldest open request and thanks. The earlier
+    weeks are the trend: counts and percentiles, no links.
+    """
+    if not weeks:
+        return []
+    team_id = ws.team_id
+    counts = repo.request_counts(
+        session,
+        team_id=team_id,
+        channel_id=channel_id,
+        weeks=[(week.start, week.end) for week in weeks],
+    )
+    acknowledged = repo.acknowledged_between(
+        session, team_id=team_id, channel_id=channel_id, start=weeks[0].start, end=weeks[-1].end
+    )
     hours_of: dict[int, BusinessHours | None] = {}
-    return [
-        _week_figures(session, ws=ws, channel_id=channel_id, week=week, hours_of=hours_of)
-        for week in weeks
+    waits: list[list[float]] = [[] for _ in weeks]
+    for row in acknowledged:
+        index = next(
+            (i for i, week in enumerate(weeks) if week.start <= row.acknowledged_at < week.end),
+            None,
+        )
+        if index is None:
+            continue  # between two weeks asked for (the trend's weeks follow each other)
+        version_id = row.promise_version_id
+        if version_id not in hours_of:
+            version = repo.promise_version(session, team_id=team_id, version_id=version_id)
+            hours_of[version_id] = None if version is None else setup_of(version).hours
+        elapsed = business_elapsed(row.created_at, row.acknowledged_at, hours_of[version_id])
+        waits[index].append(elapsed.total_seconds())
+    figures = [
+        WeekFigures(
+            week=week,
+            received=count.received,
+            due=count.due,
+            kept=count.kept,
+            acknowledged=count.acknowledged,
+            on_time=count.on_time,
+            median_seconds=nearest_rank(week_waits, 0.5),
+            p90_seconds=nearest_rank(week_waits, 0.9),
+            follow_ups=count.follow_ups,
+            breach_count=count.due - count.kept,
+        )
+        for week, count, week_waits in zip(weeks, counts, waits, strict=True)
     ]
+    figures[-1] = _with_details(session, ws=ws, channel_id=channel_id, figures=figures[-1])
+    return figures
 
 
-def _week_figures(
-    session: Session,
-    *,
-    ws: Workspace,
-    channel_id: str,
-    week: DigestWeek,
-    hours_of: dict[int, BusinessHours | None],
+def _with_details(
+    session: Session, *, ws: Workspace, channel_id: str, figures: WeekFigures
 ) -> WeekFigures:
-    row = repo.request_week(
+    week = figures.week
+    details = repo.week_details(
         session,
         team_id=ws.team_id,
         channel_id=channel_id,
@@ -265,35 +307,15 @@ def _week_figures(
         breaches=MAX_BREACH_LINKS,
         pickers=TOP_PICKERS,
     )
-    waits = []
-    for acknowledged in row.acknowledged_rows:
-        version_id = acknowledged.promise_version_id
-        if version_id not in hours_of:
-            version = repo.promise_version(session, team_id=ws.team_id, version_id=version_id)
-            hours_of[version_id] = None if version is None else setup_of(version).hours
-        waits.append(
-            business_elapsed(
-                acknowledged.created_at, acknowledged.acknowledged_at, hours_of[version_id]
-            ).total_seconds()
-        )
-    oldest = row.oldest_open
-    return WeekFigures(
-        week=week,
-        received=row.received,
-        due=row.due,
-        kept=row.kept,
-        acknowledged=row.acknowledged,
-        on_time=row.on_time,
-        median_seconds=nearest_rank(waits, 0.5),
-        p90_seconds=nearest_rank(waits, 0.9),
-        follow_ups=row.follow_ups,
+    oldest = details.oldest_open
+    return dataclasses.replace(
+        figures,
         breaches=tuple(
             Breach(
                 channel_id=channel_id, ts=ref.ts, arrived_at=ref.created_at, permalink=ref.permalink
             )
-            for ref in row.breaches
+            for ref in details.breaches
         ),
-        breach_count=row.breach_count,
         longest_open_wait=None if oldest is None else week.end - oldest.created_at,
         longest_open=None
         if oldest is None
@@ -303,7 +325,7 @@ def _week_figures(
             arrived_at=oldest.created_at,
             permalink=oldest.permalink,
         ),
-        pickers=tuple(row.pickers),
+        pickers=tuple(details.pickers),
     )
 
 

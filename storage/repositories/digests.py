@@ -224,8 +224,8 @@ class AcknowledgedRow:
 
 
 @dataclass(frozen=True)
-class RequestWeekRow:
-    """A channel's request counts for one week, from aggregate queries."""
+class WeekCounts:
+    """A channel's request counts for one week (see `bot/digests/figures.py`)."""
 
     received: int
     due: int
@@ -233,19 +233,94 @@ class RequestWeekRow:
     acknowledged: int
     on_time: int
     follow_ups: int
-    breach_count: int
+
+
+@dataclass(frozen=True)
+class WeekDetails:
+    """What the digest links to and thanks for, for its own week only."""
+
     breaches: list[RequestRef]
     oldest_open: RequestRef | None
     pickers: list[tuple[str, int]]
-    # The week's acknowledged requests, for the time-to-acknowledge percentiles in business
-    # time (each promise version has its own hours): a week of one channel, never history.
-    acknowledged_rows: list[AcknowledgedRow]
 
 
 COUNTED = ClientRequest.status.not_in((RequestStatus.dismissed, RequestStatus.withdrawn))
+_FIGURES_PER_WEEK = 6
 
 
-def request_week(
+def _in_channel(team_id: str, channel_id: str) -> ColumnElement[bool]:
+    r = ClientRequest
+    return and_(r.team_id == team_id, r.channel_id == channel_id, COUNTED)
+
+
+def request_counts(
+    session: Session, *, team_id: str, channel_id: str, weeks: list[tuple[datetime, datetime]]
+) -> list[WeekCounts]:
+    """Each week's counts for one channel, oldest first, in one aggregate statement.
+
+    Conditional sums, six per week (weeks follow the local calendar, so a DST change makes
+    one 167 or 169 hours long: no arithmetic bucketing). The rows read are the channel's
+    that arrived, fell due or were acknowledged in the span, through its indexes.
+    """
+    if not weeks:
+        return []
+    r = ClientRequest
+    on_time = and_(r.acknowledged_at.is_not(None), r.acknowledged_at <= r.due_at)
+
+    def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    columns: list[ColumnElement[int]] = []
+    for start, end in weeks:
+        arrived = and_(r.created_at >= start, r.created_at < end)
+        due = and_(r.due_at >= start, r.due_at < end)
+        acked = and_(r.acknowledged_at >= start, r.acknowledged_at < end)
+        columns += [
+            count_if(arrived),
+            count_if(due),
+            count_if(and_(due, on_time)),
+            count_if(acked),
+            count_if(and_(acked, on_time)),
+            func.coalesce(func.sum(case((arrived, r.follow_ups), else_=0)), 0),
+        ]
+    first, last = weeks[0][0], weeks[-1][1]
+    row = session.execute(
+        select(*columns).where(
+            _in_channel(team_id, channel_id),
+            or_(
+                and_(r.created_at >= first, r.created_at < last),
+                and_(r.due_at >= first, r.due_at < last),
+                and_(r.acknowledged_at >= first, r.acknowledged_at < last),
+            ),
+        )
+    ).one()
+    values = [int(value) for value in row]
+    return [
+        WeekCounts(*values[index : index + _FIGURES_PER_WEEK])
+        for index in range(0, len(values), _FIGURES_PER_WEEK)
+    ]
+
+
+def acknowledged_between(
+    session: Session, *, team_id: str, channel_id: str, start: datetime, end: datetime
+) -> list[AcknowledgedRow]:
+    """The channel's requests acknowledged in [start, end), for the time-to-acknowledge
+    percentiles in business time (each promise version has its own hours): weeks of one
+    channel, never its whole history."""
+    r = ClientRequest
+    rows = session.execute(
+        select(r.created_at, r.acknowledged_at, r.promise_version_id).where(
+            _in_channel(team_id, channel_id), r.acknowledged_at >= start, r.acknowledged_at < end
+        )
+    ).all()
+    return [
+        AcknowledgedRow(created_at=row[0], acknowledged_at=row[1], promise_version_id=row[2])
+        for row in rows
+        if row[1] is not None
+    ]
+
+
+def week_details(
     session: Session,
     *,
     team_id: str,
@@ -254,34 +329,15 @@ def request_week(
     end: datetime,
     breaches: int,
     pickers: int,
-) -> RequestWeekRow:
-    """The week's request figures for one channel (see `bot/digests/figures.py` for what
-    each means); every query reads the channel's rows through its (team, channel, …) index."""
+) -> WeekDetails:
+    """The first breaches of the week, the oldest request still open at its end, and who
+    acknowledged most in it."""
     r = ClientRequest
-    scope = and_(r.team_id == team_id, r.channel_id == channel_id, COUNTED)
-    arrived = and_(r.created_at >= start, r.created_at < end)
-    due = and_(r.due_at >= start, r.due_at < end)
-    acked_in_week = and_(r.acknowledged_at >= start, r.acknowledged_at < end)
+    scope = _in_channel(team_id, channel_id)
     on_time = and_(r.acknowledged_at.is_not(None), r.acknowledged_at <= r.due_at)
-
-    def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    counts = session.execute(
-        select(
-            count_if(arrived),
-            count_if(due),
-            count_if(and_(due, on_time)),
-            count_if(acked_in_week),
-            count_if(and_(acked_in_week, on_time)),
-            func.coalesce(func.sum(case((arrived, r.follow_ups), else_=0)), 0),
-        ).where(scope, or_(arrived, due, acked_in_week))
-    ).one()
-    breached = and_(scope, due, not_(on_time))
-    breach_count = session.scalar(select(func.count()).select_from(r).where(breached)) or 0
     breach_rows = session.execute(
         select(r.ts, r.created_at, r.permalink)
-        .where(breached)
+        .where(scope, r.due_at >= start, r.due_at < end, not_(on_time))
         .order_by(r.created_at)
         .limit(breaches)
     ).all()
@@ -296,22 +352,17 @@ def request_week(
     picker_count = func.count()
     picker_rows = session.execute(
         select(r.acknowledged_by, picker_count)
-        .where(scope, acked_in_week, r.acknowledged_by.is_not(None))
+        .where(
+            scope,
+            r.acknowledged_at >= start,
+            r.acknowledged_at < end,
+            r.acknowledged_by.is_not(None),
+        )
         .group_by(r.acknowledged_by)
         .order_by(picker_count.desc(), r.acknowledged_by)
         .limit(pickers)
     ).all()
-    acknowledged_rows = session.execute(
-        select(r.created_at, r.acknowledged_at, r.promise_version_id).where(scope, acked_in_week)
-    ).all()
-    return RequestWeekRow(
-        received=int(counts[0]),
-        due=int(counts[1]),
-        kept=int(counts[2]),
-        acknowledged=int(counts[3]),
-        on_time=int(counts[4]),
-        follow_ups=int(counts[5]),
-        breach_count=breach_count,
+    return WeekDetails(
         breaches=[
             RequestRef(ts=row[0], created_at=row[1], permalink=row[2]) for row in breach_rows
         ],
@@ -319,11 +370,6 @@ def request_week(
         if oldest is None
         else RequestRef(ts=oldest[0], created_at=oldest[1], permalink=oldest[2]),
         pickers=[(row[0] or "", int(row[1])) for row in picker_rows],
-        acknowledged_rows=[
-            AcknowledgedRow(created_at=row[0], acknowledged_at=row[1], promise_version_id=row[2])
-            for row in acknowledged_rows
-            if row[1] is not None
-        ],
     )
 
 
