@@ -132,7 +132,9 @@ def plans(engine: Engine) -> None:
                 continue  # the same statement for each week of the trend
             seen.add(statement)
             print("\n" + " ".join(statement.split()))
-            rows = connection.exec_driver_sql(f"EXPLAIN (ANALYZE, COSTS OFF) {statement}", parameters)
+            rows = connection.exec_driver_sql(
+                f"EXPLAIN (ANALYZE, COSTS OFF) {statement}", parameters
+            )
             print("\n".join("    " + row[0] for row in rows))
 
 

@@ -3,12 +3,26 @@ team_id (the scan finds due rows across workspaces, and each is then handled as 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Executable,
+    and_,
+    bindparam,
+    case,
+    func,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
+from storage.base import UtcDateTime
 from storage.enums import IrritantEventKind, IrritantStatus, RequestStatus
 from storage.models import (
     ChannelDigest,
@@ -264,14 +278,33 @@ def request_counts(
     """
     if not weeks:
         return []
+    params: dict[str, object] = {"team_id": team_id, "channel_id": channel_id}
+    for index, (start, end) in enumerate(weeks):
+        params[f"start_{index}"], params[f"end_{index}"] = start, end
+    row = session.execute(_counts_statement(len(weeks)), params).one()
+    values = [int(value) for value in row]
+    return [
+        WeekCounts(*values[index : index + _FIGURES_PER_WEEK])
+        for index in range(0, len(values), _FIGURES_PER_WEEK)
+    ]
+
+
+@functools.cache
+def _counts_statement(weeks: int) -> Executable:
+    """Built once per number of weeks, with bound parameters: a digest runs it with its own
+    channel and dates, and SQLAlchemy's compiled cache does the rest."""
     r = ClientRequest
     on_time = and_(r.acknowledged_at.is_not(None), r.acknowledged_at <= r.due_at)
 
     def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
+    def instant(name: str) -> BindParameter[datetime]:
+        return bindparam(name, type_=UtcDateTime())
+
     columns: list[ColumnElement[int]] = []
-    for start, end in weeks:
+    for index in range(weeks):
+        start, end = instant(f"start_{index}"), instant(f"end_{index}")
         arrived = and_(r.created_at >= start, r.created_at < end)
         due = and_(r.due_at >= start, r.due_at < end)
         acked = and_(r.acknowledged_at >= start, r.acknowledged_at < end)
@@ -283,22 +316,17 @@ def request_counts(
             count_if(and_(acked, on_time)),
             func.coalesce(func.sum(case((arrived, r.follow_ups), else_=0)), 0),
         ]
-    first, last = weeks[0][0], weeks[-1][1]
-    row = session.execute(
-        select(*columns).where(
-            _in_channel(team_id, channel_id),
-            or_(
-                and_(r.created_at >= first, r.created_at < last),
-                and_(r.due_at >= first, r.due_at < last),
-                and_(r.acknowledged_at >= first, r.acknowledged_at < last),
-            ),
-        )
-    ).one()
-    values = [int(value) for value in row]
-    return [
-        WeekCounts(*values[index : index + _FIGURES_PER_WEEK])
-        for index in range(0, len(values), _FIGURES_PER_WEEK)
-    ]
+    first, last = instant("start_0"), instant(f"end_{weeks - 1}")
+    return select(*columns).where(
+        r.team_id == bindparam("team_id"),
+        r.channel_id == bindparam("channel_id"),
+        COUNTED,
+        or_(
+            and_(r.created_at >= first, r.created_at < last),
+            and_(r.due_at >= first, r.due_at < last),
+            and_(r.acknowledged_at >= first, r.acknowledged_at < last),
+        ),
+    )
 
 
 def acknowledged_between(
