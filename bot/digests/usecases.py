@@ -38,7 +38,8 @@ from storage.repositories.digests import IrritantWeekRow
 
 TREND_WEEKS = 8
 TOP_IRRITANTS = 3
-DUE_BATCH = 200
+DUE_BATCH = 500
+MAX_BATCHES = 40  # 20,000 digests queued per tick at most
 
 
 @dataclass(frozen=True)
@@ -333,28 +334,32 @@ def send_due_digests(session: Session, now: datetime) -> int:
     """The scheduler's tick: queue each due digest once and move its schedule on.
 
     Only the latest week is sent: a digest missed while the bot was down goes out once when
-    it comes back (its week is still the latest), and a later week's replaces it.
+    it comes back (its week is still the latest), and a later week's replaces it. Due rows
+    are claimed a batch at a time until none is left (up to `MAX_BATCHES`), so thousands of
+    channels due at the same minute are all queued in that minute, not 200 per tick; the
+    relay then posts them at Slack's pace.
     """
     queued = 0
-    for row in repo.claim_due(session, now=now, limit=DUE_BATCH):
-        schedule = _schedule_of(row)
-        due = occurrence_due(now, schedule)
-        if not repo.mark_sent(
-            session,
-            digest_id=row.id,
-            claimed_due=row.next_due_at,
-            sent_for=due,
-            next_due_at=next_due(now, schedule),
-        ):
-            continue
-        outbox.enqueue(
-            session,
-            ws=Workspace(team_id=row.team_id, enterprise_id=row.enterprise_id),
-            kind=DIGEST,
-            payload=DigestDue(channel_id=row.channel_id, due=due),
-            now=now,
-        )
-        queued += 1
+    for _batch in range(MAX_BATCHES):
+        claimed = repo.claim_due(session, now=now, limit=DUE_BATCH)
+        messages = []
+        for row in claimed:
+            schedule = _schedule_of(row)
+            due = occurrence_due(now, schedule)
+            if not repo.mark_sent(
+                session,
+                digest_id=row.id,
+                claimed_due=row.next_due_at,
+                sent_for=due,
+                next_due_at=next_due(now, schedule),
+            ):
+                continue
+            ws = Workspace(team_id=row.team_id, enterprise_id=row.enterprise_id)
+            messages.append(outbox.row(ws, DIGEST, DigestDue(channel_id=row.channel_id, due=due)))
+        outbox.enqueue_rows(session, rows=messages, now=now)
+        queued += len(messages)
+        if len(claimed) < DUE_BATCH:
+            break
     return queued
 
 
