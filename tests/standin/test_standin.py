@@ -297,6 +297,35 @@ def test_429_with_retry_after_is_retried_by_slack_sdk(
     assert [c.http_status for c in standin.calls("chat.postMessage")] == [429, 429, 200]
 
 
+def test_per_method_limits_per_workspace_answer_429_until_the_minute_frees_a_call() -> None:
+    now = [1000.0]
+    with SlackStandIn(clock=lambda: now[0]) as limited:
+        limited.add_workspace(
+            TEAM, name="Acme", bot_token=BOT_TOKEN, bot_user_id=BOT_USER, bot_id=BOT_ID
+        )
+        limited.add_workspace(
+            "T0OTHER", name="Other", bot_token="xoxb-other", bot_user_id="U0B2", bot_id="B0B2"
+        )
+        limited.add_channel(TEAM, GENERAL, name="general", members=[BOT_USER])
+        limited.add_channel("T0OTHER", RANDOM, name="random", members=["U0B2"])
+        limited.method_limits = {"conversations.history": 3}
+        acme = WebClient(token=BOT_TOKEN, base_url=limited.api_url)
+        other = WebClient(token="xoxb-other", base_url=limited.api_url)
+        for second in range(3):
+            now[0] = 1000.0 + second * 10
+            assert acme.conversations_history(channel=GENERAL)["ok"]
+        now[0] = 1045.0
+        with pytest.raises(SlackApiError, match="ratelimited") as raised:
+            acme.conversations_history(channel=GENERAL)
+        assert (
+            raised.value.response.headers["Retry-After"] == "15"
+        )  # the 1000.0 call leaves at 1060
+        assert other.conversations_history(channel=RANDOM)["ok"]  # each workspace has its own
+        assert acme.conversations_info(channel=GENERAL)["ok"]  # and each method
+        now[0] = 1060.0
+        assert acme.conversations_history(channel=GENERAL)["ok"]
+
+
 def test_500_and_error_injection(standin: SlackStandIn, client: WebClient) -> None:
     standin.inject("users.info", status=500, times=2)
     standin.inject("users.info", error="fatal_error")
