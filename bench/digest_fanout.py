@@ -9,7 +9,8 @@ relay drains what it queued. The channels' weeks are quiet (a short digest, no c
 what is measured is the fan-out: claiming, queuing, the check for an earlier post (the
 metadata tag), and the posts.
 
-Usage: `[TEST_DATABASE_URL=postgresql://…] python bench/digest_fanout.py [workspaces] [channels per workspace]`
+Usage: `[TEST_DATABASE_URL=postgresql://…] python bench/digest_fanout.py [workspaces] [channels]`
+(channels per workspace; 100 and 100 by default).
 """
 
 from __future__ import annotations
@@ -193,9 +194,8 @@ async def run(database_url: str, workspaces: int, per_workspace: int) -> None:
 def main() -> None:
     workspaces = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     per_workspace = int(sys.argv[2]) if len(sys.argv) > 2 else 100
-    with tempfile.TemporaryDirectory() as tmp:
-        with scratch_database(Path(tmp)) as database_url:
-            asyncio.run(run(database_url, workspaces, per_workspace))
+    with tempfile.TemporaryDirectory() as tmp, scratch_database(Path(tmp)) as database_url:
+        asyncio.run(run(database_url, workspaces, per_workspace))
 
 
 if __name__ == "__main__":
