@@ -16,6 +16,7 @@ Usage: `[TEST_DATABASE_URL=postgresql://…] python bench/digest_fanout.py [work
 from __future__ import annotations
 
 import asyncio
+import math
 import resource
 import sys
 import tempfile
@@ -176,13 +177,19 @@ async def run(database_url: str, workspaces: int, per_workspace: int) -> None:
     for method in ("chat.postMessage", "conversations.history", "conversations.info"):
         by_team: dict[str, list[float]] = {}
         for call in standin.calls(method):
-            by_team.setdefault(call.team_id or "", []).append(call.at)
+            if call.http_status == 200:
+                by_team.setdefault(call.team_id or "", []).append(call.at)
         peak = max((peak_per_minute(times) for times in by_team.values()), default=0)
-        print(f"  {method}: {len(standin.calls(method))} calls, peak {peak}/min in one workspace")
-    floor = per_workspace / TIER_3_PER_MINUTE * 60
+        print(
+            f"  {method}: {len(standin.calls(method))} calls, "
+            f"peak {peak} answered in any minute in one workspace"
+        )
+    # Slack lets a Tier 3 method take 50 calls in a minute: 100 per workspace need a second
+    # minute, so the fan-out can't end sooner than that, whatever the bot does.
+    floor = (math.ceil(per_workspace / TIER_3_PER_MINUTE) - 1) * 60
     print(
         f"  Slack's floor: {per_workspace} conversations.history per workspace at Tier 3 "
-        f"({TIER_3_PER_MINUTE}/min) is {floor:.0f} s; the relay took {drained_in:.0f} s"
+        f"({TIER_3_PER_MINUTE}/min) take at least {floor} s; the relay took {drained_in:.0f} s"
     )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak memory of the process (ru_maxrss): {peak_mb:.0f} MB")

@@ -342,19 +342,30 @@ def send_due_digests(session: Session, now: datetime) -> int:
     messages: list[dict[str, object]] = []
     for _batch in range(MAX_BATCHES):
         claimed = repo.claim_due(session, now=now, limit=DUE_BATCH)
+        # Channels with the same schedule and due instant move on together, in one update.
+        alike: dict[tuple[DigestSchedule, datetime], list[ChannelDigest]] = {}
         for row in claimed:
-            schedule = _schedule_of(row)
+            alike.setdefault((_schedule_of(row), row.next_due_at), []).append(row)
+        for (schedule, claimed_due), rows in alike.items():
             due = occurrence_due(now, schedule)
-            if not repo.mark_sent(
-                session,
-                digest_id=row.id,
-                claimed_due=row.next_due_at,
-                sent_for=due,
-                next_due_at=next_due(now, schedule),
-            ):
-                continue
-            ws = Workspace(team_id=row.team_id, enterprise_id=row.enterprise_id)
-            messages.append(outbox.row(ws, DIGEST, DigestDue(channel_id=row.channel_id, due=due)))
+            moved = set(
+                repo.mark_sent_many(
+                    session,
+                    digest_ids=[row.id for row in rows],
+                    claimed_due=claimed_due,
+                    sent_for=due,
+                    next_due_at=next_due(now, schedule),
+                )
+            )
+            messages += [
+                outbox.row(
+                    Workspace(team_id=row.team_id, enterprise_id=row.enterprise_id),
+                    DIGEST,
+                    DigestDue(channel_id=row.channel_id, due=due),
+                )
+                for row in rows
+                if row.id in moved
+            ]
         if len(claimed) < DUE_BATCH:
             break
     outbox.enqueue_rows(session, rows=taking_turns(messages), now=now)

@@ -104,30 +104,35 @@ def claim_due(session: Session, *, now: datetime, limit: int) -> list[ChannelDig
     )
 
 
-def mark_sent(
+def mark_sent_many(
     session: Session,
     *,
-    digest_id: int,
+    digest_ids: list[int],
     claimed_due: datetime,
     sent_for: datetime,
     next_due_at: datetime,
-) -> bool:
-    """Record the week `sent_for` as sent and move to the next occurrence, once.
+) -> list[int]:
+    """Record the week `sent_for` as sent for these digests (claimed together, with the same
+    schedule) and move them to the next occurrence, once; returns the ids it changed.
 
-    The update only applies while the row still says what the claim read (`next_due_at`) and
-    that week is not already recorded: a second scheduler that read the same row changes
+    The update only applies while a row still says what the claim read (`next_due_at`) and
+    that week is not already recorded: a second scheduler that read the same rows changes
     nothing and must not send.
     """
-    result = session.execute(
-        update(ChannelDigest)
-        .where(
-            ChannelDigest.id == digest_id,
-            ChannelDigest.next_due_at == claimed_due,
-            or_(ChannelDigest.last_sent_for.is_(None), ChannelDigest.last_sent_for < sent_for),
+    if not digest_ids:
+        return []
+    return list(
+        session.scalars(
+            update(ChannelDigest)
+            .where(
+                ChannelDigest.id.in_(digest_ids),
+                ChannelDigest.next_due_at == claimed_due,
+                or_(ChannelDigest.last_sent_for.is_(None), ChannelDigest.last_sent_for < sent_for),
+            )
+            .values(last_sent_for=sent_for, next_due_at=next_due_at)
+            .returning(ChannelDigest.id)
         )
-        .values(last_sent_for=sent_for, next_due_at=next_due_at)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
