@@ -77,7 +77,9 @@ def test_each_field_that_cant_be_read_gets_its_error_and_nothing_is_saved(slack:
     assert ack["response_action"] == "errors"
     assert ack["errors"] == {
         "digest-weekday": "Pick the day the digest is posted.",
-        "digest-timezone": "Unknown time zone. Use a name such as Europe/Paris or America/New_York.",
+        "digest-timezone": (
+            "Unknown time zone. Use a name such as Europe/Paris or America/New_York."
+        ),
     }
     _status, ack = submit_view(slack, view, values(at=None), user=ANNA)
     assert ack["errors"] == {"digest-time": "Pick a time, such as 09:00."}

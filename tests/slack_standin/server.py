@@ -8,8 +8,8 @@ building (`add_workspace`, `post_message`…) is inherited from `World`.
 from __future__ import annotations
 
 import asyncio
-import collections
 import base64
+import collections
 import contextlib
 import json
 import math
