@@ -31,7 +31,8 @@ from handlers.watcher.pacing import ChannelPacer
 
 log = logging.getLogger(__name__)
 METADATA_TYPE = "journeybot_digest"
-LOOK_BACK = 200  # messages read to find a digest already posted
+LOOK_BACK = 200  # messages per page read to find a digest already posted
+LOOK_BACK_PAGES = 5
 CHART_NAME = "promise-digest.png"
 
 
@@ -56,15 +57,26 @@ async def _posted_digest(
     """The digest of this channel and week if it is already in `channel`, else None.
 
     It can only have been posted once due, so the history is read from the due instant on
-    (a minute earlier, for clocks that disagree a little).
+    (a minute earlier, for clocks that disagree a little), newest first, a few pages at most:
+    a busy channel may have moved on by the time a digest is handed out again.
     """
     oldest = f"{payload.due.timestamp() - 60:.6f}"
-    response = await client.conversations_history(
-        channel=channel, oldest=oldest, include_all_metadata=True, limit=LOOK_BACK
-    )
-    for message in response.get("messages") or []:
-        if _is_digest(message, payload.channel_id, payload.due):
-            return dict(message)
+    cursor = None
+    for _page in range(LOOK_BACK_PAGES):
+        response = await client.conversations_history(
+            channel=channel,
+            oldest=oldest,
+            include_all_metadata=True,
+            limit=LOOK_BACK,
+            cursor=cursor,
+        )
+        for message in response.get("messages") or []:
+            if _is_digest(message, payload.channel_id, payload.due):
+                return dict(message)
+        cursor = (response.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return None
+    log.warning("digest for %s: not found in %d pages", payload.channel_id, LOOK_BACK_PAGES)
     return None
 
 

@@ -172,3 +172,16 @@ def test_injected_429s_delay_digests_but_none_is_lost_or_doubled(slack: Slack) -
     with slack.runtime.session_factory() as session:
         pending = session.query(OutboxMessage).filter(OutboxMessage.sent_at.is_(None)).count()
     assert pending == 0
+
+
+def test_a_redelivery_finds_its_digest_past_a_busy_channels_first_page(slack: Slack) -> None:
+    schedule_digests(slack, [CLIENTS])
+    set_clock(slack, MONDAY_NINE_PARIS)
+    tick(slack)
+    for index in range(450):  # the team talked a lot before the redelivery
+        slack.standin.post_message(CLIENTS, user=ANNA, text=f"message {index}")
+    forget_sent(slack)
+    slack.bot.drain_outbox()
+    assert len(digests(slack)) == 1
+    pages = slack.standin.calls("conversations.history")[-3:]
+    assert [bool(call.args.get("cursor")) for call in pages] == [False, True, True]
