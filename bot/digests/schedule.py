@@ -76,7 +76,7 @@ def parse_schedule(text: str, default_timezone: str) -> DigestSchedule:
         if lowered in _DAY_NAMES:
             weekday = _DAY_NAMES[lowered]
         elif match := _TIME.match(lowered):
-            at = _wall_time(int(match["hour"]), int(match["minute"] or 0))
+            at = wall_time(int(match["hour"]), int(match["minute"] or 0))
         elif "/" in word or word.upper() == "UTC":
             timezone = word
         else:
@@ -90,7 +90,7 @@ def parse_schedule(text: str, default_timezone: str) -> DigestSchedule:
     return DigestSchedule(weekday=weekday, at=at, timezone=timezone)
 
 
-def _wall_time(hour: int, minute: int) -> time:
+def wall_time(hour: int, minute: int) -> time:
     if hour > 23 or minute > 59:
         raise DomainError(N_("The time must be between 00:00 and 23:59."), field="time")
     return time(hour, minute)

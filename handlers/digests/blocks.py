@@ -18,6 +18,7 @@ from bot.digests import formats
 from bot.digests.figures import Breach, WeekFigures
 from bot.digests.usecases import DigestContent
 from bot.i18n import Translator
+from bot.journeys.board import PHASE_LABELS
 from bot.promises.rules import promise_text
 from handlers.blocks.text import clip, escape
 
@@ -132,6 +133,21 @@ def _irritant_lines(content: DigestContent, _: Translator) -> list[str]:
     return lines
 
 
+def _exercise_lines(content: DigestContent, _: Translator) -> list[str]:
+    lines = []
+    for exercise in content.exercises:
+        line = _(
+            "• #{number} {task}: {phase}",
+            number=exercise.number,
+            task=escape(clip(exercise.task, EXCERPT)),
+            phase=_(PHASE_LABELS[exercise.phase]),
+        )
+        if exercise.phase_ends_at is not None:
+            line += _(" (until {date})", date=day(exercise.phase_ends_at))
+        lines.append(line)
+    return lines
+
+
 def digest_blocks(content: DigestContent, _: Translator) -> tuple[str, list[Block]]:
     """The digest's fallback text and blocks, in the channel's language."""
     title = _("Weekly promise digest")
@@ -178,6 +194,15 @@ def digest_blocks(content: DigestContent, _: Translator) -> tuple[str, list[Bloc
         blocks.append(
             SectionBlock(text=MarkdownTextObject(text="\n".join([heading, *irritant_lines])))
         )
+    if content.exercises:
+        blocks.append(DividerBlock())
+        heading = _.ngettext(
+            "*Journey exercise in progress*",
+            "*Journey exercises in progress*",
+            len(content.exercises),
+        )
+        lines = [heading, *_exercise_lines(content, _)]
+        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(lines))))
     if content.promises_made:
         blocks.append(DividerBlock())
         made = [f"• {escape(clip(text, 200))}" for text in content.promises_made]

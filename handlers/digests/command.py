@@ -1,51 +1,34 @@
 """`/journey digest`: when this channel's weekly digest is posted, a preview, or off.
 
 `/journey digest monday 09:00 Europe/Paris` (or `lundi 9h`) sets the schedule in one line;
-without arguments it says how the channel's digest stands. A digest never goes into a channel
-shared with another organisation: there it needs a watch whose alerts go to a team channel,
-and the digest follows them.
+without arguments it opens a form (day, time, time zone, on or off); `status` says how the
+channel's digest stands. A digest never goes into a channel shared with another
+organisation: there it needs a watch whose alerts go to a team channel, and the digest
+follows them.
 """
 
 from __future__ import annotations
-
-from babel.dates import format_time, get_day_names
 
 from bot.channel_locale import channel_locale
 from bot.digests import usecases
 from bot.digests.commands import OFF_WORDS, PREVIEW_WORDS, STATUS_WORDS
 from bot.digests.schedule import DEFAULT_TIME, DEFAULT_WEEKDAY, DigestSchedule, parse_schedule
 from bot.errors import DomainError
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
 from handlers.commands.journey import CommandCall
 from handlers.digests.blocks import digest_blocks
+from handlers.digests.modal import DigestMetadata, digest_modal
+from handlers.digests.texts import SHARED, USAGE, when_posted
 from handlers.promises import slack_facts
 from handlers.promises.blocks import when
-
-SHARED = N_(
-    "This channel is shared with another organisation, so its digest can't be posted here: "
-    "clients would read it. Set a watch whose alerts go to a team channel "
-    "(`/journey watch`), and the digest will go there."
-)
-USAGE = N_(
-    "Set this channel's digest with a day, a time and a time zone, for example: "
-    "`/journey digest monday 09:00 Europe/Paris`."
-)
-
-
-def _when(schedule: DigestSchedule, _: Translator) -> str:
-    weekday = get_day_names("wide", locale=_.locale)[schedule.weekday]
-    return _(
-        "every {weekday} at {time} ({timezone})",
-        weekday=weekday,
-        time=format_time(schedule.at, "short", locale=_.locale),
-        timezone=schedule.timezone,
-    )
 
 
 async def digest_command(call: CommandCall) -> None:
     words = call.parsed.rest.split()
     first = words[0].casefold() if words else ""
-    if not words or first in STATUS_WORDS:
+    if not words:
+        await _open_form(call)
+    elif first in STATUS_WORDS:
         await _status(call)
     elif first in PREVIEW_WORDS:
         await _preview(call)
@@ -67,22 +50,47 @@ async def _default_timezone(call: CommandCall) -> str:
     return call.services.locales.timezone(call.workspace.team_id, call.user_id) or "UTC"
 
 
+def _status_text(setting: usecases.DigestSetting | None, _: Translator) -> str:
+    if setting is None or not setting.enabled:
+        return _("This channel has no weekly digest.") + " " + _(USAGE)
+    return _(
+        "This channel's digest is posted {when}. Next one: {next}. "
+        "`/journey digest preview` shows it now; `/journey digest off` stops it.",
+        when=when_posted(setting.schedule, _),
+        next=when(setting.next_due_at),
+    )
+
+
+async def _open_form(call: CommandCall) -> None:
+    # Ack at once, then the reads, then views.open: inside the trigger's 3 seconds.
+    await call.ack()
+    _ = call.translator
+    setting = await call.core.read(
+        usecases.digest_setting, ws=call.workspace, channel_id=call.channel_id
+    )
+    schedule = (
+        setting.schedule
+        if setting is not None
+        else DigestSchedule(DEFAULT_WEEKDAY, DEFAULT_TIME, await _default_timezone(call))
+    )
+    metadata = DigestMetadata(team_id=call.workspace.team_id, channel_id=call.channel_id)
+    view = digest_modal(
+        private_metadata=call.services.seal.seal(metadata),
+        schedule=schedule,
+        enabled=setting is None or setting.enabled,
+        status=_status_text(setting, _),
+        _=_,
+    )
+    await call.client.views_open(trigger_id=call.body["trigger_id"], view=view)
+
+
 async def _status(call: CommandCall) -> None:
     _ = call.translator
     await call.ack()
     setting = await call.core.read(
         usecases.digest_setting, ws=call.workspace, channel_id=call.channel_id
     )
-    if setting is None or not setting.enabled:
-        text = _("This channel has no weekly digest.") + " " + _(USAGE)
-    else:
-        text = _(
-            "This channel's digest is posted {when}. Next one: {next}. "
-            "`/journey digest preview` shows it now; `/journey digest off` stops it.",
-            when=_when(setting.schedule, _),
-            next=when(setting.next_due_at),
-        )
-    await call.respond(text=text, response_type="ephemeral")
+    await call.respond(text=_status_text(setting, _), response_type="ephemeral")
 
 
 async def _preview(call: CommandCall) -> None:
@@ -152,7 +160,7 @@ async def _set(call: CommandCall, rest: str) -> None:
     await call.respond(
         text=_(
             "Done: this channel's digest will be posted {when}, first on {next}.",
-            when=_when(schedule, _),
+            when=when_posted(schedule, _),
             next=when(setting.next_due_at),
         ),
         response_type="ephemeral",

@@ -32,6 +32,9 @@ class ClientRequest(WorkspaceScoped, Base):
         # The requester's latest request in a channel (grouping and follow-ups).
         Index("ix_client_requests_requester", "team_id", "channel_id", "requester", "created_at"),
         Index("ix_client_requests_listing", "team_id", "channel_id", "created_at"),
+        # A digest's weeks: what fell due, and what was acknowledged, in a span of one channel.
+        Index("ix_client_requests_due_week", "team_id", "channel_id", "due_at"),
+        Index("ix_client_requests_acknowledged", "team_id", "channel_id", "acknowledged_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -3,12 +3,26 @@ team_id (the scan finds due rows across workspaces, and each is then handled as 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Executable,
+    and_,
+    bindparam,
+    case,
+    func,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
+from storage.base import UtcDateTime
 from storage.enums import IrritantEventKind, IrritantStatus, RequestStatus
 from storage.models import (
     ChannelDigest,
@@ -90,30 +104,35 @@ def claim_due(session: Session, *, now: datetime, limit: int) -> list[ChannelDig
     )
 
 
-def mark_sent(
+def mark_sent_many(
     session: Session,
     *,
-    digest_id: int,
+    digest_ids: list[int],
     claimed_due: datetime,
     sent_for: datetime,
     next_due_at: datetime,
-) -> bool:
-    """Record the week `sent_for` as sent and move to the next occurrence, once.
+) -> list[int]:
+    """Record the week `sent_for` as sent for these digests (claimed together, with the same
+    schedule) and move them to the next occurrence, once; returns the ids it changed.
 
-    The update only applies while the row still says what the claim read (`next_due_at`) and
-    that week is not already recorded: a second scheduler that read the same row changes
+    The update only applies while a row still says what the claim read (`next_due_at`) and
+    that week is not already recorded: a second scheduler that read the same rows changes
     nothing and must not send.
     """
-    result = session.execute(
-        update(ChannelDigest)
-        .where(
-            ChannelDigest.id == digest_id,
-            ChannelDigest.next_due_at == claimed_due,
-            or_(ChannelDigest.last_sent_for.is_(None), ChannelDigest.last_sent_for < sent_for),
+    if not digest_ids:
+        return []
+    return list(
+        session.scalars(
+            update(ChannelDigest)
+            .where(
+                ChannelDigest.id.in_(digest_ids),
+                ChannelDigest.next_due_at == claimed_due,
+                or_(ChannelDigest.last_sent_for.is_(None), ChannelDigest.last_sent_for < sent_for),
+            )
+            .values(last_sent_for=sent_for, next_due_at=next_due_at)
+            .returning(ChannelDigest.id)
         )
-        .values(last_sent_for=sent_for, next_due_at=next_due_at)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -224,8 +243,8 @@ class AcknowledgedRow:
 
 
 @dataclass(frozen=True)
-class RequestWeekRow:
-    """A channel's request counts for one week, from aggregate queries."""
+class WeekCounts:
+    """A channel's request counts for one week (see `bot/digests/figures.py`)."""
 
     received: int
     due: int
@@ -233,19 +252,108 @@ class RequestWeekRow:
     acknowledged: int
     on_time: int
     follow_ups: int
-    breach_count: int
+
+
+@dataclass(frozen=True)
+class WeekDetails:
+    """What the digest links to and thanks for, for its own week only."""
+
     breaches: list[RequestRef]
     oldest_open: RequestRef | None
     pickers: list[tuple[str, int]]
-    # The week's acknowledged requests, for the time-to-acknowledge percentiles in business
-    # time (each promise version has its own hours): a week of one channel, never history.
-    acknowledged_rows: list[AcknowledgedRow]
 
 
 COUNTED = ClientRequest.status.not_in((RequestStatus.dismissed, RequestStatus.withdrawn))
+_FIGURES_PER_WEEK = 6
 
 
-def request_week(
+def _in_channel(team_id: str, channel_id: str) -> ColumnElement[bool]:
+    r = ClientRequest
+    return and_(r.team_id == team_id, r.channel_id == channel_id, COUNTED)
+
+
+def request_counts(
+    session: Session, *, team_id: str, channel_id: str, weeks: list[tuple[datetime, datetime]]
+) -> list[WeekCounts]:
+    """Each week's counts for one channel, oldest first, in one aggregate statement.
+
+    Conditional sums, six per week (weeks follow the local calendar, so a DST change makes
+    one 167 or 169 hours long: no arithmetic bucketing). The rows read are the channel's
+    that arrived, fell due or were acknowledged in the span, through its indexes.
+    """
+    if not weeks:
+        return []
+    params: dict[str, object] = {"team_id": team_id, "channel_id": channel_id}
+    for index, (start, end) in enumerate(weeks):
+        params[f"start_{index}"], params[f"end_{index}"] = start, end
+    row = session.execute(_counts_statement(len(weeks)), params).one()
+    values = [int(value) for value in row]
+    return [
+        WeekCounts(*values[index : index + _FIGURES_PER_WEEK])
+        for index in range(0, len(values), _FIGURES_PER_WEEK)
+    ]
+
+
+@functools.cache
+def _counts_statement(weeks: int) -> Executable:
+    """Built once per number of weeks, with bound parameters: a digest runs it with its own
+    channel and dates, and SQLAlchemy's compiled cache does the rest."""
+    r = ClientRequest
+    on_time = and_(r.acknowledged_at.is_not(None), r.acknowledged_at <= r.due_at)
+
+    def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    def instant(name: str) -> BindParameter[datetime]:
+        return bindparam(name, type_=UtcDateTime())
+
+    columns: list[ColumnElement[int]] = []
+    for index in range(weeks):
+        start, end = instant(f"start_{index}"), instant(f"end_{index}")
+        arrived = and_(r.created_at >= start, r.created_at < end)
+        due = and_(r.due_at >= start, r.due_at < end)
+        acked = and_(r.acknowledged_at >= start, r.acknowledged_at < end)
+        columns += [
+            count_if(arrived),
+            count_if(due),
+            count_if(and_(due, on_time)),
+            count_if(acked),
+            count_if(and_(acked, on_time)),
+            func.coalesce(func.sum(case((arrived, r.follow_ups), else_=0)), 0),
+        ]
+    first, last = instant("start_0"), instant(f"end_{weeks - 1}")
+    return select(*columns).where(
+        r.team_id == bindparam("team_id"),
+        r.channel_id == bindparam("channel_id"),
+        COUNTED,
+        or_(
+            and_(r.created_at >= first, r.created_at < last),
+            and_(r.due_at >= first, r.due_at < last),
+            and_(r.acknowledged_at >= first, r.acknowledged_at < last),
+        ),
+    )
+
+
+def acknowledged_between(
+    session: Session, *, team_id: str, channel_id: str, start: datetime, end: datetime
+) -> list[AcknowledgedRow]:
+    """The channel's requests acknowledged in [start, end), for the time-to-acknowledge
+    percentiles in business time (each promise version has its own hours): weeks of one
+    channel, never its whole history."""
+    r = ClientRequest
+    rows = session.execute(
+        select(r.created_at, r.acknowledged_at, r.promise_version_id).where(
+            _in_channel(team_id, channel_id), r.acknowledged_at >= start, r.acknowledged_at < end
+        )
+    ).all()
+    return [
+        AcknowledgedRow(created_at=row[0], acknowledged_at=row[1], promise_version_id=row[2])
+        for row in rows
+        if row[1] is not None
+    ]
+
+
+def week_details(
     session: Session,
     *,
     team_id: str,
@@ -254,34 +362,15 @@ def request_week(
     end: datetime,
     breaches: int,
     pickers: int,
-) -> RequestWeekRow:
-    """The week's request figures for one channel (see `bot/digests/figures.py` for what
-    each means); every query reads the channel's rows through its (team, channel, …) index."""
+) -> WeekDetails:
+    """The first breaches of the week, the oldest request still open at its end, and who
+    acknowledged most in it."""
     r = ClientRequest
-    scope = and_(r.team_id == team_id, r.channel_id == channel_id, COUNTED)
-    arrived = and_(r.created_at >= start, r.created_at < end)
-    due = and_(r.due_at >= start, r.due_at < end)
-    acked_in_week = and_(r.acknowledged_at >= start, r.acknowledged_at < end)
+    scope = _in_channel(team_id, channel_id)
     on_time = and_(r.acknowledged_at.is_not(None), r.acknowledged_at <= r.due_at)
-
-    def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    counts = session.execute(
-        select(
-            count_if(arrived),
-            count_if(due),
-            count_if(and_(due, on_time)),
-            count_if(acked_in_week),
-            count_if(and_(acked_in_week, on_time)),
-            func.coalesce(func.sum(case((arrived, r.follow_ups), else_=0)), 0),
-        ).where(scope, or_(arrived, due, acked_in_week))
-    ).one()
-    breached = and_(scope, due, not_(on_time))
-    breach_count = session.scalar(select(func.count()).select_from(r).where(breached)) or 0
     breach_rows = session.execute(
         select(r.ts, r.created_at, r.permalink)
-        .where(breached)
+        .where(scope, r.due_at >= start, r.due_at < end, not_(on_time))
         .order_by(r.created_at)
         .limit(breaches)
     ).all()
@@ -296,22 +385,17 @@ def request_week(
     picker_count = func.count()
     picker_rows = session.execute(
         select(r.acknowledged_by, picker_count)
-        .where(scope, acked_in_week, r.acknowledged_by.is_not(None))
+        .where(
+            scope,
+            r.acknowledged_at >= start,
+            r.acknowledged_at < end,
+            r.acknowledged_by.is_not(None),
+        )
         .group_by(r.acknowledged_by)
         .order_by(picker_count.desc(), r.acknowledged_by)
         .limit(pickers)
     ).all()
-    acknowledged_rows = session.execute(
-        select(r.created_at, r.acknowledged_at, r.promise_version_id).where(scope, acked_in_week)
-    ).all()
-    return RequestWeekRow(
-        received=int(counts[0]),
-        due=int(counts[1]),
-        kept=int(counts[2]),
-        acknowledged=int(counts[3]),
-        on_time=int(counts[4]),
-        follow_ups=int(counts[5]),
-        breach_count=breach_count,
+    return WeekDetails(
         breaches=[
             RequestRef(ts=row[0], created_at=row[1], permalink=row[2]) for row in breach_rows
         ],
@@ -319,11 +403,6 @@ def request_week(
         if oldest is None
         else RequestRef(ts=oldest[0], created_at=oldest[1], permalink=oldest[2]),
         pickers=[(row[0] or "", int(row[1])) for row in picker_rows],
-        acknowledged_rows=[
-            AcknowledgedRow(created_at=row[0], acknowledged_at=row[1], promise_version_id=row[2])
-            for row in acknowledged_rows
-            if row[1] is not None
-        ],
     )
 
 

@@ -1,6 +1,7 @@
 """Weekly digests over signed HTTP against the stand-in, with the injected clock: the schedule
 in English and French, 09:00 local across a DST change, exactly once, a missed week, the
-figures of a fixture week, the chart in the thread, quiet weeks, preview, off, Slack Connect."""
+figures of a fixture week, the chart in the thread, quiet weeks, preview, off, Slack Connect,
+the journey exercises in progress and the promises made in the week."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import update
 
 from bot.channel_locale import save_channel_locale
 from bot.digests.feature import FEATURE
 from bot.scheduler import run_job
 from bot.tenancy import Workspace
-from storage.enums import RequestStatus
-from storage.models import ClientRequest
+from storage.enums import JourneyPhase, RequestStatus
+from storage.models import ClientRequest, JourneyExercise
 from tests.handlers.conftest import ANNA, BOT_USER, BRUNO, CLIENTS, TEAM, Slack
+from tests.handlers.journey_flow import start_exercise
 from tests.handlers.payloads import command
 from tests.handlers.watcher_fixtures import WatchChannel
 from tests.slack_standin import SlackStandIn
@@ -80,7 +83,7 @@ def test_a_schedule_in_one_line_in_english_and_in_french(slack: Slack) -> None:
     assert "2026-11-30 08:00 UTC" in text  # the fallback of the first date
     text = answer(slack, "bilan vendredi 16h30 Europe/Paris", user=BRUNO)
     assert "chaque vendredi à 16:30 (Europe/Paris)" in text
-    status = answer(slack, "digest", user=ANNA)
+    status = answer(slack, "digest status", user=ANNA)
     assert "every Friday at 4:30\u202fPM (Europe/Paris)" in status
 
 
@@ -259,3 +262,53 @@ def test_the_digest_speaks_the_channels_language_and_takes_its_time_zone(slack: 
     tick(slack)
     [digest] = digests(slack)
     assert "Bilan hebdomadaire des promesses" in flat(digest)
+
+
+def test_the_digest_shows_exercises_in_progress_and_the_promises_made_this_week(
+    slack: Slack, watched: WatchChannel
+) -> None:
+    monday = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Paris
+    set_clock(slack, monday - timedelta(days=2))
+    answer(slack, "digest monday 09:00 Europe/Paris", user=ANNA)
+    set_clock(slack, monday + timedelta(days=1))
+    watched()  # the channel's promise, made in the week
+    start_exercise(slack, user=ANNA, task="Negotiating a contract")
+    closed = start_exercise(slack, user=ANNA, task="Renewing a licence")
+    with slack.runtime.session_factory.begin() as session:
+        session.execute(
+            update(JourneyExercise)
+            .where(JourneyExercise.id == closed)
+            .values(phase=JourneyPhase.closed)
+        )
+    set_clock(slack, monday + timedelta(days=7))
+    tick(slack)
+    [digest] = digests(slack, CLIENTS)
+    text = flat(digest)
+    assert "*Promise made this week*" in text
+    assert "We acknowledge every request within 4h" in text
+    assert "*Journey exercise in progress*" in text
+    # Started on Tuesday with its moments due two days later: Thursday 26 November.
+    assert "#1 Negotiating a contract: Listing the moments of truth (until <!date^" in text
+    assert "|2026-11-26>" in text
+    assert "Renewing a licence" not in text  # closed: no longer in progress
+    assert "A quiet week" not in text
+
+
+def test_a_french_digest_names_the_phase_in_french(slack: Slack) -> None:
+    set_clock(slack, datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+    slack.runtime.in_transaction(
+        save_channel_locale,
+        ws=Workspace(TEAM),
+        channel_id=CLIENTS,
+        locale="fr",
+        time_zone="Europe/Paris",
+        actor_id=BRUNO,
+        now=slack.runtime.clock.now(),
+    )
+    answer(slack, "bilan lundi 9h", user=BRUNO)
+    start_exercise(slack, user=BRUNO, task="Signer un contrat")
+    set_clock(slack, datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    tick(slack)
+    [digest] = digests(slack)
+    assert "*Exercice de parcours en cours*" in flat(digest)
+    assert "#1 Signer un contrat\u00a0: " in flat(digest)

@@ -18,6 +18,7 @@ from tests.slack_standin.validation import (
     decode_json_arg,
     invalid_arguments,
     validate_message,
+    validate_metadata,
     validate_view,
 )
 from tests.slack_standin.world import (
@@ -337,7 +338,7 @@ class Methods:
         if channel.is_archived:
             raise SlackError("is_archived")
         validate_message(args)
-        metadata = decode_json_arg(args.get("metadata"), "invalid_metadata_format")
+        metadata = validate_metadata(args.get("metadata"))
         thread_ts = str(args["thread_ts"]) if args.get("thread_ts") else None
         if thread_ts and self.world.find_message(channel.id, thread_ts) is None:
             # Slack still answers ok; tests can find these in `unknown_thread_posts`.

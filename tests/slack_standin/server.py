@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import collections
 import contextlib
 import json
+import math
 import threading
 import time
 import uuid
@@ -96,6 +98,10 @@ class SlackStandIn(World):
         # beyond; off by default so tests that don't care about pace are unaffected.
         self.pace_posts = False
         self._last_post: dict[str, float] = {}
+        # Per-method limits per workspace (calls per minute, a sliding window on `clock`), as
+        # Slack's tiers: e.g. {"conversations.history": 50}. Empty: not simulated.
+        self.method_limits: dict[str, int] = {}
+        self._method_calls: dict[tuple[str, str], collections.deque[float]] = {}
 
     # -- lifecycle ----------------------------------------------------------------------
     def __enter__(self) -> SlackStandIn:
@@ -266,6 +272,27 @@ class SlackStandIn(World):
         self._record(call)
         return web.json_response(call.response, status=429, headers={"Retry-After": "1"})
 
+    def _over_limit(self, call: Call) -> web.Response | None:
+        """Past `method_limits` for this workspace in the last minute: 429 with the seconds
+        until the oldest call of the window leaves it, as `Retry-After`."""
+        limit = self.method_limits.get(call.method)
+        if not limit or call.team_id is None:
+            return None
+        now = self.clock()
+        with self._calls_lock:
+            window = self._method_calls.setdefault((call.team_id, call.method), collections.deque())
+            while window and now - window[0] >= 60.0:
+                window.popleft()
+            if len(window) < limit:
+                window.append(now)
+                return None
+            retry_after = max(1, math.ceil(60.0 - (now - window[0])))
+        call.http_status, call.response = 429, {"ok": False, "error": "ratelimited"}
+        self._record(call)
+        return web.json_response(
+            call.response, status=429, headers={"Retry-After": str(retry_after)}
+        )
+
     # -- HTTP ---------------------------------------------------------------------------
     @staticmethod
     async def _args(request: web.Request) -> dict[str, Any]:
@@ -295,7 +322,7 @@ class SlackStandIn(World):
         args.pop("token", None)
         team_id = self.tokens.get(token or "")
         call = Call(method, team_id, token, _decoded(args), 200, {})
-        faulted = self._faulted(call) or self._over_pace(call)
+        faulted = self._faulted(call) or self._over_pace(call) or self._over_limit(call)
         if faulted is not None:
             return faulted
         try:

@@ -56,6 +56,20 @@ def decode_json_arg(value: Any, error: str) -> Any:
     return value
 
 
+def validate_metadata(raw: Any) -> dict[str, Any] | None:
+    """A message's `metadata` as Slack checks it: a JSON object (`invalid_metadata_format`)
+    with a string `event_type` and an object `event_payload` (`invalid_metadata_schema`)."""
+    if raw is None:
+        return None
+    metadata = decode_json_arg(raw, "invalid_metadata_format")
+    if not isinstance(metadata, dict):
+        raise SlackError("invalid_metadata_format")
+    event_type, payload = metadata.get("event_type"), metadata.get("event_payload")
+    if not isinstance(event_type, str) or not event_type or not isinstance(payload, dict):
+        raise SlackError("invalid_metadata_schema")
+    return metadata
+
+
 def _at(reason: str, pointer: str) -> str:
     return f"{reason} [json-pointer:{pointer}]"
 

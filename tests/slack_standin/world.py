@@ -278,6 +278,13 @@ class World:
         with self.lock:
             self._offset += seconds
 
+    def _file_json(self, file_id: str) -> dict[str, Any]:
+        """A shared file as a message shows it: id, name and title (Slack sends many more)."""
+        found = self.files.get(file_id)
+        if found is None:
+            return {"id": file_id}
+        return {"id": file_id, "name": found.filename, "title": found.title or found.filename}
+
     def uploaded_files(self) -> list[UploadedFile]:
         """Files completed with files.completeUploadExternal, in upload order."""
         with self.lock:
@@ -453,8 +460,7 @@ class World:
             data["locale"] = user.locale
         return data
 
-    @staticmethod
-    def message_json(channel: Channel, message: Message, *, metadata: bool) -> dict[str, Any]:
+    def message_json(self, channel: Channel, message: Message, *, metadata: bool) -> dict[str, Any]:
         data: dict[str, Any] = {"type": "message", "ts": message.ts, "text": message.text}
         data["team"] = channel.team_id
         if message.user:
@@ -476,7 +482,7 @@ class World:
         if message.metadata and metadata:  # only with include_all_metadata=true
             data["metadata"] = message.metadata
         if message.files:
-            data.update(subtype="file_share", files=[{"id": f} for f in message.files])
+            data.update(subtype="file_share", files=[self._file_json(f) for f in message.files])
         reactions = [(n, u) for n, u in message.reactions.items() if u]
         if reactions:
             data["reactions"] = [{"name": n, "users": u, "count": len(u)} for n, u in reactions]

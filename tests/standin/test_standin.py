@@ -122,6 +122,24 @@ def test_post_message_is_recorded_with_decoded_args(
     assert latest["messages"][0]["metadata"] == metadata
 
 
+def test_message_metadata_is_checked_like_slack(client: WebClient) -> None:
+    def refused(metadata: Any) -> str:
+        return error(client.chat_postMessage, channel=GENERAL, text="t", metadata=metadata)
+
+    assert refused("not json") == "invalid_metadata_format"
+    assert refused([1, 2]) == "invalid_metadata_format"
+    assert refused({"event_payload": {"week": "2026-11-30"}}) == "invalid_metadata_schema"
+    assert refused({"event_type": "digest", "event_payload": "week"}) == "invalid_metadata_schema"
+    tagged = {"event_type": "digest", "event_payload": {"week": "2026-11-30"}}
+    posted = client.chat_postMessage(channel=GENERAL, text="t", metadata=tagged)
+    # Without include_all_metadata the history hides it; with it, it is there as sent.
+    plain = client.conversations_history(channel=GENERAL, limit=1)
+    assert "metadata" not in plain["messages"][0]
+    shown = client.conversations_history(channel=GENERAL, limit=1, include_all_metadata=True)
+    assert shown["messages"][0]["ts"] == posted["ts"]
+    assert shown["messages"][0]["metadata"] == tagged
+
+
 def test_bad_blocks_are_refused_with_json_pointers(client: WebClient) -> None:
     def refused(*blocks: Any) -> dict[str, Any]:
         return refusal(client.chat_postMessage, channel=GENERAL, text="t", blocks=list(blocks))
@@ -277,6 +295,35 @@ def test_429_with_retry_after_is_retried_by_slack_sdk(
     assert client.chat_postMessage(channel=GENERAL, text="again")["ok"]
     assert time.monotonic() - started >= 1.0  # it waited as Retry-After said
     assert [c.http_status for c in standin.calls("chat.postMessage")] == [429, 429, 200]
+
+
+def test_per_method_limits_per_workspace_answer_429_until_the_minute_frees_a_call() -> None:
+    now = [1000.0]
+    with SlackStandIn(clock=lambda: now[0]) as limited:
+        limited.add_workspace(
+            TEAM, name="Acme", bot_token=BOT_TOKEN, bot_user_id=BOT_USER, bot_id=BOT_ID
+        )
+        limited.add_workspace(
+            "T0OTHER", name="Other", bot_token="xoxb-other", bot_user_id="U0B2", bot_id="B0B2"
+        )
+        limited.add_channel(TEAM, GENERAL, name="general", members=[BOT_USER])
+        limited.add_channel("T0OTHER", RANDOM, name="random", members=["U0B2"])
+        limited.method_limits = {"conversations.history": 3}
+        acme = WebClient(token=BOT_TOKEN, base_url=limited.api_url)
+        other = WebClient(token="xoxb-other", base_url=limited.api_url)
+        for second in range(3):
+            now[0] = 1000.0 + second * 10
+            assert acme.conversations_history(channel=GENERAL)["ok"]
+        now[0] = 1045.0
+        with pytest.raises(SlackApiError, match="ratelimited") as raised:
+            acme.conversations_history(channel=GENERAL)
+        assert (
+            raised.value.response.headers["Retry-After"] == "15"
+        )  # the 1000.0 call leaves at 1060
+        assert other.conversations_history(channel=RANDOM)["ok"]  # each workspace has its own
+        assert acme.conversations_info(channel=GENERAL)["ok"]  # and each method
+        now[0] = 1060.0
+        assert acme.conversations_history(channel=GENERAL)["ok"]
 
 
 def test_500_and_error_injection(standin: SlackStandIn, client: WebClient) -> None:

@@ -22,11 +22,12 @@ from tests.storage import CHANNEL, T1, T2
 WEEK = DigestWeek(
     start=datetime(2026, 11, 23, 8, tzinfo=UTC), end=datetime(2026, 11, 30, 8, tzinfo=UTC)
 )
+WEEK_BEFORE = DigestWeek(start=WEEK.start - timedelta(days=7), end=WEEK.start)
 MINUTE = timedelta(minutes=1)
 
 requests_strategy = st.lists(
     st.tuples(
-        st.integers(-3 * 24 * 60, 9 * 24 * 60),  # arrival, minutes after the week's start
+        st.integers(-10 * 24 * 60, 9 * 24 * 60),  # arrival, minutes after the week's start
         st.integers(1, 3 * 24 * 60),  # window, minutes
         st.one_of(st.none(), st.integers(0, 4 * 24 * 60)),  # acknowledged after, minutes
         st.sampled_from(["open", "dismissed", "withdrawn"]),
@@ -101,7 +102,20 @@ def test_the_queries_compute_what_the_definition_says(
             session.add(ClientRequest(**_row(T2.team_id, CHANNEL, index, spec)[0]))
             session.add(ClientRequest(**_row(T1.team_id, "C0OTHER", index, spec)[0]))
     with factory() as session:
-        [stored] = request_weeks(session, ws=T1, channel_id=CHANNEL, weeks=[WEEK])
+        [trend, stored] = request_weeks(
+            session, ws=T1, channel_id=CHANNEL, weeks=[WEEK_BEFORE, WEEK]
+        )
+    # The week before is the trend: its counts and percentiles, from the same statements.
+    before = figures_of(facts, WEEK_BEFORE)
+    assert (trend.received, trend.due, trend.kept, trend.acknowledged, trend.on_time) == (
+        before.received,
+        before.due,
+        before.kept,
+        before.acknowledged,
+        before.on_time,
+    )
+    assert (trend.median_seconds, trend.p90_seconds) == (before.median_seconds, before.p90_seconds)
+    assert (trend.follow_ups, trend.breach_count) == (before.follow_ups, before.breach_count)
     expected = figures_of(facts, WEEK)
     assert stored.received == expected.received
     assert stored.due == expected.due
