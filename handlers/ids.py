@@ -96,3 +96,7 @@ class PromiseAction(StrEnum):
     # Inputs that dispatch no action but must have distinct ids in the modal.
     team_kind = "promise-team-kind"
     alerts = "promise-alerts"
+
+
+class HomeAction(StrEnum):
+    take = "home-take"

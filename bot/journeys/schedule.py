@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.home import changes as home
 from bot.journeys import rules
 from bot.journeys.board import Phase
 from bot.journeys.outbox import EXERCISE_MESSAGE, REMIND, SUMMARY, ExerciseRef, PhaseReminder
@@ -25,7 +26,7 @@ def advance_due(session: Session, *, now: datetime) -> int:
     """Move every exercise whose phase deadline passed to its next phase; returns how many."""
     due = repo.due_phase_changes(session, now=now)
     rows: list[dict[str, object]] = []
-    moved_count = 0
+    moved_ids: list[int] = []
     for phase in (JourneyPhase.moments, JourneyPhase.columns, JourneyPhase.vote):
         of_phase = {d.id: d for d in due if d.phase == phase}
         target = JourneyPhase(rules.next_phase(Phase(phase.value)).value)
@@ -38,9 +39,10 @@ def advance_due(session: Session, *, now: datetime) -> int:
             rows.append(outbox.row(ws, EXERCISE_MESSAGE, ExerciseRef(exercise_id=exercise_id)))
             if target == JourneyPhase.closed:
                 rows.append(outbox.row(ws, SUMMARY, ExerciseRef(exercise_id=exercise_id)))
-        moved_count += len(moved)
+        moved_ids += moved
     outbox.enqueue_rows(session, rows=rows, now=now)
-    return moved_count
+    home.exercises_changed(session, exercise_ids=moved_ids, now=now)
+    return len(moved_ids)
 
 
 def remind_due(session: Session, *, now: datetime) -> int:
