@@ -19,7 +19,7 @@ from tests.slack_standin.inbound import interactivity_body
 
 pytest_plugins = ["tests.handlers.watcher_fixtures"]
 
-SECRET = "C0SECRET"  # a private client channel: the bot and Anna are in it, Bruno is not
+HUSHED = "C0HUSHED"  # a private client channel: the bot and Anna are in it, Bruno is not
 
 
 def _publishes(slack: Slack, user: str) -> list[dict[str, Any]]:
@@ -100,7 +100,7 @@ def settle(slack: Slack, advance: timedelta = MIN_GAP + SETTLE) -> None:
 
 def _private_channel(slack: Slack) -> None:
     slack.standin.add_channel(
-        TEAM, SECRET, name="secret-client", members=[BOT_USER, ANNA], is_private=True
+        TEAM, HUSHED, name="secret-client", members=[BOT_USER, ANNA], is_private=True
     )
 
 
@@ -108,13 +108,13 @@ def test_a_private_channels_request_shows_to_its_member_and_an_admin_only(
     slack: Slack, watched: WatchChannel
 ) -> None:
     _private_channel(slack)
-    watched(SECRET, team=(ANNA,))
-    client_writes(slack, "Secret contract question, please call me", channel=SECRET)
+    watched(HUSHED, team=(ANNA,))
+    client_writes(slack, "Secret contract question, please call me", channel=HUSHED)
     anna, bruno, chloe = open_home(slack, ANNA), open_home(slack, BRUNO), open_home(slack, CHLOE)
     assert "Secret contract question" in text_of(anna)
-    assert f"<#{SECRET}>" in text_of(anna)
+    assert f"<#{HUSHED}>" in text_of(anna)
     assert "Secret contract question" not in text_of(bruno)
-    assert SECRET not in text_of(bruno)
+    assert HUSHED not in text_of(bruno)
     assert "Secret contract question" in text_of(chloe)  # a workspace admin sees every channel
 
 
@@ -175,8 +175,8 @@ def test_a_request_of_a_channel_one_cannot_read_cannot_be_taken_from_the_home(
     slack: Slack, watched: WatchChannel
 ) -> None:
     _private_channel(slack)
-    watched(SECRET, team=(ANNA,))
-    client_writes(slack, "Secret question", channel=SECRET)
+    watched(HUSHED, team=(ANNA,))
+    client_writes(slack, "Secret question", channel=HUSHED)
     [request] = stored(slack)
     open_home(slack, BRUNO)
     assert take_from_home(slack, user=BRUNO, request_id=request.id) == 200
