@@ -10,9 +10,12 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.home.changes import MIN_GAP, SETTLE
+from bot.journeys.feature import FEATURE as JOURNEYS
+from bot.scheduler import run_job
 from storage.enums import AcknowledgedHow, RequestStatus
 from storage.models import HomeViewer, OutboxMessage
 from tests.handlers.conftest import ANNA, BOT_USER, BRUNO, CHLOE, CLIENTS, TEAM, Slack
+from tests.handlers.journey_flow import start_exercise
 from tests.handlers.payloads import reaction_event, send_event
 from tests.handlers.watcher_fixtures import WatchChannel, client_writes, stored
 from tests.slack_standin.inbound import interactivity_body
@@ -20,6 +23,8 @@ from tests.slack_standin.inbound import interactivity_body
 pytest_plugins = ["tests.handlers.watcher_fixtures"]
 
 HUSHED = "C0HUSHED"  # a private client channel: the bot and Anna are in it, Bruno is not
+
+JOURNEY_PHASES = next(job for job in JOURNEYS.jobs if job.id == "journey-phases")
 
 
 def _publishes(slack: Slack, user: str) -> list[dict[str, Any]]:
@@ -249,3 +254,21 @@ def test_the_home_speaks_french_to_a_french_reader(slack: Slack, watched: WatchC
     assert "Je m’en occupe" in bruno
     assert "Vos canaux en un coup d’œil" in bruno  # Bruno is on the watch's team: a lead
     assert "Requests waiting" not in bruno
+
+
+def test_an_exercise_shows_what_its_phase_asks_and_its_move_refreshes_the_home(
+    slack: Slack,
+) -> None:
+    exercise_id = start_exercise(slack, user=ANNA)  # deadlines: +2, +5, +6 days
+    bruno = open_home(slack, BRUNO)
+    assert f"home-exercise-{exercise_id}" in block_ids(bruno)
+    assert "Ajoutez les moments de vérité que vit votre client." in text_of(bruno)
+    clock = slack.runtime.clock
+    clock.set(clock.now() + timedelta(days=2, minutes=1))  # type: ignore[attr-defined]
+    assert run_job(slack.runtime, JOURNEY_PHASES)["advanced"] == 1
+    slack.bot.drain_outbox()
+    slack.bot.runtime.clock.advance(SETTLE)  # type: ignore[attr-defined]
+    slack.bot.drain_outbox()
+    [_opening, refreshed] = _publishes(slack, BRUNO)
+    assert "Remplissage des colonnes" in text_of(refreshed)
+    assert "Ajoutez des cartes" in text_of(refreshed)
