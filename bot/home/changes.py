@@ -7,6 +7,11 @@ the channel (its cached members; admins see every channel), and each has at most
 waiting: the first change queues it, the next ones are shown by it. A refresh waits
 `SETTLE` for a burst to end, and goes out at least `MIN_GAP` after the person's last publish,
 so a busy channel costs each viewer at most one `views.publish` per `MIN_GAP`.
+
+The viewers are flagged when the transaction commits, not when the change is made: their rows
+are then the last locks a transaction takes (in id order), so two transactions ingesting
+messages of one workspace never wait on each other in a cycle, and a transaction that rolls
+back queues nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from bot import outbox
@@ -23,6 +29,7 @@ from storage.repositories import home as repo
 
 SETTLE = timedelta(seconds=3)
 MIN_GAP = timedelta(seconds=30)
+_PENDING = "home_changes"  # in `session.info`: {(team, enterprise): (channels, latest now)}
 
 
 def refresh_at(now: datetime, last_published: datetime | None) -> datetime:
@@ -34,6 +41,30 @@ def refresh_at(now: datetime, last_published: datetime | None) -> datetime:
 
 
 def channels_changed(
+    session: Session, *, ws: Workspace, channel_ids: Collection[str], now: datetime
+) -> None:
+    """Note that these channels changed: their viewers are flagged when the session commits."""
+    if not channel_ids:
+        return
+    pending: dict[tuple[str, str | None], tuple[set[str], datetime]] = session.info.setdefault(
+        _PENDING, {}
+    )
+    key = (ws.team_id, ws.enterprise_id)
+    channels, latest = pending.get(key, (set(), now))
+    pending[key] = (channels | set(channel_ids), max(latest, now))
+
+
+def exercises_changed(session: Session, *, exercise_ids: list[int], now: datetime) -> None:
+    """`channels_changed` for exercises the scheduler moved (they may span workspaces)."""
+    for team_id, enterprise_id, channel_id in repo.exercise_channels(
+        session, exercise_ids=exercise_ids
+    ):
+        channels_changed(
+            session, ws=Workspace(team_id, enterprise_id), channel_ids=[channel_id], now=now
+        )
+
+
+def queue_refreshes(
     session: Session, *, ws: Workspace, channel_ids: Collection[str], now: datetime
 ) -> int:
     """Queue a refresh for each viewer of these channels who has none waiting; how many."""
@@ -50,12 +81,15 @@ def channels_changed(
     return len(flagged)
 
 
-def exercises_changed(session: Session, *, exercise_ids: list[int], now: datetime) -> int:
-    """`channels_changed` for exercises the scheduler moved (they may span workspaces)."""
-    by_team: dict[str, set[str]] = {}
-    for team_id, channel_id in repo.exercise_channels(session, exercise_ids=exercise_ids):
-        by_team.setdefault(team_id, set()).add(channel_id)
-    return sum(
-        channels_changed(session, ws=Workspace(team_id), channel_ids=channels, now=now)
-        for team_id, channels in by_team.items()
-    )
+@event.listens_for(Session, "before_commit")
+def _queue_noted_refreshes(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    for (team_id, enterprise_id), (channels, now) in sorted((pending or {}).items()):
+        queue_refreshes(
+            session, ws=Workspace(team_id, enterprise_id), channel_ids=channels, now=now
+        )
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_noted_changes(session: Session) -> None:
+    session.info.pop(_PENDING, None)

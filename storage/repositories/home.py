@@ -73,7 +73,7 @@ def mark_for_refresh(
     """Flag the viewers who see these channels and have no refresh waiting yet; returns
     (user, enterprise, last published) of those flagged.
 
-    One conditional UPDATE: on PostgreSQL a concurrent transaction flagging the same viewer
+    Conditional on the flag: on PostgreSQL a concurrent transaction flagging the same viewer
     waits for this one and then finds the flag set, so two changes never queue two refreshes.
     """
     if not channel_ids:
@@ -81,13 +81,25 @@ def mark_for_refresh(
     members = select(ChannelMember.user_id).where(
         ChannelMember.team_id == team_id, ChannelMember.channel_id.in_(sorted(channel_ids))
     )
+    # Locked in id order (PostgreSQL), so two transactions flagging overlapping viewers take
+    # their locks in the same order and never deadlock.
+    candidates = list(
+        session.scalars(
+            select(HomeViewer.id)
+            .where(
+                HomeViewer.team_id == team_id,
+                HomeViewer.refresh_pending.is_(False),
+                or_(HomeViewer.is_admin.is_(True), HomeViewer.user_id.in_(members)),
+            )
+            .order_by(HomeViewer.id)
+            .with_for_update()
+        )
+    )
+    if not candidates:
+        return []
     statement = (
         update(HomeViewer)
-        .where(
-            HomeViewer.team_id == team_id,
-            HomeViewer.refresh_pending.is_(False),
-            or_(HomeViewer.is_admin.is_(True), HomeViewer.user_id.in_(members)),
-        )
+        .where(HomeViewer.id.in_(candidates), HomeViewer.refresh_pending.is_(False))
         .values(refresh_pending=True)
         .returning(HomeViewer.user_id, HomeViewer.enterprise_id, HomeViewer.published_at)
     )
@@ -105,16 +117,19 @@ def take_refresh(session: Session, *, team_id: str, user_id: str, now: datetime)
     return session.execute(statement).first() is not None
 
 
-def exercise_channels(session: Session, *, exercise_ids: list[int]) -> list[tuple[str, str]]:
-    """(team, channel) of these exercises, for the scheduler's phase moves (every workspace)."""
+def exercise_channels(
+    session: Session, *, exercise_ids: list[int]
+) -> list[tuple[str, str | None, str]]:
+    """(team, enterprise, channel) of these exercises, for the scheduler's phase moves (it
+    moves exercises of every workspace at once)."""
     if not exercise_ids:
         return []
     statement = (
-        select(JourneyExercise.team_id, JourneyExercise.channel_id)
+        select(JourneyExercise.team_id, JourneyExercise.enterprise_id, JourneyExercise.channel_id)
         .where(JourneyExercise.id.in_(exercise_ids))
         .distinct()
     )
-    return [(row[0], row[1]) for row in session.execute(statement)]
+    return [(row[0], row[1], row[2]) for row in session.execute(statement)]
 
 
 # -- what the home shows ---------------------------------------------------------------------
