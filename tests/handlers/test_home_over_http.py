@@ -16,7 +16,14 @@ from storage.enums import AcknowledgedHow, RequestStatus
 from storage.models import HomeViewer, OutboxMessage
 from tests.handlers.conftest import ANNA, BOT_USER, BRUNO, CHLOE, CLIENTS, TEAM, Slack
 from tests.handlers.journey_flow import start_exercise
-from tests.handlers.payloads import reaction_event, send_event
+from tests.handlers.payloads import (
+    block_action,
+    command,
+    reaction_event,
+    send_event,
+    submit_view,
+    text_input,
+)
 from tests.handlers.watcher_fixtures import WatchChannel, client_writes, stored
 from tests.slack_standin.inbound import interactivity_body
 
@@ -272,3 +279,29 @@ def test_an_exercise_shows_what_its_phase_asks_and_its_move_refreshes_the_home(
     [_opening, refreshed] = _publishes(slack, BRUNO)
     assert "Remplissage des colonnes" in text_of(refreshed)
     assert "Ajoutez des cartes" in text_of(refreshed)
+
+
+def test_an_irritant_resolved_refreshes_its_reporters_home_with_its_new_status(
+    slack: Slack,
+) -> None:
+    ts = slack.standin.post_message(CLIENTS, user=CHLOE, text="Invoice never arrived")
+    assert send_event(slack, reaction_event(user=ANNA, ts=ts)) == 200
+    slack.bot.drain_outbox()
+    assert "Status: New" in text_of(open_home(slack, ANNA))
+    command(slack, "irritants", user=CHLOE)
+    listing = slack.standin.wait_for("response_url")[-1].args
+    resolve = next(
+        element["value"]
+        for block in listing["blocks"]
+        for element in block.get("elements", [])
+        if element.get("action_id") == "irritant-resolve"
+    )
+    block_action(slack, user=CHLOE, action_id="irritant-resolve", value=resolve)
+    [opened] = slack.standin.wait_for("views.open")
+    status, _ack = submit_view(
+        slack, opened.args["view"], {"resolution": text_input("Sent the same day now.")}, user=CHLOE
+    )
+    assert status == 200
+    settle(slack)
+    [_opening, refreshed] = _publishes(slack, ANNA)
+    assert "Status: Resolved" in text_of(refreshed)
