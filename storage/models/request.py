@@ -32,6 +32,17 @@ class ClientRequest(WorkspaceScoped, Base):
         # The requester's latest request in a channel (grouping and follow-ups).
         Index("ix_client_requests_requester", "team_id", "channel_id", "requester", "created_at"),
         Index("ix_client_requests_listing", "team_id", "channel_id", "created_at"),
+        # The home tab: what still waits, per channel and oldest first (open requests only,
+        # a small index whatever the history), and each channel's deadlines of the week.
+        Index(
+            "ix_client_requests_open",
+            "team_id",
+            "channel_id",
+            "created_at",
+            sqlite_where=text(OPEN_WHERE),
+            postgresql_where=text(OPEN_WHERE),
+        ),
+        Index("ix_client_requests_deadline", "team_id", "channel_id", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

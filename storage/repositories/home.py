@@ -173,10 +173,10 @@ def reported_by(
     limit: int,
 ) -> tuple[list[Irritant], int]:
     """Irritants the person reported (open ones first, then the latest), and how many."""
-    voted = exists().where(
-        IrritantVote.irritant_id == Irritant.id,
-        IrritantVote.team_id == team_id,
-        IrritantVote.user_id == user_id,
+    voted = Irritant.id.in_(
+        select(IrritantVote.irritant_id).where(
+            IrritantVote.team_id == team_id, IrritantVote.user_id == user_id
+        )
     )
     where = and_(
         Irritant.team_id == team_id,
@@ -283,28 +283,30 @@ class ChannelCounts:
 def channel_counts(
     session: Session, *, team_id: str, channel_ids: list[str], start: datetime, end: datetime
 ) -> dict[str, ChannelCounts]:
-    """Kept, due, open requests and open irritants of each channel: two grouped queries."""
+    """Kept, due, open requests and open irritants of each channel: three grouped queries,
+    each through an index (the week's deadlines, the open requests, the open irritants)."""
     if not channel_ids:
         return {}
     r = ClientRequest
-    due = and_(r.due_at >= start, r.due_at < end)
-    kept = and_(due, r.acknowledged_at.is_not(None), r.acknowledged_at <= r.due_at)
-
-    def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    requests = session.execute(
-        select(
-            r.channel_id,
-            count_if(due),
-            count_if(kept),
-            count_if(and_(r.status == RequestStatus.open, _watched())),
-        )
+    on_time = and_(r.acknowledged_at.is_not(None), r.acknowledged_at <= r.due_at)
+    weeks = session.execute(
+        select(r.channel_id, func.count(), func.coalesce(func.sum(case((on_time, 1), else_=0)), 0))
         .where(
             r.team_id == team_id,
             r.channel_id.in_(channel_ids),
+            r.due_at >= start,
+            r.due_at < end,
             COUNTED,
-            or_(due, r.status == RequestStatus.open),
+        )
+        .group_by(r.channel_id)
+    ).all()
+    still_open = session.execute(
+        select(r.channel_id, func.count())
+        .where(
+            r.team_id == team_id,
+            r.channel_id.in_(channel_ids),
+            r.status == RequestStatus.open,
+            _watched(),
         )
         .group_by(r.channel_id)
     ).all()
@@ -317,13 +319,14 @@ def channel_counts(
         )
         .group_by(Irritant.channel_id)
     ).all()
-    found = {row[0]: [int(row[1]), int(row[2]), int(row[3]), 0] for row in requests}
+    found = {channel_id: [0, 0, 0, 0] for channel_id in channel_ids}
+    for channel_id, due, kept in weeks:
+        found[channel_id][0:2] = [int(due), int(kept)]
+    for channel_id, count in still_open:
+        found[channel_id][2] = int(count)
     for channel_id, count in irritants:
-        found.setdefault(channel_id, [0, 0, 0, 0])[3] = int(count)
-    return {
-        channel_id: ChannelCounts(channel_id, *found.get(channel_id, [0, 0, 0, 0]))
-        for channel_id in channel_ids
-    }
+        found[channel_id][3] = int(count)
+    return {channel_id: ChannelCounts(channel_id, *found[channel_id]) for channel_id in channel_ids}
 
 
 @dataclass(frozen=True)
@@ -338,43 +341,41 @@ class TopIrritant:
 def top_irritants(
     session: Session, *, team_id: str, channel_ids: list[str], per_channel: int
 ) -> list[TopIrritant]:
-    """The most reported open irritants of each channel (a window function: one query)."""
+    """The most reported open irritants of each channel: their reports counted for those
+    irritants only, ranked per channel by a window function, in one query."""
     if not channel_ids:
         return []
-    reporters = (
+    reporters = func.count(func.distinct(IrritantVote.user_id))
+    counted = (
         select(
-            IrritantVote.irritant_id,
-            func.count(func.distinct(IrritantVote.user_id)).label("reporters"),
+            Irritant.channel_id.label("channel_id"),
+            Irritant.id.label("id"),
+            Irritant.message_text.label("text"),
+            Irritant.permalink.label("permalink"),
+            reporters.label("reporters"),
         )
-        .where(IrritantVote.team_id == team_id)
-        .group_by(IrritantVote.irritant_id)
-        .subquery()
-    )
-    count = func.coalesce(reporters.c.reporters, 0)
-    rank = (
-        func.row_number()
-        .over(partition_by=Irritant.channel_id, order_by=(count.desc(), Irritant.id))
-        .label("rank")
-    )
-    ranked = (
-        select(
-            Irritant.channel_id,
-            Irritant.id,
-            Irritant.message_text,
-            Irritant.permalink,
-            count.label("reporters"),
-            rank,
+        .outerjoin(
+            IrritantVote,
+            and_(IrritantVote.irritant_id == Irritant.id, IrritantVote.team_id == team_id),
         )
-        .outerjoin(reporters, reporters.c.irritant_id == Irritant.id)
         .where(
             Irritant.team_id == team_id,
             Irritant.channel_id.in_(channel_ids),
             Irritant.status.in_(OPEN_IRRITANT),
         )
+        .group_by(Irritant.channel_id, Irritant.id, Irritant.message_text, Irritant.permalink)
         .subquery()
     )
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=counted.c.channel_id, order_by=(counted.c.reporters.desc(), counted.c.id)
+        )
+        .label("rank")
+    )
+    ranked = select(counted, rank).subquery()
     rows = session.execute(
-        select(ranked.c.channel_id, ranked.c.id, ranked.c.message_text, ranked.c.permalink)
+        select(ranked.c.channel_id, ranked.c.id, ranked.c.text, ranked.c.permalink)
         .add_columns(ranked.c.reporters)
         .where(ranked.c.rank <= per_channel)
         .order_by(ranked.c.channel_id, ranked.c.rank)

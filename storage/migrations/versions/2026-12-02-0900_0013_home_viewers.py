@@ -5,7 +5,8 @@ Revises: 0005
 Create Date: 2026-12-02 09:00:00
 
 Who opened the home tab (a refresh is only published for them) and whether a refresh of it
-already waits in the outbox (so many changes make one publish).
+already waits in the outbox (so many changes make one publish); two indexes on client requests
+for the home's reads: the open ones per channel (partial) and each channel's deadlines.
 """
 
 from collections.abc import Sequence
@@ -36,8 +37,24 @@ def upgrade() -> None:
         sa.UniqueConstraint("team_id", "user_id", name=op.f("uq_home_viewers_team_id_user_id")),
     )
     op.create_index(op.f("ix_home_viewers_team_id"), "home_viewers", ["team_id"], unique=False)
+    op.create_index(
+        "ix_client_requests_open",
+        "client_requests",
+        ["team_id", "channel_id", "created_at"],
+        unique=False,
+        sqlite_where=sa.text("status = 'open'"),
+        postgresql_where=sa.text("status = 'open'"),
+    )
+    op.create_index(
+        "ix_client_requests_deadline",
+        "client_requests",
+        ["team_id", "channel_id", "due_at"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_client_requests_deadline", table_name="client_requests")
+    op.drop_index("ix_client_requests_open", table_name="client_requests")
     op.drop_index(op.f("ix_home_viewers_team_id"), table_name="home_viewers")
     op.drop_table("home_viewers")
