@@ -75,9 +75,8 @@ def _request(item: WaitingRequest, now: datetime, _: Translator) -> SectionBlock
         facts.append(_("past the promise since {date}", date=slack_date(item.due_at)))
     else:
         facts.append(_("due {date}", date=slack_date(item.due_at)))
-    button = ButtonElement(
-        action_id=HomeAction.take, text=_("I'll take it"), value=str(item.id), style="primary"
-    )
+    # Not `primary`: one primary button per view (VOICE.md), and here there is one per request.
+    button = ButtonElement(action_id=HomeAction.take, text=_("I'll take it"), value=str(item.id))
     return _section(f"home-request-{item.id}", f"*{title}*\n" + " · ".join(facts), button)
 
 
