@@ -99,10 +99,10 @@ def _requests(content: HomeContent, now: datetime, _: Translator) -> list[Block]
             _note(
                 "home-requests-more",
                 _.ngettext(
-                    "And {count} more request, oldest first above: `/journey requests` in a "
-                    "channel lists all of its requests.",
-                    "And {count} more requests, oldest first above: `/journey requests` in a "
-                    "channel lists all of its requests.",
+                    "{count} more request waits (the oldest are above): `/journey requests` "
+                    "in a channel lists all of its requests.",
+                    "{count} more requests wait (the oldest are above): `/journey requests` "
+                    "in a channel lists all of its requests.",
                     listed.more,
                 ),
             )

@@ -213,7 +213,7 @@ def test_many_requests_and_irritants_stay_within_100_blocks_with_see_all(
     ids = block_ids(view)
     assert sum(1 for i in ids if i.startswith("home-request-")) == 15
     assert "home-requests-more" in ids
-    assert "And 25 more requests" in text_of(view)
+    assert "25 more requests wait" in text_of(view)
     assert "home-irritants-more" in ids
     assert "`/journey irritants all`" in text_of(view)
     # Oldest first.
