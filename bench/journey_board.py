@@ -1,28 +1,37 @@
-"""Journey board benchmark: the map picture and the exports of a large board.
+"""Journey board benchmark: the board read, its Block Kit pages, the map picture and the exports.
 
 Builds a board of 25 moments with 40 cards each (20 today, 20 tomorrow, every text at its
-maximum length) voted on and rated by 30 members, then times `render_map` and each export:
+maximum length) voted on and rated by 30 members, stores it in a fresh SQLite database
+(migrated to head), then times reading it back (`usecases.board`, what every board, map and
+export starts with), its Block Kit pages (message and modal, serialized as sent),
+`render_map` and each export:
 first, best and median wall time of --rounds runs (the first starts with cold font caches),
 and the best CPU time beside it, since the machine may be shared. Peak memory: Python
 allocations during one more, traced run of each step (tracemalloc, which misses matplotlib's
 C buffers) and the process's peak resident size. Usage:
 
     python bench/journey_board.py [--rounds 3] [--locale fr] [--out /tmp/journey-map]
+        [--database postgresql://postgres@127.0.0.1:5432/postgres]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import platform
 import random
 import resource
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +41,7 @@ sys.path.insert(0, str(REPO))
 import matplotlib  # noqa: E402
 
 from bot.i18n import Translator  # noqa: E402
+from bot.journeys import usecases  # noqa: E402
 from bot.journeys.board import (  # noqa: E402
     CARD_TEXT_MAX,
     MOMENT_NAME_MAX,
@@ -51,6 +61,24 @@ from bot.journeys.board import (  # noqa: E402
 )
 from bot.journeys.export import export_csv, export_json, export_markdown  # noqa: E402
 from bot.journeys.map import render_map  # noqa: E402
+from bot.tenancy import Workspace  # noqa: E402
+from handlers.blocks.journey_board import (  # noqa: E402
+    MESSAGE_BLOCKS,
+    MODAL_BLOCKS,
+    board_frame,
+    board_pages,
+)
+from storage.db import make_engine, make_session_factory  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from storage.models import (  # noqa: E402
+    JourneyCard,
+    JourneyExercise,
+    JourneyFeeling,
+    JourneyMoment,
+    JourneyVote,
+)
+
+WS = Workspace("T0BENCH")
 
 WORDS = [
     "client", "contrat", "projet", "signature", "réunion", "réponse", "demande", "appel",
@@ -103,6 +131,146 @@ def big_board(moments: int = 25, cards: int = 40, voters: int = 30, seed: int = 
     )
 
 
+@contextmanager
+def scratch_database(url: str | None) -> Iterator[str]:
+    """A fresh database for this run: a SQLite file, or a PostgreSQL database created on the
+    given server and dropped afterwards (the server's own databases are never migrated)."""
+    if url is None or url.startswith("sqlite"):
+        yield url or f"sqlite:///{tempfile.mkdtemp()}/journey-bench.db"
+        return
+    from sqlalchemy import create_engine, make_url, text
+
+    base = make_url("postgresql+psycopg://" + url.split("://", 1)[1])
+    name = f"journey_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+def store_board(url: str, board: Board, voters: int = 30) -> tuple[Any, int]:
+    """The board as rows in a database migrated to head: the session factory and its id."""
+    from sqlalchemy import insert, select
+
+    engine = make_engine(url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    now = datetime.now(UTC)
+    with factory.begin() as session:
+        exercise_id = session.scalars(
+            insert(JourneyExercise).returning(JourneyExercise.id),
+            [
+                {
+                    "team_id": WS.team_id,
+                    "channel_id": board.channel_id,
+                    "number": board.number,
+                    "task": board.task,
+                    "persona_name": board.persona.name,
+                    "persona_line": board.persona.line,
+                    "facilitator_id": board.facilitator_id,
+                    "phase": board.phase.value,
+                    "phase_changed_at": now,
+                    "votes_per_member": 3,
+                    "anonymous": False,
+                    "locale": "fr",
+                    "created_at": now,
+                }
+            ],
+        ).one()
+        for moment in board.moments:
+            moment_id = session.scalars(
+                insert(JourneyMoment).returning(JourneyMoment.id),
+                [
+                    {
+                        "team_id": WS.team_id,
+                        "exercise_id": exercise_id,
+                        "position": moment.position,
+                        "name": moment.name,
+                        "touchpoint": moment.touchpoint.value,
+                        "note": moment.note,
+                        "author_id": "U0BENCH",
+                        "created_at": now,
+                    }
+                ],
+            ).one()
+            session.execute(
+                insert(JourneyFeeling),
+                [
+                    {
+                        "team_id": WS.team_id,
+                        "exercise_id": exercise_id,
+                        "moment_id": moment_id,
+                        "user_id": f"U0VOTER{voter:02d}",
+                        "rating": (voter % 5) - 2,
+                        "rated_at": now,
+                    }
+                    for voter in range(voters)
+                ],
+            )
+            session.execute(
+                insert(JourneyCard),
+                [
+                    {
+                        "team_id": WS.team_id,
+                        "exercise_id": exercise_id,
+                        "moment_id": moment_id,
+                        "column": card.column.value,
+                        "text": card.text,
+                        "author_id": card.author_id,
+                        "created_at": now,
+                    }
+                    for card in moment.cards
+                ],
+            )
+            stored = session.scalars(
+                select(JourneyCard.id)
+                .where(JourneyCard.moment_id == moment_id)
+                .order_by(JourneyCard.id)
+            ).all()
+            votes = [
+                {
+                    "team_id": WS.team_id,
+                    "exercise_id": exercise_id,
+                    "card_id": card_id,
+                    "voter_id": f"U0VOTER{n % voters:02d}",
+                    "created_at": now,
+                }
+                for card_id, card in zip(stored, moment.cards, strict=True)
+                for n in range(card.votes)
+            ]
+            if votes:
+                session.execute(insert(JourneyVote), votes)
+    return factory, exercise_id
+
+
+def read_board(factory: Any, exercise_id: int) -> Board:
+    with factory() as session:
+        return usecases.board(session, ws=WS, exercise_id=exercise_id, now=datetime.now(UTC))
+
+
+def board_blocks(board: Board, translator: Translator, limit: int) -> str:
+    """Every page of the board as Slack receives it (blocks serialized to JSON)."""
+    pages = board_pages(board, translator, limit=limit, exercise_id=1)
+    return json.dumps(
+        [
+            [b.to_dict() for b in board_frame(board, page, index, len(pages), 1, translator)]
+            for index, page in enumerate(pages)
+        ]
+    )
+
+
 def measure(step: Callable[[], Any], rounds: int) -> tuple[list[float], list[float], int, Any]:
     """Wall and CPU times of `rounds` runs, then the Python peak allocation of one more, traced run
     (tracemalloc slows allocation-heavy code several times over: it never runs while timed)."""
@@ -127,8 +295,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--locale", default="fr")
     parser.add_argument("--out", type=Path, help="write the map pages as OUT-1.png, OUT-2.png…")
+    parser.add_argument(
+        "--database",
+        help="a PostgreSQL server URL to create a scratch database on (default: a SQLite file)",
+    )
+    parser.add_argument("--steps", help="comma-separated steps to run (default: all)")
     args = parser.parse_args()
+    with scratch_database(args.database) as database:
+        run(args, database)
 
+
+def run(args: argparse.Namespace, database: str) -> None:
     translator = Translator(args.locale)
     started = time.perf_counter()
     board = big_board()
@@ -143,15 +320,24 @@ def main() -> None:
         f"{platform.machine()}, {os.cpu_count()} cpus, load average {os.getloadavg()[0]:.1f}, "
         f"rounds {args.rounds}"
     )
+    started = time.perf_counter()
+    factory, exercise_id = store_board(database, board)
+    print(f"stored in {database.split(':')[0]} in {time.perf_counter() - started:.1f} s")
     print(
         f"{'step':<16}{'first':>9}{'best':>9}{'median':>9}{'cpu best':>10}{'py peak':>10}  output"
     )
     steps: list[tuple[str, Callable[[], Any]]] = [
+        ("board_read", lambda: read_board(factory, exercise_id)),
+        ("blocks_message", lambda: board_blocks(board, translator, MESSAGE_BLOCKS)),
+        ("blocks_modal", lambda: board_blocks(board, translator, MODAL_BLOCKS)),
         ("render_map", lambda: render_map(board, translator)),
         ("export_json", lambda: export_json(board)),
         ("export_csv", lambda: export_csv(board)),
         ("export_markdown", lambda: export_markdown(board, translator)),
     ]
+    if args.steps:
+        wanted = set(args.steps.split(","))
+        steps = [(name, step) for name, step in steps if name in wanted]
     for name, step in steps:
         times, cpu, peak, result = measure(step, args.rounds)
         if name == "render_map":
@@ -161,6 +347,12 @@ def main() -> None:
             if args.out:
                 for page in result:
                     Path(f"{args.out}-{page.page}.png").write_bytes(page.png)
+        elif name == "board_read":
+            cards_read = sum(len(m.cards) for m in result.moments)
+            output = f"{len(result.moments)} moments, {cards_read} cards"
+        elif name.startswith("blocks_"):
+            pages = json.loads(result)
+            output = f"{len(pages)} pages, {len(result) / 1e6:.2f} MB of JSON"
         else:
             output = f"{len(result.encode('utf-8')) / 1e6:.2f} MB"
         print(

@@ -72,6 +72,12 @@ class JourneyAction(StrEnum):
     ballot_page = "journey-ballot-page"
     promise = "journey-promise"
     make_watch = "journey-make-watch"
+    cards = "journey-cards"  # the card editor: own cards, or all for the facilitator
+    card_menu = "journey-card-menu"
+    undo_card = "journey-undo-card"
+    cards_page = "journey-cards-page"
+    read_card = "journey-read-card"  # a long card of the board, in full
+    hand_over = "journey-hand-over"
 
 
 class JourneyView(StrEnum):
@@ -85,6 +91,10 @@ class JourneyView(StrEnum):
     promise = "journey-promise-modal"
     loading = "journey-loading-modal"
     notice = "journey-notice-modal"
+    cards = "journey-cards-modal"
+    card_edit = "journey-card-edit-modal"
+    card_text = "journey-card-text-modal"
+    hand_over = "journey-hand-over-modal"
 
 
 class PromiseView(StrEnum):

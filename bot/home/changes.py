@@ -10,8 +10,9 @@ so a busy channel costs each viewer at most one `views.publish` per `MIN_GAP`.
 
 The viewers are flagged when the transaction commits, not when the change is made: their rows
 are then the last locks a transaction takes (in id order), so two transactions ingesting
-messages of one workspace never wait on each other in a cycle, and a transaction that rolls
-back queues nothing.
+messages of one workspace never wait on each other in a cycle, a transaction that rolls back
+queues nothing, and a transaction that touched many workspaces (the scheduler's) looks for
+their viewers in one statement.
 """
 
 from __future__ import annotations
@@ -65,14 +66,25 @@ def exercises_changed(session: Session, *, exercise_ids: list[int], now: datetim
 
 
 def queue_refreshes(
-    session: Session, *, ws: Workspace, channel_ids: Collection[str], now: datetime
+    session: Session,
+    *,
+    changed: dict[tuple[str, str | None], tuple[set[str], datetime]],
 ) -> int:
-    """Queue a refresh for each viewer of these channels who has none waiting; how many."""
-    flagged = repo.mark_for_refresh(session, team_id=ws.team_id, channel_ids=channel_ids)
-    for user_id, enterprise_id, last_published in flagged:
+    """Queue a refresh for each viewer of the changed channels ({(team, enterprise):
+    (channels, when)}) who has none waiting; returns how many."""
+    channels: dict[str, set[str]] = {}
+    when: dict[str, datetime] = {}
+    enterprise: dict[str, str | None] = {}
+    for (team_id, enterprise_id), (channel_ids, now) in changed.items():
+        channels.setdefault(team_id, set()).update(channel_ids)
+        when[team_id] = max(now, when.get(team_id, now))
+        enterprise[team_id] = enterprise.get(team_id) or enterprise_id
+    flagged = repo.mark_for_refresh(session, changed=channels)
+    for team_id, user_id, enterprise_id, last_published in flagged:
+        now = when[team_id]
         outbox.enqueue(
             session,
-            ws=Workspace(ws.team_id, ws.enterprise_id or enterprise_id),
+            ws=Workspace(team_id, enterprise[team_id] or enterprise_id),
             kind=REFRESH,
             payload=HomeRefresh(user_id=user_id),
             now=now,
@@ -84,10 +96,8 @@ def queue_refreshes(
 @event.listens_for(Session, "before_commit")
 def _queue_noted_refreshes(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
-    for (team_id, enterprise_id), (channels, now) in sorted((pending or {}).items()):
-        queue_refreshes(
-            session, ws=Workspace(team_id, enterprise_id), channel_ids=channels, now=now
-        )
+    if pending:
+        queue_refreshes(session, changed=pending)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -19,7 +19,7 @@ from bot.journeys.usecases import load, refresh_message
 from bot.tenancy import Workspace
 from storage.enums import JourneyColumn, JourneyTouchpoint
 from storage.models import JourneyCard, JourneyExercise, JourneyMoment
-from storage.repositories import journeys as repo
+from storage.repositories import journey_boards as board_repo
 
 
 def _open(row: JourneyExercise, *phases: Phase) -> None:
@@ -36,7 +36,7 @@ def _facilitator(row: JourneyExercise, actor_id: str) -> None:
 
 
 def _moment(session: Session, ws: Workspace, row: JourneyExercise, moment_id: int) -> JourneyMoment:
-    moment = repo.get_moment(session, team_id=ws.team_id, moment_id=moment_id)
+    moment = board_repo.get_moment(session, team_id=ws.team_id, moment_id=moment_id)
     if moment is None or moment.exercise_id != row.id or moment.deleted_at is not None:
         raise JourneyError(rules.MOMENT_GONE)
     return moment
@@ -51,7 +51,7 @@ class MomentChoice:
 
 def moment_choices(session: Session, *, ws: Workspace, exercise_id: int) -> list[MomentChoice]:
     load(session, ws=ws, exercise_id=exercise_id)
-    rows = repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id)
+    rows = board_repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id)
     return [MomentChoice(m.id, index + 1, m.name) for index, m in enumerate(rows)]
 
 
@@ -70,7 +70,7 @@ def add_moment(
     """Add a moment of truth (at `position`, 1-based, or last). Errors by field, or {}."""
     row = load(session, ws=ws, exercise_id=exercise_id)
     _open(row, Phase.MOMENTS, Phase.COLUMNS)
-    existing = repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id)
+    existing = board_repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id)
     errors = rules.check_moment(name, touchpoint, note, [m.name for m in existing], len(existing))
     if errors:
         return errors
@@ -106,7 +106,7 @@ def move_moment(
     _open(row)
     _facilitator(row, actor_id)
     moment = _moment(session, ws, row, moment_id)
-    ordered = repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id)
+    ordered = board_repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id)
     index = ordered.index(moment)
     target = max(0, min(index + by, len(ordered) - 1))
     ordered.insert(target, ordered.pop(index))
@@ -129,7 +129,7 @@ def rename_moment(
     moment = _moment(session, ws, row, moment_id)
     others = [
         m.name
-        for m in repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id)
+        for m in board_repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id)
         if m.id != moment_id
     ]
     errors = rules.check_moment(name, moment.touchpoint.value, None, others, 0)
@@ -159,9 +159,9 @@ def merge_moment(
     into = _moment(session, ws, row, into_id)
     if moment.id == into.id:
         raise JourneyError(rules.MOMENT_GONE)
-    repo.move_cards(session, team_id=ws.team_id, from_moment=moment.id, to_moment=into.id)
+    board_repo.move_cards(session, team_id=ws.team_id, from_moment=moment.id, to_moment=into.id)
     moment.deleted_at = now
-    _renumber(repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id))
+    _renumber(board_repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id))
     refresh_message(session, ws=ws, exercise_id=exercise_id, now=now)
 
 
@@ -179,12 +179,12 @@ def delete_moment(
     row = load(session, ws=ws, exercise_id=exercise_id)
     _open(row)
     _facilitator(row, actor_id)
-    moment = repo.get_moment(session, team_id=ws.team_id, moment_id=moment_id)
+    moment = board_repo.get_moment(session, team_id=ws.team_id, moment_id=moment_id)
     if moment is None or moment.exercise_id != row.id:
         raise JourneyError(rules.MOMENT_GONE)
     moment.deleted_at = None if undo else now
     session.flush()
-    _renumber(repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id))
+    _renumber(board_repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id))
     refresh_message(session, ws=ws, exercise_id=exercise_id, now=now)
     return moment.name
 
@@ -211,7 +211,7 @@ def add_card(
     if errors:
         return errors
     clean = (text or "").strip()
-    if clean and not repo.has_card(
+    if clean and not board_repo.has_card(
         session,
         team_id=ws.team_id,
         moment_id=moment.id,
@@ -231,7 +231,7 @@ def add_card(
             )
         )
     if feeling is not None:
-        repo.rate(
+        board_repo.rate(
             session,
             team_id=ws.team_id,
             exercise_id=exercise_id,
@@ -242,21 +242,6 @@ def add_card(
         )
     refresh_message(session, ws=ws, exercise_id=exercise_id, now=now)
     return {}
-
-
-def delete_card(
-    session: Session, *, ws: Workspace, exercise_id: int, card_id: int, actor_id: str, now: datetime
-) -> None:
-    """Authors and the facilitator delete cards."""
-    row = load(session, ws=ws, exercise_id=exercise_id)
-    _open(row)
-    card = repo.get_card(session, team_id=ws.team_id, card_id=card_id)
-    if card is None or card.exercise_id != row.id:
-        raise JourneyError(rules.CARD_GONE)
-    if actor_id not in (card.author_id, row.facilitator_id):
-        raise JourneyError(rules.NOT_AUTHOR)
-    session.delete(card)
-    refresh_message(session, ws=ws, exercise_id=exercise_id, now=now)
 
 
 @dataclass(frozen=True)
@@ -286,14 +271,16 @@ class Ballot:
 def ballot(session: Session, *, ws: Workspace, exercise_id: int, user_id: str) -> Ballot:
     """The member's personal ballot: tomorrow cards by moment, their votes and what is left."""
     row = load(session, ws=ws, exercise_id=exercise_id)
-    names = {m.id: m.name for m in repo.moments(session, team_id=ws.team_id, exercise_id=row.id)}
-    totals = repo.vote_counts(session, team_id=ws.team_id, exercise_id=row.id)
-    mine = repo.my_votes(session, team_id=ws.team_id, exercise_id=row.id, user_id=user_id)
+    names = {
+        m.id: m.name for m in board_repo.moments(session, team_id=ws.team_id, exercise_id=row.id)
+    }
+    totals = board_repo.vote_counts(session, team_id=ws.team_id, exercise_id=row.id)
+    mine = board_repo.my_votes(session, team_id=ws.team_id, exercise_id=row.id, user_id=user_id)
     order = {moment_id: index for index, moment_id in enumerate(names)}
     tomorrow = sorted(
         (
             card
-            for card in repo.cards(session, team_id=ws.team_id, exercise_id=row.id)
+            for card in board_repo.cards(session, team_id=ws.team_id, exercise_id=row.id)
             if card.column == JourneyColumn.tomorrow and card.moment_id in names
         ),
         key=lambda card: (order[card.moment_id], card.id),
@@ -309,7 +296,7 @@ def ballot(session: Session, *, ws: Workspace, exercise_id: int, user_id: str) -
         number=row.number,
         task=row.task,
         allowed=row.votes_per_member,
-        spent=repo.spent(session, team_id=ws.team_id, exercise_id=row.id, user_id=user_id),
+        spent=board_repo.spent(session, team_id=ws.team_id, exercise_id=row.id, user_id=user_id),
         open=Phase(row.phase.value) is Phase.VOTE,
         cards=cards,
     )
@@ -334,16 +321,20 @@ def vote(
     """
     row = load(session, ws=ws, exercise_id=exercise_id)
     _open(row, Phase.VOTE)
-    card = repo.get_card(session, team_id=ws.team_id, card_id=card_id)
+    card = board_repo.get_card(session, team_id=ws.team_id, card_id=card_id)
     if card is None or card.exercise_id != row.id or card.column != JourneyColumn.tomorrow:
         raise JourneyError(rules.CARD_GONE)
-    held = repo.locked_ballot(session, team_id=ws.team_id, exercise_id=row.id, user_id=user_id)
+    held = board_repo.locked_ballot(
+        session, team_id=ws.team_id, exercise_id=row.id, user_id=user_id
+    )
     if held.spent == expected_spent:
         if take_back:
-            if repo.take_back_vote(session, team_id=ws.team_id, card_id=card.id, voter_id=user_id):
+            if board_repo.take_back_vote(
+                session, team_id=ws.team_id, card_id=card.id, voter_id=user_id
+            ):
                 held.spent -= 1
         elif held.spent < row.votes_per_member:
-            repo.add_vote(
+            board_repo.add_vote(
                 session,
                 team_id=ws.team_id,
                 exercise_id=row.id,

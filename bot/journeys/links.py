@@ -14,7 +14,7 @@ from bot.irritants import usecases as irritant_usecases
 from bot.irritants.usecases import DetailsInput
 from bot.membership import Audience
 from bot.tenancy import Workspace
-from storage.repositories import journeys as repo
+from storage.repositories import journey_links as link_repo
 
 MOMENT_FIELD = "moment"
 OPTIONS_MAX = 100  # a static select holds at most 100 options
@@ -36,7 +36,7 @@ class MomentLinks:
 def moment_links(session: Session, *, ws: Workspace, irritant_id: int) -> MomentLinks:
     """The moments this irritant may be linked to (its channel's open exercises)."""
     irritant = irritant_rules.get(session, ws=ws, irritant_id=irritant_id)
-    pairs = repo.open_moments_in_channel(
+    pairs = link_repo.open_moments_in_channel(
         session, team_id=ws.team_id, channel_id=irritant.channel_id
     )
     positions: dict[int, int] = {}
@@ -80,5 +80,7 @@ def edit_details_and_link(
     )
     if errors:
         return errors
-    repo.link_irritant(session, team_id=ws.team_id, irritant_id=irritant_id, moment_id=moment_id)
+    link_repo.link_irritant(
+        session, team_id=ws.team_id, irritant_id=irritant_id, moment_id=moment_id
+    )
     return {}

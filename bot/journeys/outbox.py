@@ -21,7 +21,17 @@ POST_MESSAGE = OutboxKind("journey_post", ExerciseRef)
 EXERCISE_MESSAGE = OutboxKind("journey_message", ExerciseRef)
 # DM the channel members who haven't contributed to a phase that ends soon.
 REMIND = OutboxKind("journey_remind", PhaseReminder)
+
+
+class HandOver(Payload):
+    exercise_id: int
+    to_user: str
+    from_user: str
+
+
 # The closing summary in the channel.
 SUMMARY = OutboxKind("journey_summary", ExerciseRef)
+# Tell the new facilitator, in a DM and in their language, that the exercise is theirs.
+HAND_OVER = OutboxKind("journey_hand_over", HandOver)
 
-KINDS = (POST_MESSAGE, EXERCISE_MESSAGE, REMIND, SUMMARY)
+KINDS = (POST_MESSAGE, EXERCISE_MESSAGE, REMIND, SUMMARY, HAND_OVER)

@@ -23,7 +23,8 @@ from bot.promises.rules import WatchSetup, default_hours
 from bot.tenancy import Workspace
 from bot.windows import BusinessHours, WindowError, parse_window
 from storage.enums import JourneyColumn, PromiseKind
-from storage.repositories import journeys as repo
+from storage.repositories import journey_boards as board_repo
+from storage.repositories import journey_links as link_repo
 from storage.repositories import promises as promises_repo
 from storage.repositories.promises import Terms
 
@@ -49,11 +50,11 @@ class Idea:
 def ideas(session: Session, *, ws: Workspace, exercise_id: int, limit: int = 25) -> list[Idea]:
     """The exercise's tomorrow cards, most voted first: what promises are made from."""
     load(session, ws=ws, exercise_id=exercise_id)
-    votes = repo.vote_counts(session, team_id=ws.team_id, exercise_id=exercise_id)
-    live = {m.id for m in repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id)}
+    votes = board_repo.vote_counts(session, team_id=ws.team_id, exercise_id=exercise_id)
+    live = {m.id for m in board_repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id)}
     cards = [
         card
-        for card in repo.cards(session, team_id=ws.team_id, exercise_id=exercise_id)
+        for card in board_repo.cards(session, team_id=ws.team_id, exercise_id=exercise_id)
         if card.column == JourneyColumn.tomorrow and card.moment_id in live
     ]
     cards.sort(key=lambda card: (-votes.get(card.id, 0), card.id))
@@ -90,7 +91,7 @@ def make_promise(
         raise JourneyError(rules.NOT_FACILITATOR)
     if Phase(row.phase.value) is not Phase.PROMISES:
         raise JourneyError(rules.WRONG_PHASE)
-    card = repo.get_card(session, team_id=ws.team_id, card_id=card_id) if card_id else None
+    card = board_repo.get_card(session, team_id=ws.team_id, card_id=card_id) if card_id else None
     if card is None or card.exercise_id != row.id or card.column != JourneyColumn.tomorrow:
         return {CARD_FIELD: NO_CARD}
     wording = (text or "").strip() or card.text
@@ -103,7 +104,7 @@ def make_promise(
         except WindowError:
             return {WINDOW_FIELD: BAD_WINDOW}
     hours = default_hours(business_timezone) if parsed and business_timezone else None
-    promises_repo.add_promise(
+    made_promise = promises_repo.add_promise(
         session,
         team_id=ws.team_id,
         enterprise_id=ws.enterprise_id,
@@ -113,6 +114,10 @@ def make_promise(
         terms=_terms(wording, parsed, hours),
         now=now,
         exercise_id=row.id,
+    )
+    # The moment's kept rate follows the promise made from its idea.
+    link_repo.mark_card_promise(
+        session, team_id=ws.team_id, card_id=card.id, promise_id=made_promise.promise.id
     )
     refresh_message(session, ws=ws, exercise_id=exercise_id, now=now)
     return {}
@@ -137,7 +142,7 @@ def made(session: Session, *, ws: Workspace, exercise_id: int) -> list[MadePromi
             window=timedelta(seconds=version.window_seconds) if version.window_seconds else None,
             is_watch=promise.kind == PromiseKind.response_time,
         )
-        for promise, version in repo.exercise_promises(
+        for promise, version in link_repo.exercise_promises(
             session, team_id=ws.team_id, exercise_id=exercise_id
         )
     ]
@@ -172,8 +177,14 @@ def make_watch(
         actor_id=actor_id,
         now=now,
     )
-    repo.link_promise(
+    link_repo.link_promise(
         session, team_id=ws.team_id, promise_id=result.card.promise_id, exercise_id=exercise.id
+    )
+    link_repo.move_card_promises(
+        session,
+        team_id=ws.team_id,
+        from_promise=promise.id,
+        to_promise=result.card.promise_id,
     )
     promises_repo.end_promise(
         session, team_id=ws.team_id, promise_id=promise.id, ended_by=actor_id, now=now

@@ -37,6 +37,9 @@ DEFAULT_LENGTHS = {
 }
 # Members who haven't contributed are reminded once, this long before a phase's deadline.
 REMINDER_LEAD = timedelta(hours=12)
+# A deleted moment or card is kept this long for its Undo, then removed for good (data is
+# kept only as long as needed).
+DELETED_KEPT = timedelta(days=1)
 ORDER = (Phase.MOMENTS, Phase.COLUMNS, Phase.VOTE, Phase.PROMISES, Phase.CLOSED)
 
 
@@ -53,6 +56,13 @@ MOMENT_GONE = N_("This moment of truth no longer exists.")
 CARD_GONE = N_("This card no longer exists.")
 NO_MOMENTS = N_("This exercise has no moments of truth yet: add one first.")
 NOT_AUTHOR = N_("Only the card's author or the facilitator can change it.")
+CARDS_FROZEN = N_(
+    "Cards can be changed while the columns are being filled: once voting starts, votes count "
+    "on what people read."
+)
+HAND_OVER_SELF = N_("You are already the facilitator: pick someone else.")
+HAND_OVER_NOT_MEMBER = N_("Pick a member of the exercise's channel.")
+HAND_OVER_NOT_PERSON = N_("Pick a person: an app can't facilitate an exercise.")
 NONE_OPEN = N_("There is no open exercise in this channel. Start one with `/journey new`.")
 NO_MATCH = N_("No exercise of this channel matches that. `/journey list` shows them.")
 
@@ -77,6 +87,7 @@ class Field:
     column = "column"
     text = "text"
     feeling = "feeling"
+    facilitator = "facilitator"
 
 
 @dataclass(frozen=True)

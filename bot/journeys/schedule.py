@@ -3,7 +3,8 @@
 One run does a bounded number of statements whatever the number of exercises: one scan for
 due phases, one conditional UPDATE per phase (RETURNING the rows this run moved, so two
 replicas never both announce a change), one scan for reminders, one insert of their marks,
-and the outbox rows in one statement each.
+the outbox rows in one statement each, and three statements that remove what was deleted
+longer ago than its undo lasts.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.journeys.board import Phase
 from bot.journeys.outbox import EXERCISE_MESSAGE, REMIND, SUMMARY, ExerciseRef, PhaseReminder
 from bot.tenancy import Workspace
 from storage.enums import JourneyPhase
+from storage.repositories import journey_boards as board_repo
 from storage.repositories import journeys as repo
 
 
@@ -26,7 +28,7 @@ def advance_due(session: Session, *, now: datetime) -> int:
     """Move every exercise whose phase deadline passed to its next phase; returns how many."""
     due = repo.due_phase_changes(session, now=now)
     rows: list[dict[str, object]] = []
-    moved_ids: list[int] = []
+    moved_count = 0
     for phase in (JourneyPhase.moments, JourneyPhase.columns, JourneyPhase.vote):
         of_phase = {d.id: d for d in due if d.phase == phase}
         target = JourneyPhase(rules.next_phase(Phase(phase.value)).value)
@@ -39,10 +41,10 @@ def advance_due(session: Session, *, now: datetime) -> int:
             rows.append(outbox.row(ws, EXERCISE_MESSAGE, ExerciseRef(exercise_id=exercise_id)))
             if target == JourneyPhase.closed:
                 rows.append(outbox.row(ws, SUMMARY, ExerciseRef(exercise_id=exercise_id)))
-        moved_ids += moved
+            home.channels_changed(session, ws=ws, channel_ids=[d.channel_id], now=now)
+        moved_count += len(moved)
     outbox.enqueue_rows(session, rows=rows, now=now)
-    home.exercises_changed(session, exercise_ids=moved_ids, now=now)
-    return len(moved_ids)
+    return moved_count
 
 
 def remind_due(session: Session, *, now: datetime) -> int:
@@ -63,7 +65,11 @@ def remind_due(session: Session, *, now: datetime) -> int:
 
 
 def run(session: Session, now: datetime) -> dict[str, int]:
-    return {"advanced": advance_due(session, now=now), "reminded": remind_due(session, now=now)}
+    return {
+        "advanced": advance_due(session, now=now),
+        "reminded": remind_due(session, now=now),
+        "purged": board_repo.purge_deleted(session, before=now - rules.DELETED_KEPT),
+    }
 
 
 def to_remind(

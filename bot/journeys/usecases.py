@@ -32,7 +32,10 @@ from bot.journeys.rules import JourneyError, NewExercise
 from bot.tenancy import Workspace
 from storage.enums import JourneyPhase
 from storage.models import JourneyExercise
+from storage.repositories import journey_boards as board_repo
+from storage.repositories import journey_links as link_repo
 from storage.repositories import journeys as repo
+from storage.repositories.journey_links import KeptCount
 from storage.repositories.journeys import ExerciseCounts
 
 
@@ -248,16 +251,17 @@ def after_advance(
         )
 
 
-def board(session: Session, *, ws: Workspace, exercise_id: int) -> Board:
-    """The exercise as a board: moments in order, cards with votes, feelings, open irritants."""
+def board(session: Session, *, ws: Workspace, exercise_id: int, now: datetime) -> Board:
+    """The exercise as a board: moments in order, cards with votes, feelings, open irritants
+    and, as of `now`, the kept rate of the promises made from each moment's ideas."""
     row = load(session, ws=ws, exercise_id=exercise_id)
-    moment_rows = repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id)
-    card_rows = repo.cards(session, team_id=ws.team_id, exercise_id=exercise_id)
-    votes = repo.vote_counts(session, team_id=ws.team_id, exercise_id=exercise_id)
-    ratings = repo.feelings(session, team_id=ws.team_id, exercise_id=exercise_id)
-    irritants = repo.open_irritants(
-        session, team_id=ws.team_id, moment_ids=[moment.id for moment in moment_rows]
-    )
+    moment_rows = board_repo.moments(session, team_id=ws.team_id, exercise_id=exercise_id)
+    card_rows = board_repo.cards(session, team_id=ws.team_id, exercise_id=exercise_id)
+    votes = board_repo.vote_counts(session, team_id=ws.team_id, exercise_id=exercise_id)
+    ratings = board_repo.feelings(session, team_id=ws.team_id, exercise_id=exercise_id)
+    moment_ids = [moment.id for moment in moment_rows]
+    irritants = link_repo.open_irritants(session, team_id=ws.team_id, moment_ids=moment_ids)
+    kept = link_repo.kept_by_moment(session, team_id=ws.team_id, moment_ids=moment_ids, now=now)
     by_moment: dict[int, list[Card]] = {}
     for card in card_rows:
         column = Column(card.column.value)
@@ -279,6 +283,7 @@ def board(session: Session, *, ws: Workspace, exercise_id: int) -> Board:
             note=moment.note,
             feeling=Feeling.of(ratings.get(moment.id, [])),
             open_irritants=irritants.get(moment.id, 0),
+            kept_rate=_rate(kept.get(moment.id)),
             cards=tuple(by_moment.get(moment.id, [])),
         )
         for index, moment in enumerate(moment_rows)
@@ -297,11 +302,18 @@ def board(session: Session, *, ws: Workspace, exercise_id: int) -> Board:
         moments=moments,
         promises=tuple(
             PromiseSummary(version.text, _window(version.window_seconds))
-            for _promise, version in repo.exercise_promises(
+            for _promise, version in link_repo.exercise_promises(
                 session, team_id=ws.team_id, exercise_id=exercise_id
             )
         ),
     )
+
+
+def _rate(counted: KeptCount | None) -> float | None:
+    """Kept over settled requests, or None while nothing is settled."""
+    if counted is None or not counted.due:
+        return None
+    return counted.kept / counted.due
 
 
 def _window(seconds: int | None) -> timedelta | None:

@@ -17,14 +17,16 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
+    Option,
     SectionBlock,
+    StaticSelectElement,
 )
 
 from bot.i18n import Translator
 from bot.journeys.board import PHASE_LABELS, TOUCHPOINT_LABELS, Board, Column, Moment, Phase
 from bot.journeys.contribute import Ballot
 from bot.journeys.usecases import ExerciseView
-from bot.journeys.words import format_feeling
+from bot.journeys.words import format_feeling, format_rate
 from handlers.blocks.text import clip, escape
 from handlers.ids import JourneyAction
 
@@ -33,6 +35,7 @@ MODAL_BLOCKS = 100
 SECTION_CHARS = 2900  # under Slack's 3,000, with room for a continuation mark
 CARD_CHARS = 280  # a card longer than this is cut on the board; the exports have it whole
 BALLOT_CARDS = 45  # two blocks a card, and the heading, inside a modal's 100
+READ_OPTIONS = 100  # Slack's most options in one menu
 
 
 def when(at: datetime, _: Translator) -> str:
@@ -93,9 +96,10 @@ def exercise_message(view: ExerciseView, _: Translator) -> list[Block]:
             ButtonElement(action_id=JourneyAction.add_moment, text=_("Add a moment"), value=value)
         )
     if view.phase is Phase.COLUMNS:
-        buttons.append(
-            ButtonElement(action_id=JourneyAction.add_card, text=_("Add a card"), value=value)
-        )
+        buttons += [
+            ButtonElement(action_id=JourneyAction.add_card, text=_("Add a card"), value=value),
+            ButtonElement(action_id=JourneyAction.cards, text=_("Edit cards"), value=value),
+        ]
     if view.phase is Phase.VOTE:
         buttons.append(ButtonElement(action_id=JourneyAction.vote, text=_("Vote"), value=value))
     if view.phase is Phase.PROMISES:
@@ -114,6 +118,7 @@ def exercise_message(view: ExerciseView, _: Translator) -> list[Block]:
                 text=_("Next phase"),
                 value=f"{view.id}:{view.phase.value}",  # a double click moves it once
             ),
+            ButtonElement(action_id=JourneyAction.hand_over, text=_("Hand over"), value=value),
         ]
     blocks.append(ActionsBlock(block_id=f"exercise-{view.id}", elements=buttons))
     return blocks
@@ -176,6 +181,8 @@ def _moment_heading(moment: Moment, _: Translator) -> str:
                 moment.open_irritants,
             )
         )
+    if moment.kept_rate is not None:
+        parts.append(_("Promises kept: {rate}", rate=format_rate(moment.kept_rate, _.locale)))
     text = " · ".join(parts)
     if moment.note:
         text += "\n_" + escape(clip(moment.note, 300)) + "_"
@@ -205,14 +212,37 @@ def _column_sections(moment: Moment, column: Column, _: Translator) -> list[Bloc
     return sections
 
 
-def board_pages(board: Board, _: Translator, *, limit: int) -> list[list[Block]]:
-    """The board cut into pages of at most `limit - 3` blocks (room for the page's frame)."""
-    room = limit - 3
+def _read_in_full(moment: Moment, exercise_id: int, _: Translator) -> list[Block]:
+    """A menu of the moment's cards the board cut, each opening its whole text."""
+    long_cards = [card for card in moment.cards if len(" ".join(card.text.split())) > CARD_CHARS]
+    if not long_cards:
+        return []
+    menus = [
+        StaticSelectElement(
+            action_id=f"{JourneyAction.read_card}-{start // READ_OPTIONS}",
+            placeholder=_("Read a long card in full"),
+            options=[
+                Option(
+                    text=clip(" ".join(card.text.split()), 75),
+                    value=f"{exercise_id}:{card.id}",
+                )
+                for card in long_cards[start : start + READ_OPTIONS]
+            ],
+        )
+        for start in range(0, len(long_cards), READ_OPTIONS)
+    ]
+    return [ActionsBlock(block_id=f"read-{moment.id}", elements=menus[:25])]
+
+
+def board_pages(board: Board, _: Translator, *, limit: int, exercise_id: int) -> list[list[Block]]:
+    """The board cut into pages of at most `limit - 4` blocks (room for the page's frame)."""
+    room = limit - 4
     units: list[list[Block]] = []
     for moment in board.moments:
         unit: list[Block] = [SectionBlock(text=MarkdownTextObject(text=_moment_heading(moment, _)))]
         unit += _column_sections(moment, Column.TODAY, _)
         unit += _column_sections(moment, Column.TOMORROW, _)
+        unit += _read_in_full(moment, exercise_id, _)
         unit.append(DividerBlock())
         units.append(unit)
     if not units:
@@ -236,7 +266,9 @@ def board_frame(
     label = "#" + str(board.number) + " " + clip(board.task, 120)
     heading = _("Board of {title}", title=label)
     blocks: list[Block] = [HeaderBlock(text=clip(heading, 150)), *page]
-    notes = [_("Long cards are cut here; `/journey export` has them in full.")]
+    notes = [
+        _("Long cards are cut here: pick one in the menu under its moment to read it in full.")
+    ]
     if count > 1:
         notes.insert(0, _("Page {page} of {count}", page=index + 1, count=count))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(notes))]))
@@ -259,6 +291,11 @@ def board_frame(
         )
     if buttons:
         blocks.append(ActionsBlock(block_id="board-pages", elements=buttons))
+    if board.phase is Phase.COLUMNS:  # cards change while the columns are being filled
+        edit = ButtonElement(
+            action_id=JourneyAction.cards, text=_("Edit cards"), value=str(exercise_id)
+        )
+        blocks.append(ActionsBlock(block_id="board-cards", elements=[edit]))
     return blocks
 
 

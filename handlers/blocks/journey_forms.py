@@ -62,7 +62,7 @@ def title(text: str) -> PlainTextObject:
     return PlainTextObject(text=clip(text, 24))
 
 
-def _text(
+def text_block(
     field: str,
     label: str,
     limit: int,
@@ -125,10 +125,12 @@ def new_exercise_modal(
             ),
         ]
     blocks += [
-        _text(Field.task, _("Recurring task"), TASK_MAX, initial=task),
-        _text(Field.persona_name, _("Client persona"), PERSONA_NAME_MAX),
-        _text(Field.persona_line, _("Who they are, in one line"), PERSONA_LINE_MAX),
-        _text(Field.description, _("Description"), DESCRIPTION_MAX, optional=True, multiline=True),
+        text_block(Field.task, _("Recurring task"), TASK_MAX, initial=task),
+        text_block(Field.persona_name, _("Client persona"), PERSONA_NAME_MAX),
+        text_block(Field.persona_line, _("Who they are, in one line"), PERSONA_LINE_MAX),
+        text_block(
+            Field.description, _("Description"), DESCRIPTION_MAX, optional=True, multiline=True
+        ),
         InputBlock(
             block_id=Field.channel,
             label=_("Channel"),
@@ -184,13 +186,13 @@ def moment_modal(*, private_metadata: str, heading: str, count: int, _: Translat
         close=_("Cancel"),
         blocks=[
             SectionBlock(block_id="heading", text=MarkdownTextObject(text=heading)),
-            _text(Field.name, _("Moment of truth"), MOMENT_NAME_MAX),
+            text_block(Field.name, _("Moment of truth"), MOMENT_NAME_MAX),
             InputBlock(
                 block_id=Field.touchpoint,
                 label=_("Touchpoint"),
                 element=StaticSelectElement(action_id="value", options=touchpoints),
             ),
-            _text(Field.note, _("Note"), NOTE_MAX, optional=True, multiline=True),
+            text_block(Field.note, _("Note"), NOTE_MAX, optional=True, multiline=True),
             InputBlock(
                 block_id=Field.position,
                 label=_("Position (1 is first; empty: last)"),
@@ -235,7 +237,7 @@ def card_modal(
                     action_id="value", options=columns, initial_option=columns[0]
                 ),
             ),
-            _text(Field.text, _("Card"), CARD_TEXT_MAX, optional=True, multiline=True),
+            text_block(Field.text, _("Card"), CARD_TEXT_MAX, optional=True, multiline=True),
             InputBlock(
                 block_id=Field.feeling,
                 label=_("The client's feeling at this moment today"),
@@ -304,7 +306,7 @@ def rename_modal(*, private_metadata: str, name: str, _: Translator) -> View:
         title=title(_("Rename the moment")),
         submit=_("Rename"),
         close=_("Cancel"),
-        blocks=[_text(Field.name, _("Moment of truth"), MOMENT_NAME_MAX, initial=name)],
+        blocks=[text_block(Field.name, _("Moment of truth"), MOMENT_NAME_MAX, initial=name)],
     )
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
 from bot.journeys.feature import FEATURE
-from handlers.feature import SlackFeature
+from handlers.feature import Sender, SlackFeature
 from handlers.ids import JourneyAction, JourneyView
-from handlers.journeys import ballot, contribute, promises, senders, show, start
+from handlers.journeys import ballot, cards, contribute, hand_over, promises, senders, show, start
+from handlers.slack_services import SlackServices
 
 
 def register(app: AsyncApp) -> None:
@@ -33,6 +35,18 @@ def register(app: AsyncApp) -> None:
     app.action(JourneyAction.promise)(promises.on_promise_button)
     app.view(JourneyView.promise)(promises.on_promise_submitted)
     app.action(JourneyAction.make_watch)(promises.on_make_watch)
+    app.action(JourneyAction.cards)(cards.on_cards_button)
+    app.action(JourneyAction.card_menu)(cards.on_card_menu)
+    app.action(JourneyAction.undo_card)(cards.on_undo_card)
+    app.action(re.compile(f"^{JourneyAction.cards_page}"))(cards.on_cards_page)
+    app.view(JourneyView.card_edit)(cards.on_card_edited)
+    app.action(re.compile(f"^{JourneyAction.read_card}-"))(cards.on_read_card)
+    app.action(JourneyAction.hand_over)(hand_over.on_hand_over_button)
+    app.view(JourneyView.hand_over)(hand_over.on_hand_over_submitted)
+
+
+def _senders(services: SlackServices) -> list[Sender[Any]]:
+    return [*senders.build_senders(services), hand_over.hand_over_sender(services)]
 
 
 SLACK_FEATURE = SlackFeature(
@@ -46,5 +60,5 @@ SLACK_FEATURE = SlackFeature(
         "mute": show.mute_command,
         "unmute": show.unmute_command,
     },
-    senders=senders.build_senders,
+    senders=_senders,
 )

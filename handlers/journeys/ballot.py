@@ -24,6 +24,7 @@ from handlers.journeys.common import (
     open_modal,
     own_form,
     payload_channel,
+    refuse_in_modal,
 )
 from handlers.journeys.start import EXPIRED
 from handlers.slack_services import SlackServices
@@ -116,7 +117,10 @@ async def on_cast(
     caller: Caller,
 ) -> None:
     await ack()
-    await _on_ballot_click(body, action, client, services, caller, take_back=False)
+    try:
+        await _on_ballot_click(body, action, client, services, caller, take_back=False)
+    except JourneyError as error:
+        await refuse_in_modal(client, body, caller, error)
 
 
 async def on_take_back(
@@ -128,7 +132,10 @@ async def on_take_back(
     caller: Caller,
 ) -> None:
     await ack()
-    await _on_ballot_click(body, action, client, services, caller, take_back=True)
+    try:
+        await _on_ballot_click(body, action, client, services, caller, take_back=True)
+    except JourneyError as error:
+        await refuse_in_modal(client, body, caller, error)
 
 
 async def on_ballot_page(

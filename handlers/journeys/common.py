@@ -29,6 +29,7 @@ class ExerciseForm(BaseModel):
     user_id: str
     page: int = 0
     moment_id: int | None = None
+    card_id: int | None = None
 
 
 def own_form(services: SlackServices, caller: Caller, metadata: object) -> ExerciseForm | None:
@@ -81,16 +82,39 @@ async def exercise_for(
     return found
 
 
+def clicked_in_modal(body: dict[str, Any]) -> bool:
+    return (body.get("container") or {}).get("type") == "view"
+
+
 async def open_modal(
-    client: AsyncWebClient, trigger_id: str, caller: Caller, build: ModalBuilder
+    client: AsyncWebClient,
+    trigger_id: str,
+    caller: Caller,
+    build: ModalBuilder,
+    *,
+    push: bool = False,
 ) -> None:
     """Open a loading modal at once (a trigger lasts three seconds), then build the real one
-    (membership, the database) and put it in place; a refusal is shown in the modal."""
+    (membership, the database) and put it in place; a refusal is shown in the modal.
+
+    `push` stacks it on the modal the click came from (Slack refuses `views.open` there)."""
     _ = await caller.translator()
-    opened = await client.views_open(trigger_id=trigger_id, view=loading_modal(_))
+    if push:
+        opened = await client.views_push(trigger_id=trigger_id, view=loading_modal(_))
+    else:
+        opened = await client.views_open(trigger_id=trigger_id, view=loading_modal(_))
     view = opened["view"]
     try:
         ready = await build()
     except JourneyError as error:
         ready = notice_modal(_(error.message), _)
     await client.views_update(view_id=view["id"], hash=view.get("hash"), view=ready)
+
+
+async def refuse_in_modal(
+    client: AsyncWebClient, body: dict[str, Any], caller: Caller, error: JourneyError
+) -> None:
+    """A click inside a modal has no response URL, so the one error handler's ephemeral
+    answer would go nowhere: the refusal is pushed on top of the modal instead."""
+    _ = await caller.translator()
+    await client.views_push(trigger_id=body["trigger_id"], view=notice_modal(_(error.message), _))

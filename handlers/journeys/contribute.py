@@ -25,6 +25,7 @@ from handlers.journeys.common import (
     open_modal,
     own_form,
     payload_channel,
+    refuse_in_modal,
 )
 from handlers.journeys.start import EXPIRED
 from handlers.slack_services import SlackServices
@@ -254,6 +255,19 @@ async def on_moment_menu(
     caller: Caller,
 ) -> None:
     await ack()
+    try:
+        await _moment_menu(body, action, client, services, caller)
+    except JourneyError as error:
+        await refuse_in_modal(client, body, caller, error)
+
+
+async def _moment_menu(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    services: SlackServices,
+    caller: Caller,
+) -> None:
     form = _editor_form(services, body, caller)
     verb, _sep, raw_id = str((action.get("selected_option") or {}).get("value", "")).partition(":")
     moment_id = _int(raw_id)
@@ -325,19 +339,23 @@ async def on_undo_delete(
     caller: Caller,
 ) -> None:
     await ack()
-    form = _editor_form(services, body, caller)
-    moment_id = _int(str(action.get("value")))
-    if moment_id is None:
-        raise JourneyError(rules.MOMENT_GONE)
-    await services.core.run(
-        contribute.delete_moment,
-        ws=caller.workspace,
-        exercise_id=form.exercise_id,
-        moment_id=moment_id,
-        actor_id=caller.user_id,
-        now=caller.now,
-        undo=True,
-    )
+    try:
+        form = _editor_form(services, body, caller)
+        moment_id = _int(str(action.get("value")))
+        if moment_id is None:
+            raise JourneyError(rules.MOMENT_GONE)
+        await services.core.run(
+            contribute.delete_moment,
+            ws=caller.workspace,
+            exercise_id=form.exercise_id,
+            moment_id=moment_id,
+            actor_id=caller.user_id,
+            now=caller.now,
+            undo=True,
+        )
+    except JourneyError as error:
+        await refuse_in_modal(client, body, caller, error)
+        return
     services.wake_outbox()
     await client.views_update(
         view_id=body["view"]["id"], view=await _editor(services, caller, form, None)

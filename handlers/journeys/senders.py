@@ -107,7 +107,7 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
         view = await core.read(usecases.exercise, ws=ws, exercise_id=payload.exercise_id)
         if view is None or view.phase is not Phase.CLOSED:
             return
-        board = await core.read(usecases.board, ws=ws, exercise_id=view.id)
+        board = await core.read(usecases.board, ws=ws, exercise_id=view.id, now=core.clock.now())
         _ = Translator(view.locale)
         lines = [
             _(

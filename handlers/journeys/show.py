@@ -64,7 +64,7 @@ async def _find(
 def _board_message(
     board: Board, exercise_id: int, page: int, _: Translator
 ) -> tuple[list[Any], int]:
-    pages = board_pages(board, _, limit=MESSAGE_BLOCKS)
+    pages = board_pages(board, _, limit=MESSAGE_BLOCKS, exercise_id=exercise_id)
     page = max(0, min(page, len(pages) - 1))
     return board_frame(board, pages[page], page, len(pages), exercise_id, _), len(pages)
 
@@ -75,7 +75,9 @@ async def board_command(call: CommandCall) -> None:
     except JourneyError as error:
         await _refuse(call, error)
         return
-    board = await call.core.read(usecases.board, ws=call.workspace, exercise_id=found.id)
+    board = await call.core.read(
+        usecases.board, ws=call.workspace, exercise_id=found.id, now=call.caller.now
+    )
     _ = call.translator
     blocks, _count = _board_message(board, found.id, 0, _)
     await call.ack(
@@ -84,7 +86,7 @@ async def board_command(call: CommandCall) -> None:
 
 
 def _board_modal(board: Board, exercise_id: int, page: int, _: Translator) -> View:
-    pages = board_pages(board, _, limit=MODAL_BLOCKS)
+    pages = board_pages(board, _, limit=MODAL_BLOCKS, exercise_id=exercise_id)
     page = max(0, min(page, len(pages) - 1))
     return View(
         type="modal",
@@ -114,7 +116,9 @@ async def on_board_button(
             channel_id=payload_channel(body),
             contribute=False,
         )
-        board = await services.core.read(usecases.board, ws=caller.workspace, exercise_id=view.id)
+        board = await services.core.read(
+            usecases.board, ws=caller.workspace, exercise_id=view.id, now=caller.now
+        )
         _ = await caller.translator()
         return _board_modal(board, view.id, 0, _)
 
@@ -138,7 +142,9 @@ async def on_board_page(
         raise JourneyError(rules.GONE) from None
     # A board is read by the members of its channel only, whatever id the button carries.
     await exercise_for(services, caller, client, exercise_id)
-    board = await services.core.read(usecases.board, ws=caller.workspace, exercise_id=exercise_id)
+    board = await services.core.read(
+        usecases.board, ws=caller.workspace, exercise_id=exercise_id, now=caller.now
+    )
     _ = await caller.translator()
     if (body.get("container") or {}).get("type") == "view":
         await client.views_update(
@@ -169,7 +175,9 @@ async def send_map(
     # matplotlib is loaded with the first map, not at start-up (it takes seconds to import).
     from bot.journeys.map import render_map
 
-    board = await services.core.read(usecases.board, ws=ws, exercise_id=exercise_id)
+    board = await services.core.read(
+        usecases.board, ws=ws, exercise_id=exercise_id, now=services.core.clock.now()
+    )
     pages = await asyncio.to_thread(render_map, board, _)
     client = await services.clients.for_workspace(ws.team_id, ws.enterprise_id)
     channel = board.channel_id if share else await _dm(client, user_id)
@@ -247,7 +255,9 @@ def export_text(board: Board, fmt: str, _: Translator) -> tuple[str, str]:
 async def send_export(
     services: SlackServices, ws: Workspace, exercise_id: int, user_id: str, fmt: str, _: Translator
 ) -> None:
-    board = await services.core.read(usecases.board, ws=ws, exercise_id=exercise_id)
+    board = await services.core.read(
+        usecases.board, ws=ws, exercise_id=exercise_id, now=services.core.clock.now()
+    )
     filename, content = await asyncio.to_thread(export_text, board, fmt, _)
     client = await services.clients.for_workspace(ws.team_id, ws.enterprise_id)
     await client.files_upload_v2(

@@ -62,6 +62,8 @@ class JourneyMoment(Base):
 
 
 class JourneyCard(Base):
+    """A card in a moment's column; `deleted_at` set means deleted (kept so it can be undone)."""
+
     __tablename__ = "journey_cards"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -76,6 +78,9 @@ class JourneyCard(Base):
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The promise made from this idea (the channel's watch once it became one), if any.
+    promise_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class JourneyFeeling(Base):

@@ -7,7 +7,7 @@ so a home costs the same with 10 or 10,000 rows behind it.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -68,29 +68,38 @@ def record_opened(
 
 
 def mark_for_refresh(
-    session: Session, *, team_id: str, channel_ids: Collection[str]
-) -> list[tuple[str, str | None, datetime | None]]:
-    """Flag the viewers who see these channels and have no refresh waiting yet; returns
-    (user, enterprise, last published) of those flagged.
+    session: Session, *, changed: Mapping[str, Collection[str]]
+) -> list[tuple[str, str, str | None, datetime | None]]:
+    """Flag the viewers who see these channels ({team: channels}) and have no refresh waiting
+    yet; returns (team, user, enterprise, last published) of those flagged.
 
-    Conditional on the flag: on PostgreSQL a concurrent transaction flagging the same viewer
-    waits for this one and then finds the flag set, so two changes never queue two refreshes.
+    Two statements whatever the number of workspaces. The candidates are locked in id order
+    (PostgreSQL), so two transactions flagging overlapping viewers never deadlock, and the
+    update is conditional on the flag: a concurrent transaction flagging the same viewer waits
+    for this one and then finds the flag set, so two changes never queue two refreshes.
     """
-    if not channel_ids:
+    seen_by = [
+        and_(
+            HomeViewer.team_id == team_id,
+            or_(
+                HomeViewer.is_admin.is_(True),
+                HomeViewer.user_id.in_(
+                    select(ChannelMember.user_id).where(
+                        ChannelMember.team_id == team_id,
+                        ChannelMember.channel_id.in_(sorted(channel_ids)),
+                    )
+                ),
+            ),
+        )
+        for team_id, channel_ids in sorted(changed.items())
+        if channel_ids
+    ]
+    if not seen_by:
         return []
-    members = select(ChannelMember.user_id).where(
-        ChannelMember.team_id == team_id, ChannelMember.channel_id.in_(sorted(channel_ids))
-    )
-    # Locked in id order (PostgreSQL), so two transactions flagging overlapping viewers take
-    # their locks in the same order and never deadlock.
     candidates = list(
         session.scalars(
             select(HomeViewer.id)
-            .where(
-                HomeViewer.team_id == team_id,
-                HomeViewer.refresh_pending.is_(False),
-                or_(HomeViewer.is_admin.is_(True), HomeViewer.user_id.in_(members)),
-            )
+            .where(HomeViewer.refresh_pending.is_(False), or_(*seen_by))
             .order_by(HomeViewer.id)
             .with_for_update()
         )
@@ -101,9 +110,14 @@ def mark_for_refresh(
         update(HomeViewer)
         .where(HomeViewer.id.in_(candidates), HomeViewer.refresh_pending.is_(False))
         .values(refresh_pending=True)
-        .returning(HomeViewer.user_id, HomeViewer.enterprise_id, HomeViewer.published_at)
+        .returning(
+            HomeViewer.team_id,
+            HomeViewer.user_id,
+            HomeViewer.enterprise_id,
+            HomeViewer.published_at,
+        )
     )
-    return [(row[0], row[1], row[2]) for row in session.execute(statement)]
+    return [(row[0], row[1], row[2], row[3]) for row in session.execute(statement)]
 
 
 def take_refresh(session: Session, *, team_id: str, user_id: str, now: datetime) -> bool:

@@ -1,4 +1,6 @@
-"""Queries on journey exercises and what hangs off them; every one filters by team_id.
+"""Queries on journey exercises as a whole: numbers, counts, phases, reminders, who
+contributed and who muted; every one filters by team_id. What members put on the board is in
+`journey_boards`, the links to irritants and promises in `journey_links`.
 
 The scheduler's scans (`due_phase_changes`, `due_reminders`) read across workspaces, since
 the job serves them all; each returns the rows' team_id so what follows stays scoped.
@@ -15,8 +17,6 @@ from sqlalchemy.orm import Session
 
 from storage.enums import JourneyPhase
 from storage.models import (
-    Irritant,
-    JourneyBallot,
     JourneyCard,
     JourneyExercise,
     JourneyFeeling,
@@ -24,12 +24,9 @@ from storage.models import (
     JourneyMute,
     JourneyReminder,
     JourneyVote,
-    Promise,
-    PromiseVersion,
 )
 from storage.repositories.upsert import insert_ignore, insert_many_ignore
 
-OPEN_IRRITANT_STATUSES = ("new", "acknowledged")
 # The deadline column that ends each phase that has one.
 PHASE_DEADLINES = {
     JourneyPhase.moments: JourneyExercise.moments_deadline,
@@ -81,7 +78,7 @@ def counts(session: Session, *, team_id: str, exercise_ids: list[int]) -> dict[i
     found: dict[int, list[int]] = {exercise_id: [0, 0, 0] for exercise_id in exercise_ids}
     scans = (
         (JourneyMoment.exercise_id, JourneyMoment.team_id, JourneyMoment.deleted_at.is_(None)),
-        (JourneyCard.exercise_id, JourneyCard.team_id, None),
+        (JourneyCard.exercise_id, JourneyCard.team_id, JourneyCard.deleted_at.is_(None)),
         (JourneyVote.exercise_id, JourneyVote.team_id, None),
     )
     for index, (column, team_column, extra) in enumerate(scans):
@@ -124,6 +121,7 @@ class DueExercise:
     team_id: str
     enterprise_id: str | None
     phase: JourneyPhase
+    channel_id: str = ""
 
 
 def due_phase_changes(session: Session, *, now: datetime, limit: int = 500) -> list[DueExercise]:
@@ -140,6 +138,7 @@ def due_phase_changes(session: Session, *, now: datetime, limit: int = 500) -> l
             JourneyExercise.team_id,
             JourneyExercise.enterprise_id,
             JourneyExercise.phase,
+            JourneyExercise.channel_id,
         )
         .where(JourneyExercise.phase.in_(tuple(PHASE_DEADLINES)), due)
         .order_by(JourneyExercise.id)
@@ -215,199 +214,6 @@ def mark_reminders(
     return {(exercise_id, str(phase)) for exercise_id, phase in marked}
 
 
-# -- moments --------------------------------------------------------------------------------
-def moments(
-    session: Session, *, team_id: str, exercise_id: int, with_deleted: bool = False
-) -> list[JourneyMoment]:
-    statement = select(JourneyMoment).where(
-        JourneyMoment.team_id == team_id, JourneyMoment.exercise_id == exercise_id
-    )
-    if not with_deleted:
-        statement = statement.where(JourneyMoment.deleted_at.is_(None))
-    return list(session.scalars(statement.order_by(JourneyMoment.position, JourneyMoment.id)))
-
-
-def get_moment(session: Session, *, team_id: str, moment_id: int) -> JourneyMoment | None:
-    statement = select(JourneyMoment).where(
-        JourneyMoment.team_id == team_id, JourneyMoment.id == moment_id
-    )
-    return session.scalars(statement).first()
-
-
-def move_cards(session: Session, *, team_id: str, from_moment: int, to_moment: int) -> None:
-    session.execute(
-        update(JourneyCard)
-        .where(JourneyCard.team_id == team_id, JourneyCard.moment_id == from_moment)
-        .values(moment_id=to_moment)
-    )
-    session.execute(
-        update(Irritant)
-        .where(Irritant.team_id == team_id, Irritant.moment_id == from_moment)
-        .values(moment_id=to_moment)
-    )
-
-
-# -- cards and feelings ---------------------------------------------------------------------
-def cards(session: Session, *, team_id: str, exercise_id: int) -> list[JourneyCard]:
-    statement = (
-        select(JourneyCard)
-        .where(JourneyCard.team_id == team_id, JourneyCard.exercise_id == exercise_id)
-        .order_by(JourneyCard.id)
-    )
-    return list(session.scalars(statement))
-
-
-def has_card(
-    session: Session, *, team_id: str, moment_id: int, column: str, author_id: str, text: str
-) -> bool:
-    statement = select(JourneyCard.id).where(
-        JourneyCard.team_id == team_id,
-        JourneyCard.moment_id == moment_id,
-        JourneyCard.column == column,
-        JourneyCard.author_id == author_id,
-        JourneyCard.text == text,
-    )
-    return session.scalar(statement.limit(1)) is not None
-
-
-def get_card(session: Session, *, team_id: str, card_id: int) -> JourneyCard | None:
-    statement = select(JourneyCard).where(JourneyCard.team_id == team_id, JourneyCard.id == card_id)
-    return session.scalars(statement).first()
-
-
-def vote_counts(session: Session, *, team_id: str, exercise_id: int) -> dict[int, int]:
-    statement = (
-        select(JourneyVote.card_id, func.count())
-        .where(JourneyVote.team_id == team_id, JourneyVote.exercise_id == exercise_id)
-        .group_by(JourneyVote.card_id)
-    )
-    return {card_id: count for card_id, count in session.execute(statement)}
-
-
-def my_votes(session: Session, *, team_id: str, exercise_id: int, user_id: str) -> dict[int, int]:
-    statement = (
-        select(JourneyVote.card_id, func.count())
-        .where(
-            JourneyVote.team_id == team_id,
-            JourneyVote.exercise_id == exercise_id,
-            JourneyVote.voter_id == user_id,
-        )
-        .group_by(JourneyVote.card_id)
-    )
-    return {card_id: count for card_id, count in session.execute(statement)}
-
-
-def feelings(session: Session, *, team_id: str, exercise_id: int) -> dict[int, list[int]]:
-    statement = select(JourneyFeeling.moment_id, JourneyFeeling.rating).where(
-        JourneyFeeling.team_id == team_id, JourneyFeeling.exercise_id == exercise_id
-    )
-    found: dict[int, list[int]] = {}
-    for moment_id, rating in session.execute(statement):
-        found.setdefault(moment_id, []).append(rating)
-    return found
-
-
-def rate(
-    session: Session,
-    *,
-    team_id: str,
-    exercise_id: int,
-    moment_id: int,
-    user_id: str,
-    rating: int,
-    now: datetime,
-) -> None:
-    """One rating per person per moment: a second one replaces the first."""
-    values = {
-        "team_id": team_id,
-        "exercise_id": exercise_id,
-        "moment_id": moment_id,
-        "user_id": user_id,
-        "rating": rating,
-        "rated_at": now,
-    }
-    if not insert_ignore(session, JourneyFeeling, values):
-        session.execute(
-            update(JourneyFeeling)
-            .where(
-                JourneyFeeling.team_id == team_id,
-                JourneyFeeling.moment_id == moment_id,
-                JourneyFeeling.user_id == user_id,
-            )
-            .values(rating=rating, rated_at=now)
-        )
-
-
-# -- ballots and votes ----------------------------------------------------------------------
-def locked_ballot(
-    session: Session, *, team_id: str, exercise_id: int, user_id: str
-) -> JourneyBallot:
-    """The member's ballot, created if needed and locked until commit.
-
-    Two clicks of one person run one after the other from here (FOR UPDATE on PostgreSQL;
-    SQLite's BEGIN IMMEDIATE already serialises writers), so `spent` is never read stale.
-    """
-    insert_ignore(
-        session,
-        JourneyBallot,
-        {"team_id": team_id, "exercise_id": exercise_id, "user_id": user_id, "spent": 0},
-    )
-    statement = (
-        select(JourneyBallot)
-        .where(
-            JourneyBallot.team_id == team_id,
-            JourneyBallot.exercise_id == exercise_id,
-            JourneyBallot.user_id == user_id,
-        )
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    ballot = session.scalars(statement).first()
-    assert ballot is not None, "inserted just above or already there"
-    return ballot
-
-
-def spent(session: Session, *, team_id: str, exercise_id: int, user_id: str) -> int:
-    statement = select(JourneyBallot.spent).where(
-        JourneyBallot.team_id == team_id,
-        JourneyBallot.exercise_id == exercise_id,
-        JourneyBallot.user_id == user_id,
-    )
-    return int(session.scalar(statement) or 0)
-
-
-def add_vote(
-    session: Session, *, team_id: str, exercise_id: int, card_id: int, voter_id: str, now: datetime
-) -> None:
-    session.add(
-        JourneyVote(
-            team_id=team_id,
-            exercise_id=exercise_id,
-            card_id=card_id,
-            voter_id=voter_id,
-            created_at=now,
-        )
-    )
-
-
-def take_back_vote(session: Session, *, team_id: str, card_id: int, voter_id: str) -> bool:
-    statement = (
-        select(JourneyVote.id)
-        .where(
-            JourneyVote.team_id == team_id,
-            JourneyVote.card_id == card_id,
-            JourneyVote.voter_id == voter_id,
-        )
-        .order_by(JourneyVote.id.desc())
-        .limit(1)
-    )
-    vote_id = session.scalar(statement)
-    if vote_id is None:
-        return False
-    session.execute(delete(JourneyVote).where(JourneyVote.id == vote_id))
-    return True
-
-
 # -- who contributed, who is muted ----------------------------------------------------------
 def contributors(
     session: Session, *, team_id: str, exercise_id: int, phase: JourneyPhase
@@ -422,7 +228,9 @@ def contributors(
     elif phase is JourneyPhase.columns:
         statements = [
             select(JourneyCard.author_id).where(
-                JourneyCard.team_id == team_id, JourneyCard.exercise_id == exercise_id
+                JourneyCard.team_id == team_id,
+                JourneyCard.exercise_id == exercise_id,
+                JourneyCard.deleted_at.is_(None),
             ),
             select(JourneyFeeling.user_id).where(
                 JourneyFeeling.team_id == team_id, JourneyFeeling.exercise_id == exercise_id
@@ -463,77 +271,3 @@ def muted_among(session: Session, *, team_id: str, user_ids: Iterable[str]) -> s
         JourneyMute.team_id == team_id, JourneyMute.user_id.in_(users)
     )
     return set(session.scalars(statement))
-
-
-# -- irritants linked to moments -----------------------------------------------------------
-def open_irritants(session: Session, *, team_id: str, moment_ids: list[int]) -> dict[int, int]:
-    if not moment_ids:
-        return {}
-    statement = (
-        select(Irritant.moment_id, func.count())
-        .where(
-            Irritant.team_id == team_id,
-            Irritant.moment_id.in_(moment_ids),
-            Irritant.status.in_(OPEN_IRRITANT_STATUSES),
-        )
-        .group_by(Irritant.moment_id)
-    )
-    return {moment_id: count for moment_id, count in session.execute(statement) if moment_id}
-
-
-def link_irritant(
-    session: Session, *, team_id: str, irritant_id: int, moment_id: int | None
-) -> bool:
-    result = session.execute(
-        update(Irritant)
-        .where(Irritant.team_id == team_id, Irritant.id == irritant_id)
-        .values(moment_id=moment_id)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def open_moments_in_channel(
-    session: Session, *, team_id: str, channel_id: str
-) -> list[tuple[JourneyExercise, JourneyMoment]]:
-    """Moments of the channel's exercises that are not closed, to link an irritant to one."""
-    statement = (
-        select(JourneyExercise, JourneyMoment)
-        .join(JourneyMoment, JourneyMoment.exercise_id == JourneyExercise.id)
-        .where(
-            JourneyExercise.team_id == team_id,
-            JourneyExercise.channel_id == channel_id,
-            JourneyExercise.phase != JourneyPhase.closed,
-            JourneyMoment.team_id == team_id,
-            JourneyMoment.deleted_at.is_(None),
-        )
-        .order_by(JourneyExercise.number.desc(), JourneyMoment.position)
-    )
-    return [(exercise, moment) for exercise, moment in session.execute(statement)]
-
-
-# -- promises made from an exercise ---------------------------------------------------------
-def exercise_promises(
-    session: Session, *, team_id: str, exercise_id: int
-) -> list[tuple[Promise, PromiseVersion]]:
-    """The exercise's promises in force, each with its current version, oldest first."""
-    statement = (
-        select(Promise, PromiseVersion)
-        .join(PromiseVersion, PromiseVersion.promise_id == Promise.id)
-        .where(
-            Promise.team_id == team_id,
-            Promise.exercise_id == exercise_id,
-            Promise.ended_at.is_(None),
-            PromiseVersion.team_id == team_id,
-            PromiseVersion.valid_to.is_(None),
-        )
-        .order_by(Promise.id)
-    )
-    return [(promise, version) for promise, version in session.execute(statement)]
-
-
-def link_promise(session: Session, *, team_id: str, promise_id: int, exercise_id: int) -> None:
-    session.execute(
-        update(Promise)
-        .where(Promise.team_id == team_id, Promise.id == promise_id)
-        .values(exercise_id=exercise_id)
-    )

@@ -149,7 +149,7 @@ def view_action(
         "api_app_id": "A0JOURNEY",
         "token": "legacy",
         "container": {"type": "view", "view_id": view_id},
-        "trigger_id": slack.standin.new_trigger_id(TEAM),
+        "trigger_id": slack.standin.new_trigger_id(TEAM, view_id=view_id),
         "team": {"id": TEAM, "domain": "acme"},
         "view": {
             "id": view_id,
@@ -180,3 +180,56 @@ def ephemeral_texts(slack: Slack) -> list[str]:
     answers = [c.args for c in slack.standin.calls("response_url")]
     modals = [as_dict(c.args["view"]) for c in slack.standin.calls("views.update")]
     return [json.dumps(item, ensure_ascii=False) for item in answers + modals]
+
+
+def message_select(
+    slack: Slack, *, user: str, action_id: str, selected: str, channel: str = CLIENTS
+) -> tuple[int, str]:
+    """An option picked in a menu of an ephemeral message (the board's Read in full)."""
+    response_url = slack.standin.new_response_url()
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+        "api_app_id": "A0JOURNEY",
+        "token": "legacy",
+        "container": {
+            "type": "message",
+            "message_ts": "1700000500.000100",
+            "channel_id": channel,
+            "is_ephemeral": True,
+        },
+        "trigger_id": slack.standin.new_trigger_id(TEAM),
+        "team": {"id": TEAM, "domain": "acme"},
+        "channel": {"id": channel, "name": "clients"},
+        "response_url": response_url,
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": "b",
+                "type": "static_select",
+                "selected_option": {
+                    "text": {"type": "plain_text", "text": "x"},
+                    "value": selected,
+                },
+                "action_ts": "1700000600.000100",
+            }
+        ],
+    }
+    response = slack.sender.post(
+        interactivity_body(payload), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.elapsed_seconds < 3.0
+    return response.status, response_url
+
+
+def last_pushed(slack: Slack, count: int = 1) -> dict[str, Any]:
+    """The modal the `count`-th views.push showed, following a loading modal's update."""
+    pushed = slack.standin.wait_for("views.push", count=count)[-1]
+    view = as_dict(pushed.args["view"])
+    if view.get("callback_id") != "journey-loading-modal":
+        return view
+    view_id = pushed.response["view"]["id"]
+    [update] = slack.standin.wait_for(
+        "views.update", predicate=lambda call: call.args.get("view_id") == view_id
+    )[-1:]
+    return as_dict(update.args["view"])

@@ -113,9 +113,16 @@ def block_action(
 
 
 def submit_view(
-    slack: Slack, view: dict[str, Any], values: dict[str, Any], *, user: str, team_id: str = TEAM
+    slack: Slack,
+    view: dict[str, Any],
+    values: dict[str, Any],
+    *,
+    user: str,
+    team_id: str = TEAM,
+    previous_view_id: str | None = None,
 ) -> tuple[int, dict[str, Any]]:
-    """Submit a view the bot opened (as recorded by the stand-in) with the given state."""
+    """Submit a view the bot opened (as recorded by the stand-in) with the given state;
+    `previous_view_id` is the modal under it when it was pushed on a stack."""
     payload = {
         "type": "view_submission",
         "team": {"id": team_id, "domain": "acme"},
@@ -135,7 +142,7 @@ def submit_view(
             "title": view["title"],
             "submit": view.get("submit"),
             "close": view.get("close"),
-            "previous_view_id": None,
+            "previous_view_id": previous_view_id,
             "root_view_id": "V0SUBMITTED",
             "app_id": "A0JOURNEY",
             "external_id": "",

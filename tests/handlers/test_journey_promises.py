@@ -96,3 +96,69 @@ def test_promises_from_ideas_and_the_one_click_watch(slack: Slack) -> None:
     assert [p["text"] for p in document["promises"]] == [
         "We answer every client email within 24 hours"
     ]
+
+
+def test_the_map_and_export_show_the_kept_rate_of_the_promises_made_from_a_moment(
+    slack: Slack,
+) -> None:
+    from datetime import timedelta
+
+    from storage.models import ClientRequest, JourneyCard
+    from tests.handlers.payloads import command
+
+    exercise_id = _in_promises_phase(slack)
+    opened = len(slack.standin.calls("views.open"))
+    click(slack, user=ANNA, action_id="journey-promise", value=str(exercise_id))
+    modal = last_opened(slack, opened + 1)
+    [card] = [o["value"] for o in modal["blocks"][0]["element"]["options"]]
+    assert submit_view(slack, modal, _promise_values(card, "24h"), user=ANNA)[1] == {}
+    click(slack, user=ANNA, action_id="journey-next-phase", value=str(exercise_id))
+    with slack.runtime.session_factory() as session:
+        [draft] = session.scalars(select(Promise)).all()
+        assert session.get(JourneyCard, int(card)).promise_id == draft.id  # type: ignore[union-attr]
+    click(slack, user=ANNA, action_id="journey-make-watch", value=str(draft.id))
+    now = slack.runtime.clock.now()
+    with slack.runtime.session_factory.begin() as session:
+        watch = session.scalars(select(Promise).where(Promise.ended_at.is_(None))).one()
+        linked = session.get(JourneyCard, int(card))
+        assert linked is not None
+        assert linked.promise_id == watch.id  # the card follows its promise to the watch
+        version = session.scalars(
+            select(PromiseVersion).where(PromiseVersion.promise_id == watch.id)
+        ).one()
+        # Due and kept, due and missed, answered late, not due yet, and not a request.
+        facts = [
+            (now - timedelta(hours=30), now - timedelta(hours=29), "acknowledged"),
+            (now - timedelta(hours=30), None, "open"),
+            (now - timedelta(hours=50), now - timedelta(hours=1), "acknowledged"),
+            (now - timedelta(hours=2), None, "open"),
+            (now - timedelta(hours=40), None, "dismissed"),
+        ]
+        for index, (arrived, acknowledged, status) in enumerate(facts):
+            session.add(
+                ClientRequest(
+                    team_id="T0ACME",
+                    promise_id=watch.id,
+                    promise_version_id=version.id,
+                    channel_id=CLIENTS,
+                    ts=f"1700000{index}.000100",
+                    requester="U0CLIENT",
+                    created_at=arrived,
+                    last_message_at=arrived,
+                    nudge_at=arrived + timedelta(hours=12),
+                    due_at=arrived + timedelta(hours=24),
+                    status=status,
+                    acknowledged_at=acknowledged,
+                )
+            )
+    command(slack, "export json", user=ANNA)
+    slack.standin.wait_for("files.completeUploadExternal", timeout=30)
+    document = json.loads(slack.standin.uploaded_files()[-1].content or b"")
+    [moment] = document["moments"]
+    assert moment["kept_rate"] == 1 / 3  # one kept of the three settled requests
+    _status, board, _url = command(slack, "board", user=ANNA)
+    assert "Promises kept: 33" in board
+    command(slack, "map", user=ANNA)
+    slack.standin.wait_for("files.completeUploadExternal", count=2, timeout=60)
+    picture = slack.standin.uploaded_files()[-1]
+    assert "33" in (picture.alt_txt or "")  # "promises kept 33%" beside the moment

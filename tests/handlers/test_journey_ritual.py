@@ -129,6 +129,7 @@ def test_new_validates_inline_and_posts_the_exercise_message(ritual: Slack) -> N
         (new_values(now, days=(-1, 3, 4)), "moments_deadline"),
         (new_values(now, days=(3, 2, 4)), "columns_deadline"),
         (new_values(now, votes=0), "votes"),
+        (new_values(now, votes=11), "votes"),  # more than the 10 a member may hold
     ):
         status, ack = submit_view(slack, view, values, user=ANNA)
         assert ack["response_action"] == "errors", field

@@ -50,14 +50,18 @@ def test_phases_end_at_their_deadline_once_and_remind_who_has_not_contributed(
     clock = slack.runtime.clock
     start = clock.now()
     # Far from the deadline: nothing.
-    assert run_job(slack.runtime, JOB) == {"advanced": 0, "reminded": 0}
+    assert run_job(slack.runtime, JOB) == {"advanced": 0, "reminded": 0, "purged": 0}
     # Six hours before the moments deadline: one reminder, to Anna only (Bruno added a
     # moment, Chloe muted, the bot is no one).
     clock.set(start + timedelta(days=2) - timedelta(hours=6))
-    assert run_job(slack.runtime, JOB) == {"advanced": 0, "reminded": 1}
+    assert run_job(slack.runtime, JOB) == {"advanced": 0, "reminded": 1, "purged": 0}
     slack.bot.drain_outbox()
     assert _dm_recipients(slack) == [ANNA]
-    assert run_job(slack.runtime, JOB) == {"advanced": 0, "reminded": 0}  # once per phase
+    assert run_job(slack.runtime, JOB) == {
+        "advanced": 0,
+        "reminded": 0,
+        "purged": 0,
+    }  # once per phase
     slack.bot.drain_outbox()
     assert len(_dms(slack)) == 1
     # The deadline passes: the phase moves on exactly once, and the message is updated.
@@ -209,6 +213,9 @@ def test_the_facilitator_edits_moments_with_undo(slack: Slack) -> None:
         selected=f"delete:{meeting}",
     )
     assert _moment_ids(slack, exercise_id) == [meeting, draft]
+    # He is told so, in French, on top of the modal (a click there has no response URL).
+    [refusal] = slack.standin.wait_for("views.push")[-1:]
+    assert "plus à jour" in json.dumps(refusal.args["view"], ensure_ascii=False)  # in French
     # Rename through the pushed modal.
     view_action(
         slack,
@@ -218,7 +225,7 @@ def test_the_facilitator_edits_moments_with_undo(slack: Slack) -> None:
         action_id="journey-moment-menu",
         selected=f"rename:{meeting}",
     )
-    [pushed] = slack.standin.wait_for("views.push")
+    pushed = slack.standin.wait_for("views.push", count=2)[-1]
     rename = as_dict(pushed.args["view"])
     _status, ack = submit_view(slack, rename, {"name": text_input("Draft")}, user=ANNA)
     assert ack["response_action"] == "errors"
@@ -227,3 +234,55 @@ def test_the_facilitator_edits_moments_with_undo(slack: Slack) -> None:
     with slack.runtime.session_factory() as session:
         names = session.scalars(select(JourneyExercise.task)).all()
     assert names == ["Negotiating a contract"]
+
+
+def test_two_replicas_running_the_phase_job_at_once_move_and_remind_once(slack: Slack) -> None:
+    import threading
+
+    from storage.models import JourneyReminder, OutboxMessage
+
+    exercise_id = start_exercise(slack, user=ANNA)
+    clock = slack.runtime.clock
+    start = clock.now()
+    slack.bot.drain_outbox()
+    with slack.runtime.session_factory() as session:
+        queued_before = len(session.scalars(select(OutboxMessage.id)).all())
+    results: list[object] = []
+    barrier = threading.Barrier(2)
+
+    def replica() -> None:
+        barrier.wait()
+        results.append(run_job(slack.runtime, JOB))
+
+    for moment in (timedelta(days=2) - timedelta(hours=6), timedelta(days=2, minutes=1)):
+        clock.set(start + moment)
+        results.clear()
+        threads = [threading.Thread(target=replica) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        done = [result for result in results if isinstance(result, dict)]
+        assert sum(result["reminded"] for result in done) <= 1
+        assert sum(result["advanced"] for result in done) <= 1
+    assert _exercise(slack, exercise_id).phase == "columns"
+    with slack.runtime.session_factory() as session:
+        reminders = session.scalars(select(JourneyReminder.phase)).all()
+        queued = len(session.scalars(select(OutboxMessage.id)).all()) - queued_before
+    assert list(reminders) == ["moments"]
+    assert queued == 2  # one reminder, one message update: each replica's share, once
+
+
+def test_a_reminder_speaks_its_reader_language(slack: Slack) -> None:
+    exercise_id = start_exercise(slack, user=ANNA)
+    assert _add_moment(slack, exercise_id, ANNA, "First call")[1] == {}
+    command(slack, "mute", user=CHLOE)
+    clock = slack.runtime.clock
+    clock.set(clock.now() + timedelta(days=2) - timedelta(hours=6))
+    assert run_job(slack.runtime, JOB)["reminded"] == 1
+    slack.bot.drain_outbox()
+    assert _dm_recipients(slack) == [BRUNO]
+    [text] = _dms(slack)
+    assert "votre regard manque" in text  # Bruno reads French
+    assert "your view is missing" not in text
+    assert f"<#{CLIENTS}>" in text

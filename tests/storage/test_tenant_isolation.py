@@ -225,7 +225,9 @@ def test_another_workspace_cannot_touch_an_exercise_by_id(
             position=None,
             now=now,
         ),
-        lambda: runtime.in_transaction(journey_usecases.board, ws=T2, exercise_id=exercise_id),
+        lambda: runtime.in_transaction(
+            journey_usecases.board, ws=T2, exercise_id=exercise_id, now=runtime.clock.now()
+        ),
         lambda: runtime.in_transaction(
             contribute.ballot, ws=T2, exercise_id=exercise_id, user_id="U0BRUNO"
         ),

@@ -1,7 +1,7 @@
 """home viewers
 
 Revision ID: 0013
-Revises: 0005
+Revises: 0010
 Create Date: 2026-12-02 09:00:00
 
 Who opened the home tab (a refresh is only published for them) and whether a refresh of it
@@ -17,7 +17,7 @@ from alembic import op
 import storage.base
 
 revision: str = "0013"
-down_revision: str | None = "0005"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

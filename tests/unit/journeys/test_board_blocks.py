@@ -20,7 +20,7 @@ from tests.unit.journeys.boards import contract_board, full_board
 
 def _pages(board, limit: int, locale: str) -> list[list[dict]]:  # type: ignore[no-untyped-def]
     _ = Translator(locale)
-    pages = board_pages(board, _, limit=limit)
+    pages = board_pages(board, _, limit=limit, exercise_id=7)
     return [
         [block.to_dict() for block in board_frame(board, page, index, len(pages), 7, _)]
         for index, page in enumerate(pages)
