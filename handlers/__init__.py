@@ -7,7 +7,7 @@ from handlers.feature import SlackFeature
 
 def register_all(app: AsyncApp, features: tuple[SlackFeature, ...]) -> None:
     """Attach the shared listeners, then each feature's own."""
-    from handlers import audience, commands, errors, events, home, lifecycle
+    from handlers import audience, commands, errors, events, lifecycle
 
     errors.register(app)
     # Bolt tries listeners in registration order, and each miss costs a matcher call:
@@ -18,6 +18,5 @@ def register_all(app: AsyncApp, features: tuple[SlackFeature, ...]) -> None:
     events.register(app)
     lifecycle.register(app)
     audience.register(app)
-    home.register(app)
     for feature in features:
         feature.register(app)

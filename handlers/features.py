@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.features import FeatureSet
 from bot.platform import PLATFORM
-from handlers import digests, irritants, journeys, promises, watcher
+from handlers import digests, home, irritants, journeys, promises, watcher
 from handlers.feature import SlackFeature
 
 SLACK_FEATURES: tuple[SlackFeature, ...] = (
@@ -14,6 +14,7 @@ SLACK_FEATURES: tuple[SlackFeature, ...] = (
     promises.SLACK_FEATURE,
     watcher.SLACK_FEATURE,
     digests.SLACK_FEATURE,
+    home.SLACK_FEATURE,
 )
 
 

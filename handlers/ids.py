@@ -110,3 +110,7 @@ class PromiseAction(StrEnum):
 
 class DigestView(StrEnum):
     settings = "digest-settings-modal"
+
+
+class HomeAction(StrEnum):
+    take = "home-take"

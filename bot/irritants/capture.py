@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.events import Delivery, MessageEvent, ReactionEvent, claim_all
+from bot.home import changes as home
 from bot.irritants import config as irritant_config
 from bot.irritants import rules
 from bot.irritants.outbox import (
@@ -131,6 +132,10 @@ def _report_all(
             jobs.insert(0, outbox.row(ws, FETCH_MESSAGE, IrritantRef(irritant_id=irritant.id)))
     repo.add_events(session, rows=history)
     outbox.enqueue_rows(session, rows=jobs, now=now)
+    if history:  # a new reporter: their home lists it, leads' homes count it
+        home.channels_changed(
+            session, ws=ws, channel_ids={channel for channel, _ts in messages}, now=now
+        )
     return bool(jobs)
 
 

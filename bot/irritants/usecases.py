@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.home import changes as home
 from bot.irritants import config as irritant_config
 from bot.irritants import rules
 from bot.irritants.config import IrritantConfig
@@ -218,6 +219,7 @@ def acknowledge(
     irritant = rules.acknowledge(
         session, ws=ws, irritant_id=irritant_id, actor_id=actor_id, now=now, audience=audience
     )
+    home.channels_changed(session, ws=ws, channel_ids=[irritant.channel_id], now=now)
     return irritant.message_text
 
 
@@ -234,13 +236,17 @@ def reopen(
     irritant = rules.reopen(
         session, ws=ws, irritant_id=irritant_id, actor_id=actor_id, now=now, audience=audience
     )
+    home.channels_changed(session, ws=ws, channel_ids=[irritant.channel_id], now=now)
     return irritant.message_text
 
 
 def retract(
     session: Session, *, ws: Workspace, irritant_id: int, reporter_id: str, now: datetime
 ) -> None:
-    rules.retract(session, ws=ws, irritant_id=irritant_id, reporter_id=reporter_id, now=now)
+    irritant = rules.retract(
+        session, ws=ws, irritant_id=irritant_id, reporter_id=reporter_id, now=now
+    )
+    home.channels_changed(session, ws=ws, channel_ids=[irritant.channel_id], now=now)
 
 
 @dataclass(frozen=True)
@@ -274,7 +280,7 @@ def resolve(
     if cleaned is None:
         return errors
     try:
-        rules.resolve(
+        resolved = rules.resolve(
             session,
             ws=ws,
             irritant_id=irritant_id,
@@ -285,6 +291,7 @@ def resolve(
         )
     except IrritantError as error:
         return {"resolution": error.message}
+    home.channels_changed(session, ws=ws, channel_ids=[resolved.channel_id], now=now)
     return {}
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.home import changes as home
 from bot.journeys import rules
 from bot.journeys.board import Phase
 from bot.journeys.outbox import EXERCISE_MESSAGE, REMIND, SUMMARY, ExerciseRef, PhaseReminder
@@ -40,6 +41,7 @@ def advance_due(session: Session, *, now: datetime) -> int:
             rows.append(outbox.row(ws, EXERCISE_MESSAGE, ExerciseRef(exercise_id=exercise_id)))
             if target == JourneyPhase.closed:
                 rows.append(outbox.row(ws, SUMMARY, ExerciseRef(exercise_id=exercise_id)))
+            home.channels_changed(session, ws=ws, channel_ids=[d.channel_id], now=now)
         moved_count += len(moved)
     outbox.enqueue_rows(session, rows=rows, now=now)
     return moved_count

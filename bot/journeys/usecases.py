@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.channel_locale import channel_locale
+from bot.home import changes as home
 from bot.journeys import rules
 from bot.journeys.board import (
     Board,
@@ -243,6 +244,7 @@ def after_advance(
     session: Session, *, ws: Workspace, exercise_id: int, phase: Phase, now: datetime
 ) -> None:
     refresh_message(session, ws=ws, exercise_id=exercise_id, now=now)
+    home.exercises_changed(session, exercise_ids=[exercise_id], now=now)
     if phase is Phase.CLOSED:
         outbox.enqueue(
             session, ws=ws, kind=SUMMARY, payload=ExerciseRef(exercise_id=exercise_id), now=now

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.events import Delivery, MessageEvent, ReactionEvent, claim_all
+from bot.home import changes as home
 from bot.tenancy import Workspace
 from bot.watcher import rules, watches
 from bot.watcher.rules import (
@@ -239,6 +240,7 @@ def apply(
                 "breached": False,
             },
         )
+        home.channels_changed(session, ws=ws, channel_ids=[channel_id], now=now)
         return None
     if isinstance(decision, rules.Ignore):
         return None
@@ -267,6 +269,8 @@ def apply(
         request.withdrawn_at = now
         request.next_check_at = None
         request.text = None
+    if isinstance(decision, Acknowledge | Withdraw):
+        home.channels_changed(session, ws=ws, channel_ids=[channel_id], now=now)
     return request
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.errors import DomainError
+from bot.home import changes as home
 from bot.i18n import N_
 from bot.irritants import config as irritant_config
 from bot.pagination import Page, clamp_page
@@ -151,10 +152,13 @@ def take(
     request_id: int,
     user_id: str,
     alert_channel_id: str,
-    alert_ts: str,
+    alert_ts: str | None,
     now: datetime,
 ) -> TakeOutcome:
-    """ "I'll take it": the clicker acknowledges the request; the alert says who is on it."""
+    """ "I'll take it": the clicker acknowledges the request; the alert says who is on it.
+
+    `alert_ts` None: taken from elsewhere (the home tab), with no alert message to update.
+    """
     request, watch = _request_and_watch(session, ws, request_id, alert_channel_id)
     if user_id == request.requester:
         raise RequestError(N_("You asked this one: someone from the team will pick it up."))
@@ -164,14 +168,15 @@ def take(
     if isinstance(decision, rules.Ignore):
         return TakeOutcome(taken=False, request=view_of(request))
     apply(session, ws=ws, watch=watch, channel_id=request.channel_id, decision=decision, now=now)
-    notice = TakenNotice(
-        request_id=request.id,
-        channel_id=alert_channel_id,
-        message_ts=alert_ts,
-        user_id=user_id,
-        outcome="taken",
-    )
-    outbox.enqueue(session, ws=ws, kind=UPDATE_ALERT, payload=notice, now=now)
+    if alert_ts is not None:
+        notice = TakenNotice(
+            request_id=request.id,
+            channel_id=alert_channel_id,
+            message_ts=alert_ts,
+            user_id=user_id,
+            outcome="taken",
+        )
+        outbox.enqueue(session, ws=ws, kind=UPDATE_ALERT, payload=notice, now=now)
     return TakeOutcome(taken=True, request=view_of(request))
 
 
@@ -192,6 +197,7 @@ def dismiss(
         request.dismissed_at = now
         request.dismissed_by = user_id
         request.next_check_at = None
+        home.channels_changed(session, ws=ws, channel_ids=[request.channel_id], now=now)
         notice = TakenNotice(
             request_id=request.id,
             channel_id=alert_channel_id,
@@ -219,6 +225,7 @@ def restore(
         request.status = RequestStatus.open
         request.dismissed_at = None
         request.dismissed_by = None
+        home.channels_changed(session, ws=ws, channel_ids=[request.channel_id], now=now)
         progress = Progress(
             nudge_at=request.nudge_at,
             due_at=request.due_at,

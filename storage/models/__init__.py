@@ -3,6 +3,7 @@
 from storage.base import Base
 from storage.models.channel import ChannelMember, ChannelSync, LocaleSetting
 from storage.models.digest import ChannelDigest
+from storage.models.home import HomeViewer
 from storage.models.installation import Installation, OAuthState
 from storage.models.irritant import Irritant, IrritantEvent, IrritantNote, IrritantVote
 from storage.models.journey import (
@@ -26,6 +27,7 @@ __all__ = [
     "ChannelMember",
     "ChannelSync",
     "ClientRequest",
+    "HomeViewer",
     "InboundEvent",
     "Installation",
     "Irritant",

@@ -35,6 +35,16 @@ class ClientRequest(WorkspaceScoped, Base):
         # A digest's weeks: what fell due, and what was acknowledged, in a span of one channel.
         Index("ix_client_requests_due_week", "team_id", "channel_id", "due_at"),
         Index("ix_client_requests_acknowledged", "team_id", "channel_id", "acknowledged_at"),
+        # The home tab: what still waits, per channel and oldest first (open requests only,
+        # a small index whatever the history); its week's deadlines use `due_week` above.
+        Index(
+            "ix_client_requests_open",
+            "team_id",
+            "channel_id",
+            "created_at",
+            sqlite_where=text(OPEN_WHERE),
+            postgresql_where=text(OPEN_WHERE),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

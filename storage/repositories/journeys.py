@@ -121,6 +121,7 @@ class DueExercise:
     team_id: str
     enterprise_id: str | None
     phase: JourneyPhase
+    channel_id: str = ""
 
 
 def due_phase_changes(session: Session, *, now: datetime, limit: int = 500) -> list[DueExercise]:
@@ -137,6 +138,7 @@ def due_phase_changes(session: Session, *, now: datetime, limit: int = 500) -> l
             JourneyExercise.team_id,
             JourneyExercise.enterprise_id,
             JourneyExercise.phase,
+            JourneyExercise.channel_id,
         )
         .where(JourneyExercise.phase.in_(tuple(PHASE_DEADLINES)), due)
         .order_by(JourneyExercise.id)

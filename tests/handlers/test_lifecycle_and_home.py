@@ -65,8 +65,8 @@ def test_undo_takes_the_report_back(slack: Slack) -> None:
         assert session.get(Irritant, irritant_id).status == "withdrawn"  # type: ignore[union-attr]
 
 
-def test_home_tab_shows_commands_and_top_irritants(slack: Slack) -> None:
-    _reported(slack)
+def test_home_tab_shows_commands_and_the_irritants_one_reported(slack: Slack) -> None:
+    _reported(slack, BRUNO)
     event = {
         "type": "app_home_opened",
         "user": BRUNO,
@@ -77,7 +77,7 @@ def test_home_tab_shows_commands_and_top_irritants(slack: Slack) -> None:
     assert send_event(slack, event) == 200
     [published] = slack.standin.wait_for("views.publish")
     text = json.dumps(published.args["view"], ensure_ascii=False)
-    assert "Irritants ouverts" in text  # Bruno reads French
+    assert "Irritants que vous avez signalés" in text  # Bruno reads French
     assert "Where is my refund?" in text
 
 

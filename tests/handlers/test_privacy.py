@@ -86,6 +86,13 @@ def test_a_non_member_never_sees_a_private_channel_s_irritants(
     texts = [record["text"] for record in _export(slack, outsider)["irritants"]]
     assert texts == [PUBLIC_TEXT]
 
+    # The home lists what the person reported: they report the public one too.
+    with slack.runtime.session_factory() as session:
+        public = session.get(Irritant, reported[CLIENTS])
+        assert public is not None
+        public_ts = public.message_ts
+    assert send_event(slack, reaction_event(user=outsider, ts=public_ts, channel=CLIENTS)) == 200
+    slack.bot.drain_outbox()
     home = _home(slack, outsider)
     assert PUBLIC_TEXT in home
     assert SECRET_TEXT not in home

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot import channel_locale, membership
 from bot.clock import FrozenClock
 from bot.core import Core
+from bot.home import usecases as home
 from bot.irritants import config as workspace_settings
 from bot.irritants import exports
 from bot.irritants import rules as irritants
@@ -126,6 +127,7 @@ def _populate(runtime: Core, ws: Workspace, text: str) -> int:
     runtime.in_transaction(
         membership.record_members, ws=ws, channel_id="C0SAME", user_ids=["U0ANNA"], now=now
     )
+    runtime.in_transaction(home.opened, ws=ws, user_id="U0ANNA", is_admin=False, now=now)
     runtime.in_transaction(
         channel_locale.save_channel_locale,
         ws=ws,
