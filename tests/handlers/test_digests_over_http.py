@@ -1,7 +1,7 @@
 """Weekly digests over signed HTTP against the stand-in, with the injected clock: the schedule
-in English and French, 09:00 local across a DST change, exactly once, a missed week, the
-figures of a fixture week, the chart in the thread, quiet weeks, preview, off, Slack Connect,
-the journey exercises in progress and the promises made in the week."""
+in English and French, 09:00 local across the DST changes of two time zones, exactly once, a
+missed week, the figures of a fixture week, the chart in the thread, quiet weeks, preview, off,
+Slack Connect, the journey exercises in progress and the promises made in the week."""
 
 from __future__ import annotations
 
@@ -111,6 +111,35 @@ def test_posted_at_nine_local_once_a_week_across_the_dst_change(slack: Slack) ->
     set_clock(slack, datetime(2026, 3, 30, 7, 0, tzinfo=UTC))
     tick(slack)
     assert len(digests(slack)) == 2
+
+
+def test_two_time_zones_keep_nine_local_across_their_own_dst_changes(slack: Slack) -> None:
+    """Paris and New York both at Monday 09:00: New York moves to summer time on 8 March
+    2026, Paris on 29 March, and each digest follows its own city's clock."""
+    set_clock(slack, datetime(2026, 2, 25, 12, 0, tzinfo=UTC))
+    answer(slack, "digest monday 09:00 Europe/Paris", user=ANNA)
+    answer(slack, "digest monday 09:00 America/New_York", user=ANNA, channel=TEAM_ROOM)
+    expected = [  # (channel, the UTC instant that is 09:00 there)
+        (CLIENTS, datetime(2026, 3, 2, 8, 0, tzinfo=UTC)),
+        (TEAM_ROOM, datetime(2026, 3, 2, 14, 0, tzinfo=UTC)),  # EST, UTC-5
+        (CLIENTS, datetime(2026, 3, 9, 8, 0, tzinfo=UTC)),
+        (TEAM_ROOM, datetime(2026, 3, 9, 13, 0, tzinfo=UTC)),  # EDT from 8 March
+        (CLIENTS, datetime(2026, 3, 16, 8, 0, tzinfo=UTC)),
+        (TEAM_ROOM, datetime(2026, 3, 16, 13, 0, tzinfo=UTC)),
+        (CLIENTS, datetime(2026, 3, 23, 8, 0, tzinfo=UTC)),
+        (TEAM_ROOM, datetime(2026, 3, 23, 13, 0, tzinfo=UTC)),
+        (CLIENTS, datetime(2026, 3, 30, 7, 0, tzinfo=UTC)),  # CEST from 29 March
+        (TEAM_ROOM, datetime(2026, 3, 30, 13, 0, tzinfo=UTC)),
+    ]
+    for channel, nine_local in expected:
+        posted = len(digests(slack, channel))
+        set_clock(slack, nine_local - timedelta(minutes=1))
+        tick(slack)
+        assert len(digests(slack, channel)) == posted, f"{channel} early at {nine_local}"
+        set_clock(slack, nine_local)
+        tick(slack)
+        assert len(digests(slack, channel)) == posted + 1, f"{channel} missing at {nine_local}"
+    assert len(digests(slack, CLIENTS)) == len(digests(slack, TEAM_ROOM)) == 5
 
 
 def test_a_digest_missed_while_down_is_sent_once_and_weeks_do_not_pile_up(slack: Slack) -> None:
