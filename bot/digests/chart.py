@@ -94,15 +94,18 @@ def build_figure(
         marker="o",
         linewidth=2.5,
     )
-    for position, wait in zip(positions, waits_hours, strict=True):
+    for index, (position, wait) in enumerate(zip(positions, waits_hours, strict=True)):
         if wait is not None:
+            # Under a dip, above anything else: a label above a low point sits on the lines
+            # that climb away from it on both sides.
+            below = _is_dip(waits_hours, index)
             wait_axes.annotate(
                 formats.duration(wait * 3600, translator),
                 (position, wait),
-                xytext=(0, 7),
+                xytext=(0, -9 if below else 7),
                 textcoords="offset points",
                 ha="center",
-                va="bottom",
+                va="top" if below else "bottom",
                 fontsize=10,
                 color=WAIT_COLOUR,
                 # A white backing keeps the label legible where the line runs through it.
@@ -110,7 +113,7 @@ def build_figure(
             )
     # Each point carries its own label, so the axis needs no scale of its own.
     top = max((w for w in waits_hours if w is not None), default=1.0)
-    wait_axes.set_ylim(0, top * 1.8 if top > 0 else 1.0)
+    wait_axes.set_ylim(-top * 0.45 if top > 0 else 0, top * 1.8 if top > 0 else 1.0)
     wait_axes.set_yticks([])
     # Panel names as left-aligned titles: a rotated axis label runs past a short panel.
     wait_axes.set_title(
@@ -147,3 +150,18 @@ def alt_text(weeks: Sequence[WeekFigures], labels: Sequence[str], translator: Tr
         )
         parts.append(translator.gettext("{week}: {kept}{wait}.", week=label, kept=kept, wait=wait))
     return " ".join(parts)
+
+
+def _is_dip(values: list[float | None], index: int) -> bool:
+    """True when the point is lower than each neighbour it has (a line meets it from above)."""
+    value = values[index]
+    neighbours = [
+        values[other]
+        for other in (index - 1, index + 1)
+        if 0 <= other < len(values) and values[other] is not None
+    ]
+    return (
+        value is not None
+        and bool(neighbours)
+        and all(value < n for n in neighbours if n is not None)
+    )
