@@ -59,8 +59,7 @@ async def _act(
     except RequestError as error:
         await respond(text=_(error.message), response_type="ephemeral", replace_original=False)
         return None
-    services.wake_outbox()
-    return outcome
+    return outcome  # the commit of what it enqueued woke the outbox relay (Core)
 
 
 async def on_take(
