@@ -54,7 +54,8 @@ def scan(session: Session, now: datetime) -> dict[str, int]:
             )
         watch = found[key]
         seen = request.next_check_at
-        if watch is None:  # the promise is gone: nothing more is owed
+        if watch is None or watch.paused:
+            # The promise is gone (nothing more is owed), or paused: resuming reschedules.
             repo.reschedule(session, request_id=request.id, seen=seen, next_check_at=None)
             continue
         step = next_step(_progress(request), now, watch.terms.hours)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.features import Feature
 from bot.scheduler import Job
-from bot.watcher import capture, due, usecases
+from bot.watcher import capture, due, pause, usecases
 from bot.watcher.commands import REQUESTS
 from bot.watcher.outbox import KINDS
 from storage.models import ClientRequest
@@ -28,4 +28,5 @@ FEATURE = Feature(
     on_reaction=(capture.on_reaction,),
     on_message=(capture.on_message,),
     outbox_kinds=KINDS,
+    on_bot_presence=(pause.on_bot_presence,),
 )

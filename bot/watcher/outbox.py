@@ -36,8 +36,29 @@ class TakenNotice(Payload):
     outcome: Literal["taken", "dismissed", "restored"]
 
 
+class PauseNotice(Payload):
+    """The watch's owner told in a DM that the watch is paused: the bot is out of a channel."""
+
+    owner: str
+    watched_channel: str
+    missing_channel: str  # where the bot must be invited back
+    reason: str  # `channel_left`, `not_in_channel`, `is_archived`, `channel_not_found`…
+
+
+class ResumeNotice(Payload):
+    """The watch's owner told in a DM that the watch is back on."""
+
+    owner: str
+    watched_channel: str
+    channel: str  # the channel the bot was invited back to
+    missed: int  # open requests whose alert fell due during the pause (not sent late)
+
+
 ALERT = OutboxKind("request_alert", RequestAlert)
 OWNER_NOTICE = OutboxKind("request_owner_notice", OwnerNotice)
 UPDATE_ALERT = OutboxKind("request_alert_update", TakenNotice)
 
-KINDS = (ALERT, OWNER_NOTICE, UPDATE_ALERT)
+WATCH_PAUSED = OutboxKind("watch_paused", PauseNotice)
+WATCH_RESUMED = OutboxKind("watch_resumed", ResumeNotice)
+
+KINDS = (ALERT, OWNER_NOTICE, UPDATE_ALERT, WATCH_PAUSED, WATCH_RESUMED)

@@ -34,6 +34,7 @@ class Watch:
     team_kind: str
     team_group_id: str | None
     alert_channel_id: str | None  # None: alerts go in the request's thread
+    paused: bool = False  # the bot is out of a channel the watch needs (bot/watcher/pause.py)
 
 
 def _watch(session: Session, team_id: str, promise: Promise, version: PromiseVersion) -> Watch:
@@ -59,6 +60,7 @@ def _watch(session: Session, team_id: str, promise: Promise, version: PromiseVer
         team_kind=setup.team.kind.value,
         team_group_id=setup.team.group_id,
         alert_channel_id=setup.alert_channel_id,
+        paused=promise.paused_at is not None,
     )
 
 
