@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from bot.outbox import OutboxKind, Payload
@@ -54,6 +55,14 @@ class ResumeNotice(Payload):
     missed: int  # open requests whose alert fell due during the pause (not sent late)
 
 
+class HoldingReply(Payload):
+    """A reply in the request's thread telling the client when they will have an answer."""
+
+    request_id: int
+    by: str  # who sent it (the person who took the request)
+    answer_by: date
+
+
 ALERT = OutboxKind("request_alert", RequestAlert)
 OWNER_NOTICE = OutboxKind("request_owner_notice", OwnerNotice)
 UPDATE_ALERT = OutboxKind("request_alert_update", TakenNotice)
@@ -61,4 +70,6 @@ UPDATE_ALERT = OutboxKind("request_alert_update", TakenNotice)
 WATCH_PAUSED = OutboxKind("watch_paused", PauseNotice)
 WATCH_RESUMED = OutboxKind("watch_resumed", ResumeNotice)
 
-KINDS = (ALERT, OWNER_NOTICE, UPDATE_ALERT, WATCH_PAUSED, WATCH_RESUMED)
+HOLDING_REPLY = OutboxKind("request_holding_reply", HoldingReply)
+
+KINDS = (ALERT, OWNER_NOTICE, UPDATE_ALERT, WATCH_PAUSED, WATCH_RESUMED, HOLDING_REPLY)

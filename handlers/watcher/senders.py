@@ -48,7 +48,7 @@ from handlers.promises.slack_facts import (
     dnd_statuses,
 )
 from handlers.slack_services import SlackServices
-from handlers.watcher import pause_notices
+from handlers.watcher import holding, pause_notices
 from handlers.watcher.pacing import ChannelPacer
 
 log = logging.getLogger(__name__)
@@ -249,4 +249,5 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
         Sender(OWNER_NOTICE, notify_owner),
         Sender(UPDATE_ALERT, update_alert),
         *pause_notices.build_senders(services, pacer),
+        *holding.build_senders(services, pacer),
     ]
