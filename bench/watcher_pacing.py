@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 
 from bot.promises.rules import Team, WatchSetup  # noqa: E402
 from bot.promises.usecases import set_watch  # noqa: E402
-from bot.scheduler import build_scheduler  # noqa: E402
+from bot.scheduler import Job, build_scheduler  # noqa: E402
 from bot.tenancy import Workspace  # noqa: E402
 from bot.watcher.feature import FEATURE, SCAN_EVERY  # noqa: E402
 from bot.wiring.app import make_core  # noqa: E402
@@ -147,7 +147,20 @@ def run(database_url: str) -> dict[str, object]:
         core = make_core(settings, make_session_factory(engine), clock)
         due = clock.now() + LEAD
         seed(core, standin, channels, due)
-        scan = next(job for job in FEATURE.jobs if job.id == "request-alerts")
+        found = next(job for job in FEATURE.jobs if job.id == "request-alerts")
+        decided: list[float] = []
+
+        scan_seconds: list[float] = []
+
+        def timed_scan(session: object, now: datetime) -> object:
+            started = time.monotonic()
+            counts = found.work(session, now)  # type: ignore[arg-type]
+            if isinstance(counts, dict) and counts.get("nudged"):
+                decided.append(time.monotonic())
+                scan_seconds.append(time.monotonic() - started)
+            return counts
+
+        scan = Job(found.id, found.every, timed_scan)
         with running_bot(core, engine):
             scheduler = build_scheduler(core, [scan])
             # The due instant, on the monotonic clock the stand-in stamps calls with.
@@ -185,6 +198,12 @@ def run(database_url: str) -> dict[str, object]:
         "nudges posted": len(posted),
         "posted twice": sum(1 for count in tags.values() if count > 1),
         "429 received": len(refused),
+        "first tick deciding nudges, after due (s)": round(decided[0] - due_mono, 2)
+        if decided
+        else None,
+        "scan of a 100-nudge batch (s, median)": round(statistics.median(scan_seconds), 3)
+        if scan_seconds
+        else None,
         "first after due (s)": round(times[0] - due_mono, 2) if times else None,
         "last after due (s)": round(times[-1] - due_mono, 2) if times else None,
         "channels": len(by_channel),
