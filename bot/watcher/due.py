@@ -45,7 +45,7 @@ def scan(session: Session, now: datetime) -> dict[str, int]:
     if next_due is None or next_due > now:
         return {"nudged": 0, "escalated": 0, "postponed": 0}
     counts = {"nudged": 0, "escalated": 0, "postponed": 0}
-    alerts: list[dict[str, object]] = []
+    alerts: dict[str, list[dict[str, object]]] = {}  # by channel, in the order decided
     claimed = repo.claim_due(session, now=now, limit=BATCH)
     found = watches.by_versions(session, {(r.team_id, r.promise_version_id) for r in claimed})
     for request in claimed:
@@ -66,11 +66,26 @@ def scan(session: Session, now: datetime) -> dict[str, int]:
         if step.action is None:
             counts["postponed"] += 1
             continue
-        alerts.extend(_alerts(request, watch, step.action))
+        alerts.setdefault(request.channel_id, []).extend(_alerts(request, watch, step.action))
         counts["nudged" if step.action is Action.nudge else "escalated"] += 1
     # The alerts in one statement, in the tick's transaction: sent if and only if it commits.
-    outbox.enqueue_rows(session, rows=alerts, now=now)
+    outbox.enqueue_rows(session, rows=_taking_turns(alerts), now=now)
     return counts
+
+
+def _taking_turns(by_channel: dict[str, list[dict[str, object]]]) -> list[dict[str, object]]:
+    """One channel's alerts after another's, round-robin: the relay sends in order, a group at
+    a time, and posts in one channel are paced a second apart, so a group of alerts from
+    different channels goes at once where a group from one channel would take seconds."""
+    queues = [list(rows) for rows in by_channel.values()]
+    ordered: list[dict[str, object]] = []
+    while queues:
+        for queue in queues:
+            ordered.append(queue.pop(0))
+            if queue and queue[0]["kind"] == OWNER_NOTICE.name:
+                ordered.append(queue.pop(0))  # an escalation's DM stays with it
+        queues = [queue for queue in queues if queue]
+    return ordered
 
 
 def _progress(request: ClientRequest) -> Progress:
