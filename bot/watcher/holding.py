@@ -35,7 +35,7 @@ def check_answer_by(answer_by: date | None, *, today: date) -> dict[str, str]:
         return {ANSWER_BY: NO_DATE}
     if answer_by < today:
         return {ANSWER_BY: PAST}
-    if answer_by > today + FURTHEST:
+    if answer_by - today > FURTHEST:
         return {ANSWER_BY: TOO_FAR}
     return {}
 

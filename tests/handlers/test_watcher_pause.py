@@ -93,7 +93,8 @@ def test_a_request_not_yet_due_keeps_its_schedule_across_a_pause(
     client_writes(slack)
     slack.bot.runtime.clock.advance(HOUR)  # type: ignore[attr-defined]
     _bot_leaves(slack, CLIENTS)
-    assert send_event(slack, {"type": "member_left_channel", "user": BOT_USER, "channel": CLIENTS})
+    bot_left = {"type": "member_left_channel", "user": BOT_USER, "channel": CLIENTS}
+    assert send_event(slack, bot_left) == 200
     assert _bot_joins(slack, CLIENTS) == 200
     slack.bot.drain_outbox()
     [paused, resumed] = direct_messages(slack, ANNA)
@@ -141,3 +142,18 @@ def test_an_archived_team_channel_says_to_unarchive_it(slack: Slack, watched: Wa
     [told] = direct_messages(slack, ANNA)
     assert "unarchive" in told["text"]
     assert alert_posts(slack) == []
+
+
+def test_group_left_pauses_and_a_person_leaving_does_not(
+    slack: Slack, watched: WatchChannel
+) -> None:
+    watched()
+    person_left = {"type": "member_left_channel", "user": BRUNO, "channel": CLIENTS}
+    assert send_event(slack, person_left) == 200
+    slack.bot.drain_outbox()
+    assert direct_messages(slack, ANNA) == []  # a person leaving is no reason to pause
+    _bot_leaves(slack, CLIENTS)
+    assert send_event(slack, {"type": "group_left", "channel": CLIENTS}) == 200
+    slack.bot.drain_outbox()
+    [told] = direct_messages(slack, ANNA)
+    assert "paused" in told["text"]
