@@ -11,8 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from slack_bolt.context.async_context import AsyncBoltContext
-from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.internals import parse_body
 
@@ -30,8 +28,12 @@ def bolt_request(request: web.Request, raw: str, body: dict[str, Any]) -> AsyncB
 
     Raises what Bolt's id extraction raises on a shape the edge let through (a backstop).
     """
-    bolt = AsyncBoltRequest(body="", query=request.query_string, headers=dict(request.headers))
-    bolt.raw_body = raw  # Bolt's own signature check reads it
-    bolt.body = body
-    bolt.context = build_async_context(AsyncBoltContext({}), body)
+    # Bolt's constructor takes an already-parsed body only in its Socket Mode form; built that
+    # way, the ids are read from `body` once (no empty parse, no second context), then the
+    # request is marked as the HTTP request it is.
+    bolt = AsyncBoltRequest(
+        body=body, query=request.query_string, headers=dict(request.headers), mode="socket_mode"
+    )
+    bolt.raw_body = raw
+    bolt.mode = "http"
     return bolt

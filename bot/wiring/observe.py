@@ -16,6 +16,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qs
 
 from aiohttp import web
@@ -96,10 +97,29 @@ async def observe_requests(request: web.Request, handler: Handler) -> web.Stream
         if measured:
             elapsed = time.perf_counter() - started
             kind = await _kind(request, status)
-            metrics.REQUESTS.labels(kind, metrics.outcome_of(status)).inc()
-            metrics.ACK_SECONDS.labels(kind).observe(elapsed)
+            _count(kind, status, elapsed)
             log.info("slack request %s answered %s in %.1f ms", kind, status, elapsed * 1000)
         reset_request_id(token)
+
+
+# The labelled children of the two metrics, per (kind, status): `labels()` takes a lock and
+# builds a key on each call, a measurable share of a `/journey help` answer. Kinds are
+# bounded names and statuses a handful, so the cache stays small; it is capped anyway.
+_CHILDREN: dict[tuple[str, int], tuple[Any, Any]] = {}
+_MAX_CHILDREN = 512
+
+
+def _count(kind: str, status: int, elapsed: float) -> None:
+    children = _CHILDREN.get((kind, status))
+    if children is None:
+        children = (
+            metrics.REQUESTS.labels(kind, metrics.outcome_of(status)),
+            metrics.ACK_SECONDS.labels(kind),
+        )
+        if len(_CHILDREN) < _MAX_CHILDREN:
+            _CHILDREN[(kind, status)] = children
+    children[0].inc()
+    children[1].observe(elapsed)
 
 
 async def _kind(request: web.Request, status: int) -> str:
@@ -163,7 +183,6 @@ class MeasuredSocketModeHandler(AsyncSocketModeHandler):
             await send_async_response(client, req, response, time.time())
         finally:
             elapsed = time.perf_counter() - started
-            metrics.REQUESTS.labels(kind, metrics.outcome_of(status)).inc()
-            metrics.ACK_SECONDS.labels(kind).observe(elapsed)
+            _count(kind, status, elapsed)
             log.info("slack envelope %s answered %s in %.1f ms", kind, status, elapsed * 1000)
             reset_request_id(token)

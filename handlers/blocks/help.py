@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
-from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -81,22 +81,15 @@ def _section(index: int, lines: list[str]) -> SectionBlock:
     return SectionBlock(block_id=block_id, text=MarkdownTextObject(text="\n".join(lines)))
 
 
-@lru_cache(maxsize=256)
-def _rendered_help(
-    command: str, catalog: CommandCatalog, locale: str
-) -> tuple[str, tuple[dict[str, Any], ...]]:
-    _ = Translator(locale)
-    blocks = tuple(block.to_dict() for block in help_blocks(command, catalog, _))
-    return intro_text(_) + "\n" + help_text(command, catalog, _), blocks
+@lru_cache(maxsize=64)
+def help_answer(command: str, catalog: CommandCatalog, locale: str) -> str:
+    """The whole ephemeral answer to `/journey help`, serialized once per command and language.
 
-
-def rendered_help(
-    command: str, catalog: CommandCatalog, _: Translator
-) -> tuple[str, list[dict[str, Any]]]:
-    """The help message as (fallback text, block dicts), built once per command and language.
-
-    `/journey help` is the hottest path of the bot; building and validating Block Kit
-    objects for it on every call cost a fifth of its time.
+    `/journey help` is the hottest path of the bot: building the blocks and serializing four
+    kilobytes of them on each call cost a third of its time, and the answer never changes
+    while the process runs.
     """
-    text, blocks = _rendered_help(command, catalog, _.locale)
-    return text, list(blocks)
+    _ = Translator(locale)
+    blocks = [block.to_dict() for block in help_blocks(command, catalog, _)]
+    text = intro_text(_) + "\n" + help_text(command, catalog, _)
+    return json.dumps({"text": text, "blocks": blocks, "response_type": "ephemeral"})

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import CommandCatalog, ParsedCommand
 from bot.core import Core
 from bot.i18n import Translator
 from bot.tenancy import Workspace
-from handlers.blocks.help import help_blocks, rendered_help
+from handlers.blocks.help import help_answer, help_blocks
 from handlers.caller import Caller
 from handlers.slack_services import SlackServices
 
@@ -77,8 +78,8 @@ def journey_listener(
             return
         handler = handlers.get(parsed.subcommand.key)
         if handler is None:  # help, and anything whose feature registered no handler
-            text, blocks = rendered_help(command, catalog, _)
-            await ack(text=text, blocks=blocks, response_type="ephemeral")
+            # The answer Bolt's `ack(text=…, blocks=…)` would build, already serialized.
+            ack.response = BoltResponse(status=200, body=help_answer(command, catalog, _.locale))
             return
         call = CommandCall(body, parsed, _, caller, services, ack, respond, client, context)
         await handler(call)
