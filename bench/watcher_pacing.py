@@ -208,7 +208,7 @@ def run(database_url: str) -> dict[str, object]:
         "nudges posted": len(posted),
         "posted twice": sum(1 for count in tags.values() if count > 1),
         "429 received": len(refused),
-        "first tick deciding nudges, after due (s)": round(decided[0] - due_mono, 2)
+        "first deciding tick done, after due (s)": round(decided[0] - due_mono, 2)
         if decided
         else None,
         "scan of a 100-nudge batch (s, median)": round(statistics.median(scan_seconds), 3)

@@ -62,6 +62,6 @@ def build_scheduler(core: Core, jobs: Iterable[Job] | None = None) -> Background
             coalesce=True,
             max_instances=1,
             # Late runs still run (once) instead of being silently skipped.
-            misfire_grace_time=int(job.every.total_seconds()),
+            misfire_grace_time=max(1, int(job.every.total_seconds())),
         )
     return scheduler

@@ -41,7 +41,7 @@ def test_a_due_nudge_is_sent_right_after_the_tick_that_decides_it(
     watched()
     client_writes(slack)
     slack.bot.runtime.clock.advance(timedelta(hours=3))  # type: ignore[attr-defined]
-    # The scheduler ticks at least this often, so a nudge is decided within a second of
+    # The scheduler ticks at least once a second, so a nudge is decided within a second of
     # falling due; what follows shows it is then sent without waiting for the poll.
     assert timedelta(seconds=1) >= SCAN_EVERY
     started = time.monotonic()
