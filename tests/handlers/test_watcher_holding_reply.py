@@ -12,7 +12,10 @@ from babel.dates import format_date
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot import outbox
+from bot.tenancy import Workspace
 from bot.watcher.holding import ANSWER_BY, FURTHEST, check_answer_by
+from bot.watcher.outbox import HOLDING_REPLY, HoldingReply
 from tests.handlers.conftest import ANNA, BRUNO, CLIENTS, TEAM, Slack
 from tests.handlers.payloads import submit_view
 from tests.handlers.watcher_fixtures import (
@@ -167,3 +170,27 @@ def test_an_answer_by_date_is_accepted_exactly_from_today_to_a_year_ahead(
     errors = check_answer_by(picked, today=today)
     assert (errors == {}) == (timedelta(0) <= picked - today <= FURTHEST)
     assert ANSWER_BY in check_answer_by(None, today=today)
+
+
+def test_a_holding_reply_sent_again_after_a_crash_is_not_posted_twice(
+    slack: Slack, watched: WatchChannel
+) -> None:
+    watched()
+    ts, _event = client_writes(slack)
+    request_id, _offer = _take(slack)
+    view = _open_modal(slack, request_id)
+    answer_by = slack.runtime.clock.now().date() + timedelta(days=2)
+    assert submit_view(slack, view, _picked(answer_by), user=BRUNO) == (200, {})
+    slack.bot.drain_outbox()
+    # The relay crashed after Slack's answer and before its record: the same reply is due
+    # again. The sender finds its tag in the thread and does not post it a second time.
+    again = HoldingReply(request_id=request_id, by=BRUNO, answer_by=answer_by)
+    slack.runtime.in_transaction(
+        outbox.enqueue,
+        ws=Workspace(TEAM),
+        kind=HOLDING_REPLY,
+        payload=again,
+        now=slack.runtime.clock.now(),
+    )
+    slack.bot.drain_outbox()
+    assert len(_thread_replies(slack, ts)) == 1
