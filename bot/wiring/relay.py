@@ -78,7 +78,8 @@ class OutboxRelay:
         if on_loop:
             self._wake.set()
         else:  # asyncio.Event is not thread-safe: hand the wake-up to the relay's own loop
-            loop.call_soon_threadsafe(self._wake.set)
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile (shutdown)
+                loop.call_soon_threadsafe(self._wake.set)
 
     def start(self) -> None:
         self._loop_running = asyncio.get_running_loop()
