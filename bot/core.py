@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
+from bot.outbox import wrote_outbox
 from bot.settings import Settings
 from storage.db import read_only_engine
 
@@ -34,13 +35,23 @@ class Core:
     session_factory: sessionmaker[Session]
     features: FeatureSet
     clock: Clock = field(default_factory=SystemClock)
+    # Called (from whichever thread committed) after a transaction that wrote to the outbox
+    # commits: the wiring puts the relay's wake-up here.
+    outbox_listeners: list[Callable[[], None]] = field(default_factory=list)
 
     def in_transaction(
         self, usecase: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """Run `usecase(session, *args, **kwargs)` in one transaction (commit or roll back)."""
+        """Run `usecase(session, *args, **kwargs)` in one transaction (commit or roll back).
+
+        When the use case wrote to the outbox, the relay is woken once the commit is done.
+        """
         with self.session_factory.begin() as session:
-            return usecase(session, *args, **kwargs)
+            result = usecase(session, *args, **kwargs)
+        if wrote_outbox(session):
+            for listener in list(self.outbox_listeners):
+                listener()
+        return result
 
     async def run(
         self, usecase: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs

@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.commands import HELP, CommandCatalog, Subcommand
 from bot.events import MessageSubscriber, ReactionSubscriber
+from bot.membership import BotPresenceSubscriber
 from bot.outbox import OutboxKind
 from bot.scheduler import Job
 from storage.base import Base
@@ -32,6 +33,8 @@ class Feature:
     on_reaction: tuple[ReactionSubscriber, ...] = ()
     on_message: tuple[MessageSubscriber, ...] = ()
     outbox_kinds: tuple[OutboxKind[Any], ...] = ()
+    # Told when the bot leaves or joins a channel (handlers/audience.py hears Slack say so).
+    on_bot_presence: tuple[BotPresenceSubscriber, ...] = ()
 
 
 class FeatureSet:
@@ -74,6 +77,10 @@ class FeatureSet:
     @cached_property
     def message_subscribers(self) -> tuple[MessageSubscriber, ...]:
         return tuple(sub for feature in self.features for sub in feature.on_message)
+
+    @cached_property
+    def bot_presence_subscribers(self) -> tuple[BotPresenceSubscriber, ...]:
+        return tuple(sub for feature in self.features for sub in feature.on_bot_presence)
 
     @cached_property
     def outbox_kinds(self) -> dict[str, OutboxKind[Any]]:

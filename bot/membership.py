@@ -13,9 +13,10 @@ this module only decides and stores.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -89,3 +90,38 @@ def audience(session: Session, *, ws: Workspace, user_id: str, is_admin: bool) -
         return Audience(user_id=user_id, sees_all=True)
     channels = repo.channels_of(session, team_id=ws.team_id, user_id=user_id)
     return Audience(user_id=user_id, sees_all=False, channels=frozenset(channels))
+
+
+class BotPresenceSubscriber(Protocol):
+    """A feature told that the bot left (`present=False`) or joined a channel.
+
+    `reason` is what said so: the event (`channel_left`, `group_left`, `member_left_channel`,
+    `member_joined_channel`) or Slack's error on a post (`not_in_channel`, `is_archived`…).
+    Runs in the caller's transaction; Slack may say it twice, so it must be idempotent.
+    """
+
+    def __call__(
+        self,
+        session: Session,
+        *,
+        ws: Workspace,
+        channel_id: str,
+        present: bool,
+        reason: str,
+        now: datetime,
+    ) -> None: ...
+
+
+def bot_presence(
+    session: Session,
+    *,
+    ws: Workspace,
+    channel_id: str,
+    present: bool,
+    reason: str,
+    subscribers: Sequence[BotPresenceSubscriber],
+    now: datetime,
+) -> None:
+    """The bot left or joined a channel: every subscribed feature hears it, in one transaction."""
+    for subscriber in subscribers:
+        subscriber(session, ws=ws, channel_id=channel_id, present=present, reason=reason, now=now)

@@ -18,6 +18,15 @@ from sqlalchemy.orm import Session
 from bot.tenancy import Workspace
 from storage.repositories import outbox as repo
 
+# Set in a session's `info` by anything that writes to the outbox: once that transaction
+# commits, `Core` wakes the relay (see `Core.in_transaction`), so the message goes at once
+# instead of at the relay's next poll, whoever wrote it (a listener, a scheduled job).
+WROTE_OUTBOX = "journeybot.wrote_outbox"
+
+
+def wrote_outbox(session: Session) -> bool:
+    return bool(session.info.get(WROTE_OUTBOX))
+
 
 class Payload(BaseModel):
     """Base of every outbox payload: immutable, no unknown fields."""
@@ -50,6 +59,7 @@ def enqueue(
 ) -> None:
     if not isinstance(payload, kind.payload):
         raise TypeError(f"{kind.name} takes {kind.payload.__name__}, not {type(payload).__name__}")
+    session.info[WROTE_OUTBOX] = True
     repo.enqueue(
         session,
         team_id=ws.team_id,
@@ -75,6 +85,8 @@ def row(ws: Workspace, kind: OutboxKind[PayloadT], payload: PayloadT) -> dict[st
 
 def enqueue_rows(session: Session, *, rows: list[dict[str, object]], now: datetime) -> None:
     """`enqueue` for many messages (built with `row`) in one statement, all due now."""
+    if rows:
+        session.info[WROTE_OUTBOX] = True
     repo.enqueue_many(session, rows=rows, now=now)
 
 

@@ -31,13 +31,22 @@ def run_job(core: Core, job: Job) -> object:
     """One run of a job: its own transaction; errors are logged, never kill the scheduler."""
     started = time.perf_counter()
     try:
-        with core.session_factory.begin() as session:
-            result = job.work(session, core.clock.now())
+        # `in_transaction` wakes the outbox relay after a run that enqueued Slack calls, so
+        # a due alert goes out right after the tick that decided it, not at the relay's poll.
+        result = core.in_transaction(job.work, core.clock.now())
     except Exception:
         log.exception("job %s failed", job.id)
         return None
-    log.info("job %s done in %.3fs: %s", job.id, time.perf_counter() - started, result)
+    # A job that runs every second and finds nothing to do is not news.
+    level = logging.INFO if _did_something(result) else logging.DEBUG
+    log.log(level, "job %s done in %.3fs: %s", job.id, time.perf_counter() - started, result)
     return result
+
+
+def _did_something(result: object) -> bool:
+    if isinstance(result, dict):
+        return any(result.values())
+    return bool(result)
 
 
 def build_scheduler(core: Core, jobs: Iterable[Job] | None = None) -> BackgroundScheduler:
@@ -53,6 +62,6 @@ def build_scheduler(core: Core, jobs: Iterable[Job] | None = None) -> Background
             coalesce=True,
             max_instances=1,
             # Late runs still run (once) instead of being silently skipped.
-            misfire_grace_time=int(job.every.total_seconds()),
+            misfire_grace_time=max(1, int(job.every.total_seconds())),
         )
     return scheduler

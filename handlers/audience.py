@@ -1,5 +1,9 @@
 """The reader's audience (bot/membership.py), with the Slack half: admin flags from the cached
-`users.info`, member lists from `conversations.members`, and the member events."""
+`users.info`, member lists from `conversations.members`, and the member events.
+
+The same events about the bot itself (plus `channel_left`/`group_left`, which Slack sends the
+bot when it is removed) tell the features that the bot left or joined a channel: a watch
+pauses and resumes on them (bot/watcher/pause.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -84,22 +89,66 @@ def _member_event(event: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-async def on_member_joined(event: dict[str, Any], services: SlackServices, caller: Caller) -> None:
-    parsed = _member_event(event)
-    if parsed is not None:
-        await services.core.run(
-            membership.member_joined, ws=caller.workspace, channel_id=parsed[0], user_id=parsed[1]
-        )
+async def _bot_presence(
+    services: SlackServices, caller: Caller, channel_id: str, *, present: bool, reason: str
+) -> None:
+    subscribers = services.core.features.bot_presence_subscribers
+    if not subscribers:
+        return
+    log.info("bot %s %s (%s)", "joined" if present else "left", channel_id, reason)
+    await services.core.run(
+        membership.bot_presence,
+        ws=caller.workspace,
+        channel_id=channel_id,
+        present=present,
+        reason=reason,
+        subscribers=subscribers,
+        now=caller.now,
+    )
 
 
-async def on_member_left(event: dict[str, Any], services: SlackServices, caller: Caller) -> None:
+async def on_member_joined(
+    event: dict[str, Any], context: AsyncBoltContext, services: SlackServices, caller: Caller
+) -> None:
     parsed = _member_event(event)
-    if parsed is not None:
-        await services.core.run(
-            membership.member_left, ws=caller.workspace, channel_id=parsed[0], user_id=parsed[1]
+    if parsed is None:
+        return
+    if context.bot_user_id and parsed[1] == context.bot_user_id:
+        await _bot_presence(
+            services, caller, parsed[0], present=True, reason="member_joined_channel"
         )
+        return
+    await services.core.run(
+        membership.member_joined, ws=caller.workspace, channel_id=parsed[0], user_id=parsed[1]
+    )
+
+
+async def on_member_left(
+    event: dict[str, Any], context: AsyncBoltContext, services: SlackServices, caller: Caller
+) -> None:
+    parsed = _member_event(event)
+    if parsed is None:
+        return
+    if context.bot_user_id and parsed[1] == context.bot_user_id:
+        await _bot_presence(
+            services, caller, parsed[0], present=False, reason="member_left_channel"
+        )
+        return
+    await services.core.run(
+        membership.member_left, ws=caller.workspace, channel_id=parsed[0], user_id=parsed[1]
+    )
+
+
+async def on_bot_removed(event: dict[str, Any], services: SlackServices, caller: Caller) -> None:
+    """`channel_left` / `group_left`: the bot itself was removed from the channel."""
+    channel = event.get("channel")
+    if isinstance(channel, str) and channel:
+        reason = str(event.get("type") or "channel_left")
+        await _bot_presence(services, caller, channel, present=False, reason=reason)
 
 
 def register(app: AsyncApp) -> None:
     app.event("member_joined_channel")(on_member_joined)
     app.event("member_left_channel")(on_member_left)
+    app.event("channel_left")(on_bot_removed)
+    app.event("group_left")(on_bot_removed)

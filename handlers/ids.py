@@ -54,6 +54,11 @@ class RequestAction(StrEnum):
     dismiss = "request-dismiss"
     restore = "request-restore"
     page = "requests-page"
+    holding = "request-holding"  # offers the holding reply to whoever took the request
+
+
+class RequestModal(StrEnum):
+    holding = "request-holding-modal"
 
 
 class JourneyAction(StrEnum):

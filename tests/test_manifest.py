@@ -32,6 +32,8 @@ EVENT_SCOPES: dict[str, str | None] = {
     "member_joined_channel": "channels:read",
     "user_change": "users:read",
     "member_left_channel": "channels:read",
+    "channel_left": "channels:read",
+    "group_left": "groups:read",
 }
 
 

@@ -44,30 +44,48 @@ def scan(session: Session, now: datetime) -> dict[str, int]:
         next_due = repo.next_due(reader)
     if next_due is None or next_due > now:
         return {"nudged": 0, "escalated": 0, "postponed": 0}
-    found: dict[tuple[str, int], Watch | None] = {}
     counts = {"nudged": 0, "escalated": 0, "postponed": 0}
-    for request in repo.claim_due(session, now=now, limit=BATCH):
-        key = (request.team_id, request.promise_version_id)
-        if key not in found:
-            found[key] = watches.by_version(
-                session, team_id=request.team_id, version_id=request.promise_version_id
-            )
-        watch = found[key]
+    alerts: dict[str, list[dict[str, object]]] = {}  # by channel, in the order decided
+    claimed = repo.claim_due(session, now=now, limit=BATCH)
+    found = watches.by_versions(session, {(r.team_id, r.promise_version_id) for r in claimed})
+    for request in claimed:
+        watch = found[(request.team_id, request.promise_version_id)]
         seen = request.next_check_at
-        if watch is None:  # the promise is gone: nothing more is owed
+        if watch is None or watch.paused:
+            # The promise is gone (nothing more is owed), or paused: resuming reschedules.
             repo.reschedule(session, request_id=request.id, seen=seen, next_check_at=None)
             continue
         step = next_step(_progress(request), now, watch.terms.hours)
+        # What the alert changes goes in the same conditional update as the next check (one
+        # statement per request, and no ORM flush before each of the next ones).
+        changes = {} if step.action is None else _marks(step.action, now)
         if not repo.reschedule(
-            session, request_id=request.id, seen=seen, next_check_at=step.wake_at
+            session, request_id=request.id, seen=seen, next_check_at=step.wake_at, **changes
         ):
             continue  # another scheduler took it
         if step.action is None:
             counts["postponed"] += 1
             continue
-        _alert(session, request, watch, step.action, now)
+        alerts.setdefault(request.channel_id, []).extend(_alerts(request, watch, step.action))
         counts["nudged" if step.action is Action.nudge else "escalated"] += 1
+    # The alerts in one statement, in the tick's transaction: sent if and only if it commits.
+    outbox.enqueue_rows(session, rows=_taking_turns(alerts), now=now)
     return counts
+
+
+def _taking_turns(by_channel: dict[str, list[dict[str, object]]]) -> list[dict[str, object]]:
+    """One channel's alerts after another's, round-robin: the relay sends in order, a group at
+    a time, and posts in one channel are paced a second apart, so a group of alerts from
+    different channels goes at once where a group from one channel would take seconds."""
+    queues = [list(rows) for rows in by_channel.values()]
+    ordered: list[dict[str, object]] = []
+    while queues:
+        for queue in queues:
+            ordered.append(queue.pop(0))
+            if queue and queue[0]["kind"] == OWNER_NOTICE.name:
+                ordered.append(queue.pop(0))  # an escalation's DM stays with it
+        queues = [queue for queue in queues if queue]
+    return ordered
 
 
 def _progress(request: ClientRequest) -> Progress:
@@ -80,24 +98,21 @@ def _progress(request: ClientRequest) -> Progress:
     )
 
 
-def _alert(
-    session: Session,
-    request: ClientRequest,
-    watch: Watch,
-    action: Action,
-    now: datetime,
-) -> None:
+def _marks(action: Action, now: datetime) -> dict[str, object]:
+    if action is Action.nudge:
+        return {"nudged_at": now}
+    # A nudge that fell due with the escalation is skipped: one alert, not two.
+    return {"escalated_at": now, "breached": True}
+
+
+def _alerts(request: ClientRequest, watch: Watch, action: Action) -> list[dict[str, object]]:
+    """The outbox rows of one alert: the alert, and the owner's DM with an escalation."""
     ws = Workspace(request.team_id, request.enterprise_id)
     # Taking turns: successive requests (and a request's second alert) start with someone else.
     turn = request.id * 2 + (1 if action is Action.escalate else 0)
-    if action is Action.nudge:
-        request.nudged_at = now
-    else:
-        request.escalated_at = now
-        request.breached = True  # a nudge that fell due with it is skipped: one alert, not two
     kind: Literal["nudge", "escalate"] = "nudge" if action is Action.nudge else "escalate"
-    payload = RequestAlert(request_id=request.id, action=kind, turn=turn)
-    outbox.enqueue(session, ws=ws, kind=ALERT, payload=payload, now=now)
+    rows = [outbox.row(ws, ALERT, RequestAlert(request_id=request.id, action=kind, turn=turn))]
     if action is Action.escalate:
         notice = OwnerNotice(request_id=request.id, owner=watch.owner)
-        outbox.enqueue(session, ws=ws, kind=OWNER_NOTICE, payload=notice, now=now)
+        rows.append(outbox.row(ws, OWNER_NOTICE, notice))
+    return rows

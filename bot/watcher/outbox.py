@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from bot.outbox import OutboxKind, Payload
@@ -36,8 +37,39 @@ class TakenNotice(Payload):
     outcome: Literal["taken", "dismissed", "restored"]
 
 
+class PauseNotice(Payload):
+    """The watch's owner told in a DM that the watch is paused: the bot is out of a channel."""
+
+    owner: str
+    watched_channel: str
+    missing_channel: str  # where the bot must be invited back
+    reason: str  # `channel_left`, `not_in_channel`, `is_archived`, `channel_not_found`…
+
+
+class ResumeNotice(Payload):
+    """The watch's owner told in a DM that the watch is back on."""
+
+    owner: str
+    watched_channel: str
+    channel: str  # the channel the bot was invited back to
+    missed: int  # open requests whose alert fell due during the pause (not sent late)
+
+
+class HoldingReply(Payload):
+    """A reply in the request's thread telling the client when they will have an answer."""
+
+    request_id: int
+    by: str  # who sent it (the person who took the request)
+    answer_by: date
+
+
 ALERT = OutboxKind("request_alert", RequestAlert)
 OWNER_NOTICE = OutboxKind("request_owner_notice", OwnerNotice)
 UPDATE_ALERT = OutboxKind("request_alert_update", TakenNotice)
 
-KINDS = (ALERT, OWNER_NOTICE, UPDATE_ALERT)
+WATCH_PAUSED = OutboxKind("watch_paused", PauseNotice)
+WATCH_RESUMED = OutboxKind("watch_resumed", ResumeNotice)
+
+HOLDING_REPLY = OutboxKind("request_holding_reply", HoldingReply)
+
+KINDS = (ALERT, OWNER_NOTICE, UPDATE_ALERT, WATCH_PAUSED, WATCH_RESUMED, HOLDING_REPLY)

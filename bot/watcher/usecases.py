@@ -67,6 +67,7 @@ class AlertView:
     team_kind: str  # "named_users", "channel_members" or "user_group"
     members: tuple[tuple[str, str | None], ...]  # named people and their cached time zones
     team_group_id: str | None
+    paused: bool = False  # the bot is out of a channel the watch needs: send nothing
 
 
 def view_of(request: ClientRequest) -> RequestView:
@@ -109,6 +110,7 @@ def alert_view(session: Session, *, ws: Workspace, request_id: int) -> AlertView
         team_kind=watch.team_kind,
         members=watch.members,
         team_group_id=watch.team_group_id,
+        paused=watch.paused,
     )
 
 

@@ -7,6 +7,7 @@ arrived, and keeps pointing at that version (`by_version`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,13 +35,28 @@ class Watch:
     team_kind: str
     team_group_id: str | None
     alert_channel_id: str | None  # None: alerts go in the request's thread
+    paused: bool = False  # the bot is out of a channel the watch needs (bot/watcher/pause.py)
 
 
-def _watch(session: Session, team_id: str, promise: Promise, version: PromiseVersion) -> Watch:
+def _named_team(version: PromiseVersion) -> frozenset[str]:
+    setup = setup_of(version)
+    named = setup.team.kind == WatchTeam.named_users
+    return frozenset(setup.team.user_ids) if named else frozenset()
+
+
+def _watch(
+    session: Session,
+    team_id: str,
+    promise: Promise,
+    version: PromiseVersion,
+    zones: dict[str, str | None] | None = None,
+) -> Watch:
+    """`zones`: the named members' cached time zones, when the caller read them already."""
     setup = setup_of(version)
     named = setup.team.kind == WatchTeam.named_users
     team = frozenset(setup.team.user_ids) if named else frozenset()
-    zones = members.timezones(session, team_id=team_id, user_ids=team) if team else {}
+    if zones is None:
+        zones = members.timezones(session, team_id=team_id, user_ids=team) if team else {}
     return Watch(
         promise_id=promise.id,
         version_id=version.id,
@@ -59,6 +75,7 @@ def _watch(session: Session, team_id: str, promise: Promise, version: PromiseVer
         team_kind=setup.team.kind.value,
         team_group_id=setup.team.group_id,
         alert_channel_id=setup.alert_channel_id,
+        paused=promise.paused_at is not None,
     )
 
 
@@ -79,3 +96,30 @@ def by_version(session: Session, *, team_id: str, version_id: int) -> Watch | No
     if promise is None or promise.team_id != team_id:
         return None
     return _watch(session, team_id, promise, version)
+
+
+def by_versions(
+    session: Session, wanted: Iterable[tuple[str, int]]
+) -> dict[tuple[str, int], Watch | None]:
+    """`by_version` for many (team_id, version_id) at once: three queries per workspace
+    instead of three per version (the due-work scan reads a batch of requests at a time)."""
+    found: dict[tuple[str, int], Watch | None] = {key: None for key in wanted}
+    teams: dict[str, set[int]] = {}
+    for team_id, version_id in found:
+        teams.setdefault(team_id, set()).add(version_id)
+    for team_id, version_ids in teams.items():
+        versions = repo.versions_by_id(session, team_id=team_id, version_ids=version_ids)
+        promises = repo.promises_by_id(
+            session, team_id=team_id, promise_ids={v.promise_id for v in versions}
+        )
+        named = {v.id: _named_team(v) for v in versions}
+        zones = members.timezones(
+            session, team_id=team_id, user_ids=sorted(set().union(*named.values()))
+        )
+        for version in versions:
+            promise = promises.get(version.promise_id)
+            if promise is None:
+                continue
+            own = {user_id: zones.get(user_id) for user_id in named[version.id] if user_id in zones}
+            found[(team_id, version.id)] = _watch(session, team_id, promise, version, own)
+    return found

@@ -115,9 +115,12 @@ class BotApp:
     async def start_background(self) -> None:
         """Start what must run beside request handling (the outbox relay)."""
         self.relay.start()
+        self.services.core.outbox_listeners.append(self.relay.wake)
 
     async def stop_background(self) -> None:
         await self.services.ingest.stop()
+        if self.relay.wake in self.services.core.outbox_listeners:
+            self.services.core.outbox_listeners.remove(self.relay.wake)
         await self.relay.stop()
         await self.http.close()
 

@@ -1,5 +1,10 @@
 """The outbox relay: claim due messages with a lease, send, settle; woken after each commit.
 
+Any transaction that writes to the outbox wakes it once committed (`Core.outbox_listeners`),
+from the event loop (a listener's use case) or from the scheduler's thread (a due alert), so
+what is due goes at once; the poll only catches what was delayed (retries with a back-off)
+or written by another replica.
+
 Delivery is at-least-once across crashes (a claim whose lease ran out is sent again), so each
 sender checks Slack's state where a repeat would show (a reaction already added, for one).
 """
@@ -56,13 +61,28 @@ class OutboxRelay:
             raise ValueError("two senders for one outbox kind")
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._loop_running: asyncio.AbstractEventLoop | None = None
         self._stopping = False
+        self.poll_seconds = POLL_SECONDS
 
     def wake(self) -> None:
-        """Called after a transaction that enqueued something commits."""
-        self._wake.set()
+        """Called after a transaction that enqueued something commits, from any thread."""
+        loop = self._loop_running
+        if loop is None or loop.is_closed():
+            self._wake.set()
+            return
+        try:
+            on_loop = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            on_loop = False
+        if on_loop:
+            self._wake.set()
+        else:  # asyncio.Event is not thread-safe: hand the wake-up to the relay's own loop
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile (shutdown)
+                loop.call_soon_threadsafe(self._wake.set)
 
     def start(self) -> None:
+        self._loop_running = asyncio.get_running_loop()
         self._task = asyncio.create_task(self._loop(), name="outbox-dispatcher")
 
     async def stop(self) -> None:
@@ -81,7 +101,7 @@ class OutboxRelay:
             except Exception:
                 log.exception("outbox pass failed")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
 
     async def drain(self) -> int:
         """Send everything due now; returns how many were sent.

@@ -8,14 +8,16 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.watcher.feature import FEATURE
 from handlers.feature import SlackFeature
-from handlers.ids import RequestAction
-from handlers.watcher import buttons, listing, senders
+from handlers.ids import RequestAction, RequestModal
+from handlers.watcher import buttons, holding, listing, senders
 
 
 def register(app: AsyncApp) -> None:
     app.action(RequestAction.take)(buttons.on_take)
     app.action(RequestAction.dismiss)(buttons.on_dismiss)
     app.action(RequestAction.restore)(buttons.on_restore)
+    app.action(RequestAction.holding)(holding.on_holding_button)
+    app.view(RequestModal.holding)(holding.on_holding_submitted)
     app.action(re.compile(f"^{RequestAction.page}"))(listing.on_page)
 
 

@@ -17,6 +17,7 @@ from bot.watcher import usecases
 from bot.watcher.usecases import RequestError
 from handlers.caller import Caller
 from handlers.slack_services import SlackServices
+from handlers.watcher import holding
 
 GONE = N_("This request is no longer watched.")
 
@@ -59,8 +60,7 @@ async def _act(
     except RequestError as error:
         await respond(text=_(error.message), response_type="ephemeral", replace_original=False)
         return None
-    services.wake_outbox()
-    return outcome
+    return outcome  # the commit of what it enqueued woke the outbox relay (Core)
 
 
 async def on_take(
@@ -73,7 +73,11 @@ async def on_take(
 ) -> None:
     await ack()
     outcome = await _act(body, action, respond, services, caller, usecases.take)
-    if outcome is not None and not outcome.taken:
+    if outcome is not None and outcome.taken:
+        # Only the taker sees the offer: the holding reply is optional, and theirs to send.
+        text, blocks = holding.offer_blocks(outcome.request.id, await caller.translator())
+        await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+    elif outcome is not None:
         _ = await caller.translator()
         by = outcome.request.acknowledged_by
         text = (

@@ -21,7 +21,7 @@ from bot.channel_locale import channel_locale
 from bot.i18n import Translator
 from bot.promises.at_work import DndStatus
 from bot.tenancy import Workspace
-from bot.watcher import usecases
+from bot.watcher import pause, usecases
 from bot.watcher.alerts import who_to_mention
 from bot.watcher.outbox import (
     ALERT,
@@ -48,6 +48,7 @@ from handlers.promises.slack_facts import (
     dnd_statuses,
 )
 from handlers.slack_services import SlackServices
+from handlers.watcher import holding, pause_notices
 from handlers.watcher.pacing import ChannelPacer
 
 log = logging.getLogger(__name__)
@@ -160,6 +161,8 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
         if alert is None:
             return
         request = alert.request
+        if alert.paused:
+            return  # the bot is out of a channel the watch needs; its owner was told
         if payload.action == "nudge" and request.status != "open":
             return  # acknowledged or dismissed since: the nudge has nothing left to say
         client = await services.clients.for_workspace(ws.team_id, ws.enterprise_id)
@@ -194,27 +197,17 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
         except SlackApiError as error:
             if _error(error) not in CANNOT_POST:
                 raise
-            # Retrying would fail the same way: the watch's owner is the one who can fix it.
+            # Retrying would fail the same way: the watch pauses until the bot is invited
+            # back, and its owner (who can fix it) is told once, whatever else was due.
             log.info("request %s: can't post in %s (%s)", request.id, channel, _error(error))
-            await tell_owner_cannot_post(client, ws, alert, channel)
-
-    async def tell_owner_cannot_post(
-        client: AsyncWebClient, ws: Workspace, alert: AlertView, channel: str
-    ) -> None:
-        _ = await services.translator(client, ws.team_id, alert.owner)
-        text = _(
-            ":warning: A request in <#{watched}> needs someone, but I can't post in <#{channel}>."
-            " Invite me there with `/invite @journeybot` so the reminders reach the team.",
-            watched=alert.request.channel,
-            channel=channel,
-        )
-        opened = await client.conversations_open(users=alert.owner)
-        await client.chat_postMessage(channel=opened["channel"]["id"], text=text)
+            await core.run(
+                pause.pause, ws=ws, channel_id=channel, reason=_error(error), now=core.clock.now()
+            )
 
     async def notify_owner(ws: Workspace, payload: OwnerNotice) -> None:
         alert = await core.read(usecases.alert_view, ws=ws, request_id=payload.request_id)
-        if alert is None:
-            return
+        if alert is None or alert.paused:
+            return  # paused: the owner was told why, once, instead
         client = await services.clients.for_workspace(ws.team_id, ws.enterprise_id)
         alert = await permalink(client, ws, alert)
         _ = await services.translator(client, ws.team_id, payload.owner)
@@ -255,4 +248,6 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
         Sender(ALERT, send_alert),
         Sender(OWNER_NOTICE, notify_owner),
         Sender(UPDATE_ALERT, update_alert),
+        *pause_notices.build_senders(services, pacer),
+        *holding.build_senders(services, pacer),
     ]

@@ -58,6 +58,13 @@ class Promise(WorkspaceScoped, Timestamped, Base):
     exercise_id: Mapped[int | None] = mapped_column(Integer)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     ended_by: Mapped[str | None] = mapped_column(String(32))
+    # A watch is paused while the bot is out of a channel it needs (the watched channel, or
+    # the team channel its alerts go to): `paused_channel_id` is that channel, and the bot
+    # joining it again resumes the watch. `pause_reason` is what Slack said
+    # (`channel_left`, `not_in_channel`, `is_archived`…).
+    paused_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    paused_channel_id: Mapped[str | None] = mapped_column(String(32))
+    pause_reason: Mapped[str | None] = mapped_column(String(32))
 
 
 class PromiseVersion(Base):

@@ -18,6 +18,7 @@ transaction).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import NamedTuple
@@ -308,3 +309,25 @@ def _new_version(
         alert_place=terms.alert_place,
         alert_channel_id=terms.alert_channel_id,
     )
+
+
+def versions_by_id(
+    session: Session, *, team_id: str, version_ids: Iterable[int]
+) -> list[PromiseVersion]:
+    wanted = sorted(set(version_ids))
+    if not wanted:
+        return []
+    statement = select(PromiseVersion).where(
+        PromiseVersion.team_id == team_id, PromiseVersion.id.in_(wanted)
+    )
+    return list(session.scalars(statement))
+
+
+def promises_by_id(
+    session: Session, *, team_id: str, promise_ids: Iterable[int]
+) -> dict[int, Promise]:
+    wanted = sorted(set(promise_ids))
+    if not wanted:
+        return {}
+    statement = select(Promise).where(Promise.team_id == team_id, Promise.id.in_(wanted))
+    return {promise.id: promise for promise in session.scalars(statement)}

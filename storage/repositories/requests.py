@@ -109,13 +109,19 @@ def due_statement(*, now: datetime, limit: int) -> Select[ClientRequest]:
 
 
 def reschedule(
-    session: Session, *, request_id: int, seen: datetime | None, next_check_at: datetime | None
+    session: Session,
+    *,
+    request_id: int,
+    seen: datetime | None,
+    next_check_at: datetime | None,
+    **changes: object,
 ) -> bool:
-    """Move a request's next check, only if it still holds the value this scheduler read."""
+    """Move a request's next check (and set `changes`: what an alert marks), only if it still
+    holds the value this scheduler read."""
     statement = (
         update(ClientRequest)
         .where(ClientRequest.id == request_id, ClientRequest.next_check_at == seen)
-        .values(next_check_at=next_check_at)
+        .values(next_check_at=next_check_at, **changes)
         .execution_options(synchronize_session=False)
     )
     return bool(session.execute(statement).rowcount == 1)  # type: ignore[attr-defined]

@@ -4,19 +4,45 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from datetime import timedelta
 
 from sqlalchemy import Engine, func, select
 
 from bot.clock import FrozenClock
+from bot.promises.rules import Team, WatchSetup
+from bot.promises.usecases import set_watch
+from bot.scheduler import run_job
+from bot.tenancy import Workspace
 from bot.wiring.app import make_core
 from storage.db import make_session_factory
+from storage.enums import WatchTeam
 from storage.models import OutboxMessage
-from tests.bot_server import running_bot
+from tests.bot_server import RunningBot, running_bot
 from tests.conftest import make_settings
-from tests.handlers.conftest import ANNA, BRUNO, CHLOE, CLIENTS, Slack
+from tests.handlers.conftest import ANNA, BRUNO, CHLOE, CLIENTS, TEAM, Slack
 from tests.handlers.payloads import reaction_event, send_event
+from tests.handlers.watcher_fixtures import SCAN, alert_posts, client_writes, stored
 
 REPORTS = 30
+DUE_REQUESTS = 6  # one channel, paced at one post a second
+
+
+def set_watch_for(slack: Slack) -> None:
+    setup = WatchSetup(
+        window=timedelta(hours=4),
+        hours=None,
+        team=Team(kind=WatchTeam.named_users, user_ids=(ANNA, BRUNO)),
+        alert_channel_id=None,
+        text="We acknowledge every request within 4h",
+    )
+    slack.runtime.in_transaction(
+        set_watch,
+        ws=Workspace(TEAM),
+        channel_id=CLIENTS,
+        setup=setup,
+        actor_id=ANNA,
+        now=slack.runtime.clock.now(),
+    )
 
 
 def test_three_replicas_share_the_outbox_without_duplicates(
@@ -61,3 +87,42 @@ def test_three_replicas_share_the_outbox_without_duplicates(
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
         )
     assert unsent == 0
+
+
+def test_two_replicas_tick_the_watcher_at_once_and_each_nudge_goes_once(
+    slack: Slack, db: Engine, database_url: str, clock: FrozenClock
+) -> None:
+    """Two bots on one database (PostgreSQL with TEST_DATABASE_URL): both schedulers tick at
+    the same moment over the same due requests, both relays are woken; each nudge is
+    decided once (rows claimed `FOR UPDATE SKIP LOCKED`, or the write lock on SQLite) and
+    posted once."""
+    set_watch_for(slack)
+    clients = [f"U0CLIENT{index:02d}" for index in range(DUE_REQUESTS)]
+    for client in clients:
+        client_writes(slack, f"Question from {client}", user=client)
+    clock.advance(timedelta(hours=3))
+    settings = make_settings(database_url, slack_api_url=slack.standin.api_url)
+    second = running_bot(make_core(settings, make_session_factory(db), clock), db)
+    replicas = [slack.bot, second.__enter__()]
+    try:
+        barrier = threading.Barrier(len(replicas))
+        decided: list[object] = []
+
+        def tick(replica: RunningBot) -> None:
+            barrier.wait()
+            decided.append(run_job(replica.runtime, SCAN))
+
+        threads = [threading.Thread(target=tick, args=(replica,)) for replica in replicas]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        for replica in replicas:
+            replica.drain_outbox(timeout=30)
+    finally:
+        second.__exit__(None, None, None)
+    assert sum(result["nudged"] for result in decided) == DUE_REQUESTS  # type: ignore[index]
+    posted = Counter(call["metadata"]["event_payload"]["request_id"] for call in alert_posts(slack))
+    assert len(posted) == DUE_REQUESTS
+    assert max(posted.values()) == 1
+    assert all(request.nudged_at is not None for request in stored(slack))

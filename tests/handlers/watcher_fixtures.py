@@ -37,6 +37,7 @@ class WatchChannel(Protocol):
         hours: BusinessHours | None = None,
         alert_channel_id: str | None = None,
         team: tuple[str, ...] = (ANNA, BRUNO),
+        owner: str = OWNER,
     ) -> None: ...
 
 
@@ -51,6 +52,7 @@ def watched(slack: Slack) -> WatchChannel:
         hours: BusinessHours | None = None,
         alert_channel_id: str | None = None,
         team: tuple[str, ...] = (ANNA, BRUNO),
+        owner: str = OWNER,
     ) -> None:
         setup = WatchSetup(
             window=window,
@@ -64,7 +66,7 @@ def watched(slack: Slack) -> WatchChannel:
             ws=Workspace(TEAM),
             channel_id=channel,
             setup=setup,
-            actor_id=OWNER,
+            actor_id=owner,
             now=slack.runtime.clock.now(),
         )
 
@@ -175,6 +177,22 @@ def click(
         interactivity_body(payload), content_type="application/x-www-form-urlencoded"
     )
     return response.status
+
+
+def direct_messages(slack: Slack, user: str | None = None) -> list[dict[str, Any]]:
+    """What the bot posted in DMs (to `user`, when given), oldest first."""
+    opened = {
+        call.response["channel"]["id"]: call.args.get("users")
+        for call in slack.standin.calls("conversations.open")
+        if call.ok
+    }
+    return [
+        call.args
+        for call in slack.standin.calls("chat.postMessage")
+        if call.ok
+        and str(call.args.get("channel", "")).startswith("D")
+        and (user is None or opened.get(call.args["channel"]) == user)
+    ]
 
 
 def blocks_text(args: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -58,8 +59,14 @@ def watch(monkeypatch: pytest.MonkeyPatch) -> Watch:
     def by_version(session: Session, *, team_id: str, version_id: int) -> Watch | None:
         return current if team_id == WS.team_id else None
 
+    def by_versions(
+        session: Session, wanted: Iterable[tuple[str, int]]
+    ) -> dict[tuple[str, int], Watch | None]:
+        return {key: current if key[0] == WS.team_id else None for key in wanted}
+
     monkeypatch.setattr(watches, "in_force", in_force)
     monkeypatch.setattr(watches, "by_version", by_version)
+    monkeypatch.setattr(watches, "by_versions", by_versions)
     return current
 
 
@@ -242,6 +249,9 @@ def test_a_weekend_holds_alerts_until_the_team_opens(
     current = make_watch(hours=office)
     monkeypatch.setattr(watches, "in_force", lambda session, **kw: current)
     monkeypatch.setattr(watches, "by_version", lambda session, **kw: current)
+    monkeypatch.setattr(
+        watches, "by_versions", lambda session, wanted: dict.fromkeys(wanted, current)
+    )
     friday = datetime(2026, 3, 6, 15, 0, tzinfo=UTC)  # 16:00 in Paris
     ingest(sessions, [message("U0CLIENT", friday)], friday)
     [request] = requests(sessions)
