@@ -11,7 +11,8 @@ written to the outbox in the same transaction: it goes out if and only if the ti
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import Engine
@@ -29,6 +30,11 @@ from storage.models import ClientRequest
 from storage.repositories import requests as repo
 
 BATCH = 100
+# A tick runs twice a second: an alert sent longer than this after it fell due was held up
+# (the bot was stopped, or the scheduler stalled), and the log says so.
+LATE_AFTER = timedelta(minutes=1)
+
+log = logging.getLogger(__name__)
 
 
 def scan(session: Session, now: datetime) -> dict[str, int]:
@@ -68,6 +74,7 @@ def scan(session: Session, now: datetime) -> dict[str, int]:
             continue
         alerts.setdefault(request.channel_id, []).extend(_alerts(request, watch, step.action))
         counts["nudged" if step.action is Action.nudge else "escalated"] += 1
+        _say_if_late(request, step.action, now)
     # The alerts in one statement, in the tick's transaction: sent if and only if it commits.
     outbox.enqueue_rows(session, rows=_taking_turns(alerts), now=now)
     return counts
@@ -86,6 +93,21 @@ def _taking_turns(by_channel: dict[str, list[dict[str, object]]]) -> list[dict[s
                 ordered.append(queue.pop(0))  # an escalation's DM stays with it
         queues = [queue for queue in queues if queue]
     return ordered
+
+
+def _say_if_late(request: ClientRequest, action: Action, now: datetime) -> None:
+    """A late alert is still sent once (its text says how long the request has waited); the
+    log line records that it was late, and by how much, for whoever runs the bot."""
+    fell_due = request.nudge_at if action is Action.nudge else request.due_at
+    late = now - fell_due
+    if late > LATE_AFTER:
+        log.info(
+            "request %s: %s late by %d s (fell due at %s)",
+            request.id,
+            action.name,
+            int(late.total_seconds()),
+            fell_due.isoformat(),
+        )
 
 
 def _progress(request: ClientRequest) -> Progress:
