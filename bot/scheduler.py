@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from bot.core import Core
+    from bot.scheduler_lock import SchedulerLock
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +50,24 @@ def _did_something(result: object) -> bool:
     return bool(result)
 
 
-def build_scheduler(core: Core, jobs: Iterable[Job] | None = None) -> BackgroundScheduler:
+def run_job_if_held(core: Core, job: Job, lock: SchedulerLock) -> object:
+    """`run_job`, only while this process holds the SQLite file's scheduler lock."""
+    if not lock.held():
+        return None
+    return run_job(core, job)
+
+
+def build_scheduler(
+    core: Core, jobs: Iterable[Job] | None = None, lock: SchedulerLock | None = None
+) -> BackgroundScheduler:
+    """The jobs, each on its interval; with a `lock` (SQLite), only while it is held."""
     scheduler = BackgroundScheduler(timezone="UTC")
     for job in jobs if jobs is not None else core.features.jobs:
         scheduler.add_job(
-            run_job,
+            run_job if lock is None else run_job_if_held,
             "interval",
             seconds=job.every.total_seconds(),
-            args=(core, job),
+            args=(core, job) if lock is None else (core, job, lock),
             id=job.id,
             replace_existing=True,
             coalesce=True,

@@ -10,6 +10,7 @@ import signal
 from aiohttp import web
 
 from bot.scheduler import build_scheduler
+from bot.scheduler_lock import SchedulerLock
 from bot.settings import CoreSettings, Settings
 from bot.wiring.app import create_bolt_app, make_core
 from bot.wiring.observe import MeasuredSocketModeHandler
@@ -52,7 +53,13 @@ async def serve(settings: Settings) -> None:
         log.info("journeybot connected in Socket Mode (health on port %s)", settings.port)
     else:
         log.info("journeybot listening on %s:%s (HTTP mode)", settings.host, settings.port)
-    scheduler = build_scheduler(core)
+    # One scheduler per SQLite file (see bot/scheduler_lock.py); an in-memory database is
+    # this process's own.
+    database_file = settings.sqlite_path()
+    lock = SchedulerLock(database_file) if database_file is not None else None
+    if lock is not None and lock.held():
+        log.info("scheduler started: this process holds %s", lock.path)
+    scheduler = build_scheduler(core, lock=lock)
     scheduler.start()
     # What start-up built (modules, catalogs, ORM metadata, the app) lives as long as the
     # process: moved out of the collector's generations, a full collection no longer walks
@@ -71,6 +78,8 @@ async def serve(settings: Settings) -> None:
         await socket_handler.close_async()  # type: ignore[no-untyped-call]
     await runner.cleanup()  # stops accepting, waits for running handlers
     scheduler.shutdown(wait=True)
+    if lock is not None:
+        lock.release()
     engine.dispose()
     log.info("stopped")
 

@@ -19,15 +19,16 @@ from storage.enums import WatchTeam
 from storage.models import OutboxMessage
 from tests.bot_server import RunningBot, running_bot
 from tests.conftest import make_settings
-from tests.handlers.conftest import ANNA, BRUNO, CHLOE, CLIENTS, TEAM, Slack
+from tests.handlers.conftest import ANNA, BOT_USER, BRUNO, CHLOE, CLIENTS, TEAM, Slack
 from tests.handlers.payloads import reaction_event, send_event
 from tests.handlers.watcher_fixtures import SCAN, alert_posts, client_writes, stored
 
 REPORTS = 30
 DUE_REQUESTS = 6  # one channel, paced at one post a second
+MANY_DUE = 200  # one request in each of 200 watched channels: no channel's pace holds them up
 
 
-def set_watch_for(slack: Slack) -> None:
+def set_watch_for(slack: Slack, channel: str = CLIENTS) -> None:
     setup = WatchSetup(
         window=timedelta(hours=4),
         hours=None,
@@ -38,7 +39,7 @@ def set_watch_for(slack: Slack) -> None:
     slack.runtime.in_transaction(
         set_watch,
         ws=Workspace(TEAM),
-        channel_id=CLIENTS,
+        channel_id=channel,
         setup=setup,
         actor_id=ANNA,
         now=slack.runtime.clock.now(),
@@ -125,4 +126,58 @@ def test_two_replicas_tick_the_watcher_at_once_and_each_nudge_goes_once(
     posted = Counter(call["metadata"]["event_payload"]["request_id"] for call in alert_posts(slack))
     assert len(posted) == DUE_REQUESTS
     assert max(posted.values()) == 1
+    assert all(request.nudged_at is not None for request in stored(slack))
+
+
+def test_three_replicas_with_200_nudges_due_post_each_exactly_once(
+    slack: Slack, db: Engine, database_url: str, clock: FrozenClock
+) -> None:
+    """Three bots on one database (PostgreSQL with TEST_DATABASE_URL): 200 nudges fall due at
+    once; all three schedulers tick together, round after round, and all three relays send.
+    200 `chat.postMessage` calls, no request nudged twice, every nudge decided once."""
+    channels = [f"C0WATCH{index:03d}" for index in range(MANY_DUE)]
+    threads = {}
+    for channel in channels:
+        slack.standin.add_channel(TEAM, channel, name=channel.lower(), members=[BOT_USER, ANNA])
+        set_watch_for(slack, channel)
+        threads[channel] = client_writes(slack, "Any news?", channel=channel)[0]
+    clock.advance(timedelta(hours=3))
+    settings = make_settings(database_url, slack_api_url=slack.standin.api_url)
+    contexts = [
+        running_bot(make_core(settings, make_session_factory(db), clock), db) for _ in range(2)
+    ]
+    replicas = [slack.bot, *(context.__enter__() for context in contexts)]
+    decided: list[int] = []
+    try:
+        for _round in range(5):  # a tick takes at most 100 due requests
+            barrier = threading.Barrier(len(replicas))
+
+            def tick(replica: RunningBot, barrier: threading.Barrier = barrier) -> None:
+                barrier.wait()
+                result = run_job(replica.runtime, SCAN)
+                decided.append(result["nudged"])  # type: ignore[index]
+
+            ticks = [threading.Thread(target=tick, args=(replica,)) for replica in replicas]
+            for thread in ticks:
+                thread.start()
+            for thread in ticks:
+                thread.join(60)
+        drains = [
+            threading.Thread(target=replica.drain_outbox, kwargs={"timeout": 60})
+            for replica in replicas
+        ]
+        for thread in drains:
+            thread.start()
+        for thread in drains:
+            thread.join(90)
+    finally:
+        for context in contexts:
+            context.__exit__(None, None, None)
+    assert sum(decided) == MANY_DUE
+    posts = alert_posts(slack)
+    assert len(posts) == MANY_DUE
+    per_request = Counter(post["metadata"]["event_payload"]["request_id"] for post in posts)
+    assert len(per_request) == MANY_DUE
+    assert max(per_request.values()) == 1
+    assert {post["channel"]: post["thread_ts"] for post in posts} == threads
     assert all(request.nudged_at is not None for request in stored(slack))
