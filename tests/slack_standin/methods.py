@@ -160,7 +160,7 @@ class Methods:
             "user_id": ws.bot_user_id,
             "bot_id": ws.bot_id,
             "enterprise_id": ws.enterprise_id,
-            "is_enterprise_install": False,
+            "is_enterprise_install": ws.org_install,
         }
 
     @api("team.info", "team:read")
@@ -191,12 +191,12 @@ class Methods:
         }
 
     def oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
-        if args.get("grant_type") == "refresh_token":
-            raise SlackError("invalid_refresh_token")  # token rotation isn't simulated
         if not args.get("client_id") or args.get("client_id") != self.app.client_id:
             raise SlackError("invalid_client_id")
         if args.get("client_secret") != self.app.client_secret:
             raise SlackError("bad_client_secret")
+        if args.get("grant_type") == "refresh_token":
+            return self._refresh(str(require(args, "refresh_token", "invalid_refresh_token")))
         code = self.world.oauth_codes.get(str(require(args, "code", "invalid_code")))
         if code is None or code.used:
             raise SlackError("invalid_code")  # codes are single-use
@@ -208,18 +208,36 @@ class Methods:
             authed_user.update(
                 scope=",".join(code.user_scopes), access_token=code.user_token, token_type="user"
             )
+        answer = {**self._grant(ws, ws.bot_token), "authed_user": authed_user}
+        return answer
+
+    def _grant(self, ws: Workspace, token: str) -> dict[str, Any]:
+        """What oauth.v2.access says of a bot token; with rotation on, its expiry and refresh."""
         enterprise = {"id": ws.enterprise_id, "name": ws.enterprise_id}
-        return {
-            "access_token": ws.bot_token,
+        grant: dict[str, Any] = {
+            "access_token": token,
             "token_type": "bot",
             "scope": ",".join(ws.scopes or ()),
             "bot_user_id": ws.bot_user_id,
             "app_id": APP_ID,
-            "team": {"id": ws.team_id, "name": ws.name},
+            # An org-wide install belongs to no one workspace.
+            "team": None if ws.org_install else {"id": ws.team_id, "name": ws.name},
             "enterprise": enterprise if ws.enterprise_id else None,
-            "is_enterprise_install": False,
-            "authed_user": authed_user,
+            "is_enterprise_install": ws.org_install,
         }
+        if ws.token_lifetime is not None:
+            refresh, expires_in = self.world.issue_expiring_token(ws, token)
+            grant.update(refresh_token=refresh, expires_in=expires_in)
+        return grant
+
+    def _refresh(self, refresh_token: str) -> dict[str, Any]:
+        """Token rotation: a refresh token buys one new pair, then is spent."""
+        team_id = self.world.refresh_tokens.pop(refresh_token, None)
+        if team_id is None:
+            raise SlackError("invalid_refresh_token")
+        ws = self.world.workspaces[team_id]
+        ws.bot_token = f"xoxe.xoxb-{team_id.lower()}-{uuid.uuid4().hex[:16]}"
+        return self._grant(ws, ws.bot_token)
 
     def apps_connections_open(self, token: str | None) -> dict[str, Any]:
         if not token:
