@@ -43,7 +43,7 @@ class Caller:
         return self._translator
 
 
-def installation_workspace(context: AsyncBoltContext) -> Workspace:
+def installation_workspace(context: AsyncBoltContext, body: dict[str, Any]) -> Workspace:
     """The workspace of the installation Bolt authorized the request with.
 
     In single-token mode that is the token's own team (from `auth.test`); with OAuth, the
@@ -51,9 +51,24 @@ def installation_workspace(context: AsyncBoltContext) -> Workspace:
     Slack Connect partner's user or a forged body decides.
     """
     result = context.authorize_result
+    if context.is_enterprise_install:
+        # An org-wide install has one token for every workspace of the org: `auth.test`
+        # names no one workspace, so the request's own workspace (in the signed body) is
+        # the tenant, within the installation's enterprise.
+        enterprise_id = (result.enterprise_id if result else None) or context.enterprise_id
+        return Workspace(_request_team(context, body) or "", enterprise_id)
     if result is not None and result.team_id:
         return Workspace(result.team_id, result.enterprise_id)
     return Workspace(context.team_id or "", context.enterprise_id)
+
+
+def _request_team(context: AsyncBoltContext, body: dict[str, Any]) -> str | None:
+    """The workspace a request comes from. An org-wide install's event authorization has
+    no team, so Bolt's `context.team_id` is empty and the envelope's `team_id` says it."""
+    if context.team_id:
+        return context.team_id
+    team = body.get("team_id")
+    return team if isinstance(team, str) else None
 
 
 def _addressed_to(body: dict[str, Any], workspace: Workspace) -> bool:
@@ -101,7 +116,7 @@ class ProvideCaller(AsyncMiddleware):
         context["services"] = self._services
         for key, value in self._extra.items():
             context[key] = value
-        workspace = installation_workspace(context)
+        workspace = installation_workspace(context, req.body)
         if not _addressed_to(req.body, workspace):
             # An event delivered for an installation that isn't this one: never act on it
             # with our token. A quiet 200, because a non-2xx would only make Slack retry.

@@ -117,10 +117,35 @@ class Methods:
                 raise SlackError("unknown_method")
             handler, scopes = HANDLERS[method]
             ws = self.world.workspace_for(token)
+            if ws.org_install:
+                ws = self._org_workspace(ws, args)
             self._need(ws, *scopes)
             return handler(self, ws, args)
 
     # -- helpers ------------------------------------------------------------------------
+    def _org_workspace(self, org: Workspace, args: dict[str, Any]) -> Workspace:
+        """An org-wide token acts in the org's workspace the call names (`team_id`, or the
+        channel's workspace); a workspace of another org stays out of reach."""
+        team_id = args.get("team_id")
+        channel = self.world.channels.get(str(args.get("channel") or ""))
+        if not team_id and channel is not None:
+            team_id = channel.team_id
+        named = self.world.workspaces.get(str(team_id or ""))
+        if named is None or named.enterprise_id != org.enterprise_id:
+            return org
+        return Workspace(
+            named.team_id,
+            named.name,
+            named.domain,
+            org.bot_token,
+            org.bot_user_id,
+            org.bot_id,
+            org.enterprise_id,
+            org.scopes,
+            org.token_lifetime,
+            org_install=True,
+        )
+
     @staticmethod
     def _need(ws: Workspace, *scopes: str) -> None:
         if scopes and ws.scopes is not None and not set(scopes) & set(ws.scopes):
@@ -156,7 +181,9 @@ class Methods:
             "url": f"https://{ws.domain}.slack.com/",
             "team": ws.name,
             "user": "journeybot",
-            "team_id": ws.team_id,
+            # An org-wide token belongs to no one workspace: the org answers for it, so a bot
+            # that files data under auth.test's team would merge the org's workspaces.
+            "team_id": ws.enterprise_id if ws.org_install else ws.team_id,
             "user_id": ws.bot_user_id,
             "bot_id": ws.bot_id,
             "enterprise_id": ws.enterprise_id,
