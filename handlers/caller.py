@@ -9,9 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_sdk.webhook import WebhookResponse
 
 from bot.i18n import Translator
 from bot.tenancy import Workspace
@@ -92,6 +94,19 @@ def _addressed_to(body: dict[str, Any], workspace: Workspace) -> bool:
     )
 
 
+class _NowhereToRespond(AsyncRespond):
+    """`respond` for a request that came without a response_url (a click in a modal, or a
+    mangled body): Bolt's own raises, which turned a refusal into a crash. The reply has
+    nowhere to go, so it is dropped with a log line."""
+
+    def __init__(self) -> None:
+        super().__init__(response_url=None)
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> WebhookResponse:
+        log.info("a reply to a request without a response_url was dropped")
+        return WebhookResponse(url="", status_code=204, body="", headers={})
+
+
 class ProvideCaller(AsyncMiddleware):
     """Puts `services` and `caller` in every request's context (listeners take them by name).
 
@@ -114,6 +129,8 @@ class ProvideCaller(AsyncMiddleware):
     ) -> BoltResponse | None:
         context = req.context
         context["services"] = self._services
+        if not context.response_url:
+            context["respond"] = _NowhereToRespond()
         for key, value in self._extra.items():
             context[key] = value
         workspace = installation_workspace(context, req.body)

@@ -381,6 +381,25 @@ def _rows_elsewhere(slack: Slack) -> int:
         },
     )
 )
+# Found by the 10,000-body run on PostgreSQL: a refused click without a response_url made
+# the error handler's own reply crash.
+@example(
+    case=(
+        "payload",
+        _who("block_actions", TEAM, ANNA)
+        | {
+            "container": {
+                "type": "message",
+                "message_ts": "1700000500.000100",
+                "channel_id": CLIENTS,
+            },
+            "channel": {"id": CLIENTS, "name": "clients"},
+            "actions": [
+                {"action_id": "journey-next-phase", "block_id": "b", "type": "button", "value": "1"}
+            ],
+        },
+    )
+)
 def test_generated_bodies_never_get_a_5xx_nor_write_elsewhere(
     slack: Slack, caplog: pytest.LogCaptureFixture, case: tuple[str, dict[str, Any]]
 ) -> None:
