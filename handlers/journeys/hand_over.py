@@ -14,6 +14,7 @@ from bot.i18n import Translator
 from bot.journeys import facilitator, rules, usecases
 from bot.journeys.outbox import HAND_OVER, HandOver
 from bot.journeys.rules import Field, JourneyError
+from bot.journeys.usecases import ExerciseView
 from bot.tenancy import Workspace
 from handlers.blocks.journey_board import exercise_title
 from handlers.blocks.journey_cards import hand_over_modal
@@ -22,15 +23,13 @@ from handlers.caller import Caller
 from handlers.feature import Sender
 from handlers.forms import answer_submission
 from handlers.journeys.common import (
+    EXPIRED,
     ExerciseForm,
-    action_exercise_id,
-    exercise_for,
+    exercise_heading,
     is_member,
-    open_modal,
+    open_exercise_modal,
     own_form,
-    payload_channel,
 )
-from handlers.journeys.start import EXPIRED
 from handlers.slack_services import SlackServices
 
 
@@ -59,26 +58,16 @@ async def on_hand_over_button(
 ) -> None:
     await ack()
 
-    async def build() -> View:
-        view = await exercise_for(
-            services,
-            caller,
-            client,
-            action_exercise_id(action),
-            channel_id=payload_channel(body),
-            contribute=False,
-        )
-        if view.facilitator_id != caller.user_id:
-            raise JourneyError(rules.NOT_FACILITATOR)
+    async def build(view: ExerciseView) -> View:
         _ = await caller.translator()
         form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
         return hand_over_modal(
-            private_metadata=services.seal.seal(form),
-            heading=f"*{escape(exercise_title(view, _))}*",
-            _=_,
+            private_metadata=services.seal.seal(form), heading=exercise_heading(view, _), _=_
         )
 
-    await open_modal(client, body["trigger_id"], caller, build)
+    await open_exercise_modal(
+        client, body, action, services, caller, build, contribute=False, facilitator_only=True
+    )
 
 
 async def on_hand_over_submitted(

@@ -21,7 +21,7 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.i18n import Translator
-from bot.journeys import promising, rules
+from bot.journeys import promising
 from bot.journeys.board import PROMISE_TEXT_MAX
 from bot.journeys.promising import Idea
 from bot.journeys.rules import JourneyError
@@ -31,15 +31,7 @@ from handlers.blocks.text import clip
 from handlers.caller import Caller
 from handlers.forms import answer_submission, selected_value, text_value
 from handlers.ids import JourneyView
-from handlers.journeys.common import (
-    ExerciseForm,
-    action_exercise_id,
-    exercise_for,
-    open_modal,
-    own_form,
-    payload_channel,
-)
-from handlers.journeys.start import EXPIRED
+from handlers.journeys.common import EXPIRED, ExerciseForm, open_exercise_modal, own_form
 from handlers.slack_services import SlackServices
 
 BUSINESS = "business"
@@ -130,17 +122,7 @@ async def on_promise_button(
 ) -> None:
     await ack()
 
-    async def build() -> View:
-        view = await exercise_for(
-            services,
-            caller,
-            client,
-            action_exercise_id(action),
-            channel_id=payload_channel(body),
-            contribute=False,
-        )
-        if view.facilitator_id != caller.user_id:
-            raise JourneyError(rules.NOT_FACILITATOR)
+    async def build(view: ExerciseView) -> View:
         ideas = await services.core.read(promising.ideas, ws=caller.workspace, exercise_id=view.id)
         if not ideas:
             raise JourneyError(promising.NO_CARD)
@@ -148,7 +130,9 @@ async def on_promise_button(
         form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
         return promise_modal(view, ideas, services.seal.seal(form), _)
 
-    await open_modal(client, body["trigger_id"], caller, build)
+    await open_exercise_modal(
+        client, body, action, services, caller, build, contribute=False, facilitator_only=True
+    )
 
 
 async def _timezone(client: AsyncWebClient, user_id: str) -> str | None:

@@ -15,6 +15,7 @@ from bot.journeys import rules, usecases
 from bot.journeys.board import Board
 from bot.journeys.export import export_csv, export_json, export_markdown
 from bot.journeys.rules import JourneyError
+from bot.journeys.usecases import ExerciseView
 from bot.tenancy import Workspace
 from handlers.blocks.journey_board import (
     MESSAGE_BLOCKS,
@@ -27,7 +28,12 @@ from handlers.blocks.journey_forms import title
 from handlers.caller import Caller
 from handlers.commands.journey import CommandCall
 from handlers.ids import JourneyView
-from handlers.journeys.common import action_exercise_id, exercise_for, open_modal, payload_channel
+from handlers.journeys.common import (
+    action_exercise_id,
+    exercise_for,
+    open_exercise_modal,
+    payload_channel,
+)
 from handlers.slack_services import SlackServices
 
 SHARE_WORDS = {"share", "partager", "partage"}
@@ -107,22 +113,14 @@ async def on_board_button(
 ) -> None:
     await ack()
 
-    async def build() -> View:
-        view = await exercise_for(
-            services,
-            caller,
-            client,
-            action_exercise_id(action),
-            channel_id=payload_channel(body),
-            contribute=False,
-        )
+    async def build(view: ExerciseView) -> View:
         board = await services.core.read(
             usecases.board, ws=caller.workspace, exercise_id=view.id, now=caller.now
         )
         _ = await caller.translator()
         return _board_modal(board, view.id, 0, _)
 
-    await open_modal(client, body["trigger_id"], caller, build)
+    await open_exercise_modal(client, body, action, services, caller, build, contribute=False)
 
 
 async def on_board_page(
