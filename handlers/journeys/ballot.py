@@ -21,8 +21,8 @@ from handlers.ids import JourneyView
 from handlers.journeys.common import (
     ExerciseForm,
     exercise_for,
+    exercise_modal_button,
     modal_form,
-    open_exercise_modal,
     refusing_in_modal,
 )
 from handlers.slack_services import SlackServices
@@ -39,25 +39,16 @@ def ballot_view(ballot: Ballot, form: ExerciseForm, services: SlackServices, _: 
     )
 
 
-async def on_vote_button(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
+async def _ballot_modal(view: ExerciseView, services: SlackServices, caller: Caller) -> View:
+    ballot = await services.core.read(
+        contribute.ballot, ws=caller.workspace, exercise_id=view.id, user_id=caller.user_id
+    )
+    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+    _ = await caller.translator()
+    return ballot_view(ballot, form, services, _)
 
-    async def build(view: ExerciseView) -> View:
-        ballot = await services.core.read(
-            contribute.ballot, ws=caller.workspace, exercise_id=view.id, user_id=caller.user_id
-        )
-        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-        _ = await caller.translator()
-        return ballot_view(ballot, form, services, _)
 
-    await open_exercise_modal(client, body, action, services, caller, build)
+on_vote_button = exercise_modal_button(_ballot_modal)
 
 
 def _parse(value: str) -> tuple[int, int, int]:

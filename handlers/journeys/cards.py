@@ -20,8 +20,8 @@ from handlers.journeys.common import (
     ExerciseForm,
     clicked_in_modal,
     exercise_for,
+    exercise_modal_button,
     member_form,
-    open_exercise_modal,
     open_modal,
     own_form,
     parse_id,
@@ -49,22 +49,14 @@ async def _editor(
     )
 
 
-async def on_cards_button(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    """The exercise message's (or the board's) Cards button: the person's cards to change."""
-    await ack()
+async def _cards_editor_modal(view: ExerciseView, services: SlackServices, caller: Caller) -> View:
+    """What the exercise message's (or the board's) Cards button opens: the person's cards
+    to change."""
+    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+    return await _editor(services, caller, form, None)
 
-    async def build(view: ExerciseView) -> View:
-        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-        return await _editor(services, caller, form, None)
 
-    await open_exercise_modal(client, body, action, services, caller, build, from_board_too=True)
+on_cards_button = exercise_modal_button(_cards_editor_modal, from_board_too=True)
 
 
 async def _card_menu(

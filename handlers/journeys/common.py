@@ -26,11 +26,11 @@ from handlers.slack_services import SlackServices
 EXPIRED = N_("This form is out of date; close it and open it again.")
 
 ModalBuilder = Callable[[], Awaitable[View]]
-ExerciseModalBuilder = Callable[[ExerciseView], Awaitable[View]]
+ExerciseModalBuilder = Callable[[ExerciseView, SlackServices, Caller], Awaitable[View]]
 ModalClick = Callable[
     [dict[str, Any], dict[str, Any], AsyncWebClient, SlackServices, Caller], Awaitable[None]
 ]
-ModalClickListener = Callable[
+ActionListener = Callable[
     [AsyncAck, dict[str, Any], dict[str, Any], AsyncWebClient, SlackServices, Caller],
     Awaitable[None],
 ]
@@ -165,42 +165,50 @@ async def refuse_in_modal(
     await client.views_push(trigger_id=body["trigger_id"], view=notice_modal(_(error.message), _))
 
 
-async def open_exercise_modal(
-    client: AsyncWebClient,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    services: SlackServices,
-    caller: Caller,
+def exercise_modal_button(
     build: ExerciseModalBuilder,
     *,
     contribute: bool = True,
     facilitator_only: bool = False,
     from_board_too: bool = False,
-) -> None:
-    """What an exercise message's button opens: the exercise its value names, checked (its own
-    channel, membership to contribute, the facilitator's own buttons), then `build` for it.
+) -> ActionListener:
+    """The listener of an exercise message's button that opens a modal: the exercise its value
+    names, checked (its own channel, membership to contribute, the facilitator's own buttons),
+    then `build` for it; a refusal is shown in the modal.
 
     `from_board_too`: the button also stands in the board modal, whose clicks carry no
     channel; the modal is then stacked on the board (membership is checked either way)."""
-    in_modal = from_board_too and clicked_in_modal(body)
 
-    async def build_checked() -> View:
-        view = await exercise_for(
-            services,
-            caller,
-            client,
-            action_exercise_id(action),
-            channel_id=None if in_modal else payload_channel(body),
-            contribute=contribute,
-        )
-        if facilitator_only and view.facilitator_id != caller.user_id:
-            raise JourneyError(rules.NOT_FACILITATOR)
-        return await build(view)
+    async def listener(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        services: SlackServices,
+        caller: Caller,
+    ) -> None:
+        await ack()
+        in_modal = from_board_too and clicked_in_modal(body)
 
-    await open_modal(client, body["trigger_id"], caller, build_checked, push=in_modal)
+        async def build_checked() -> View:
+            view = await exercise_for(
+                services,
+                caller,
+                client,
+                action_exercise_id(action),
+                channel_id=None if in_modal else payload_channel(body),
+                contribute=contribute,
+            )
+            if facilitator_only and view.facilitator_id != caller.user_id:
+                raise JourneyError(rules.NOT_FACILITATOR)
+            return await build(view, services, caller)
+
+        await open_modal(client, body["trigger_id"], caller, build_checked, push=in_modal)
+
+    return listener
 
 
-def refusing_in_modal(click: ModalClick) -> ModalClickListener:
+def refusing_in_modal(click: ModalClick) -> ActionListener:
     """The listener of a click inside a journey modal: acknowledged at once, and a refusal
     shown on top of the modal (see refuse_in_modal)."""
 

@@ -23,8 +23,8 @@ from handlers.journeys.common import (
     action_exercise_id,
     exercise_for,
     exercise_heading,
+    exercise_modal_button,
     modal_form,
-    open_exercise_modal,
     own_form,
     parse_id,
     payload_channel,
@@ -33,27 +33,18 @@ from handlers.journeys.common import (
 from handlers.slack_services import SlackServices
 
 
-async def on_add_moment(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
+async def _moment_form(view: ExerciseView, services: SlackServices, caller: Caller) -> View:
+    _ = await caller.translator()
+    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+    return moment_modal(
+        private_metadata=services.seal.seal(form),
+        heading=exercise_heading(view, _),
+        count=view.moments,
+        _=_,
+    )
 
-    async def build(view: ExerciseView) -> View:
-        _ = await caller.translator()
-        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-        return moment_modal(
-            private_metadata=services.seal.seal(form),
-            heading=exercise_heading(view, _),
-            count=view.moments,
-            _=_,
-        )
 
-    await open_exercise_modal(client, body, action, services, caller, build)
+on_add_moment = exercise_modal_button(_moment_form)
 
 
 def _position(values: dict[str, Any]) -> int | None:
@@ -90,32 +81,23 @@ async def on_moment_submitted(
         services.wake_outbox()
 
 
-async def on_add_card(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
+async def _card_form(view: ExerciseView, services: SlackServices, caller: Caller) -> View:
+    _ = await caller.translator()
+    moments = await services.core.read(
+        contribute.moment_choices, ws=caller.workspace, exercise_id=view.id
+    )
+    if not moments:
+        raise JourneyError(rules.NO_MOMENTS)
+    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+    return card_modal(
+        private_metadata=services.seal.seal(form),
+        heading=exercise_heading(view, _),
+        moments=moments,
+        _=_,
+    )
 
-    async def build(view: ExerciseView) -> View:
-        _ = await caller.translator()
-        moments = await services.core.read(
-            contribute.moment_choices, ws=caller.workspace, exercise_id=view.id
-        )
-        if not moments:
-            raise JourneyError(rules.NO_MOMENTS)
-        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-        return card_modal(
-            private_metadata=services.seal.seal(form),
-            heading=exercise_heading(view, _),
-            moments=moments,
-            _=_,
-        )
 
-    await open_exercise_modal(client, body, action, services, caller, build)
+on_add_card = exercise_modal_button(_card_form)
 
 
 async def on_card_submitted(
@@ -197,23 +179,16 @@ async def _editor(
     )
 
 
-async def on_edit_moments(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
+async def _moments_editor_modal(
+    view: ExerciseView, services: SlackServices, caller: Caller
+) -> View:
+    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+    return await _editor(services, caller, form, None)
 
-    async def build(view: ExerciseView) -> View:
-        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-        return await _editor(services, caller, form, None)
 
-    await open_exercise_modal(
-        client, body, action, services, caller, build, contribute=False, facilitator_only=True
-    )
+on_edit_moments = exercise_modal_button(
+    _moments_editor_modal, contribute=False, facilitator_only=True
+)
 
 
 async def _moment_menu(

@@ -26,8 +26,8 @@ from handlers.journeys.common import (
     EXPIRED,
     ExerciseForm,
     exercise_heading,
+    exercise_modal_button,
     is_member,
-    open_exercise_modal,
     own_form,
 )
 from handlers.slack_services import SlackServices
@@ -48,26 +48,17 @@ async def _is_person(client: AsyncWebClient, user_id: str) -> bool:
     return not (user.get("is_bot") or user.get("deleted"))
 
 
-async def on_hand_over_button(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
-
-    async def build(view: ExerciseView) -> View:
-        _ = await caller.translator()
-        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-        return hand_over_modal(
-            private_metadata=services.seal.seal(form), heading=exercise_heading(view, _), _=_
-        )
-
-    await open_exercise_modal(
-        client, body, action, services, caller, build, contribute=False, facilitator_only=True
+async def _hand_over_form(view: ExerciseView, services: SlackServices, caller: Caller) -> View:
+    _ = await caller.translator()
+    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+    return hand_over_modal(
+        private_metadata=services.seal.seal(form), heading=exercise_heading(view, _), _=_
     )
+
+
+on_hand_over_button = exercise_modal_button(
+    _hand_over_form, contribute=False, facilitator_only=True
+)
 
 
 async def on_hand_over_submitted(

@@ -31,7 +31,7 @@ from handlers.blocks.text import clip
 from handlers.caller import Caller
 from handlers.forms import answer_submission, selected_value, text_value
 from handlers.ids import JourneyView
-from handlers.journeys.common import EXPIRED, ExerciseForm, open_exercise_modal, own_form
+from handlers.journeys.common import EXPIRED, ExerciseForm, exercise_modal_button, own_form
 from handlers.slack_services import SlackServices
 
 BUSINESS = "business"
@@ -112,27 +112,16 @@ def promise_modal(view: ExerciseView, ideas: list[Idea], metadata: str, _: Trans
     )
 
 
-async def on_promise_button(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
+async def _promise_form(view: ExerciseView, services: SlackServices, caller: Caller) -> View:
+    ideas = await services.core.read(promising.ideas, ws=caller.workspace, exercise_id=view.id)
+    if not ideas:
+        raise JourneyError(promising.NO_CARD)
+    _ = await caller.translator()
+    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+    return promise_modal(view, ideas, services.seal.seal(form), _)
 
-    async def build(view: ExerciseView) -> View:
-        ideas = await services.core.read(promising.ideas, ws=caller.workspace, exercise_id=view.id)
-        if not ideas:
-            raise JourneyError(promising.NO_CARD)
-        _ = await caller.translator()
-        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-        return promise_modal(view, ideas, services.seal.seal(form), _)
 
-    await open_exercise_modal(
-        client, body, action, services, caller, build, contribute=False, facilitator_only=True
-    )
+on_promise_button = exercise_modal_button(_promise_form, contribute=False, facilitator_only=True)
 
 
 async def _timezone(client: AsyncWebClient, user_id: str) -> str | None:

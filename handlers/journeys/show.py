@@ -31,7 +31,7 @@ from handlers.ids import JourneyView
 from handlers.journeys.common import (
     action_exercise_id,
     exercise_for,
-    open_exercise_modal,
+    exercise_modal_button,
     payload_channel,
 )
 from handlers.slack_services import SlackServices
@@ -103,24 +103,15 @@ def _board_modal(board: Board, exercise_id: int, page: int, _: Translator) -> Vi
     )
 
 
-async def on_board_button(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
+async def _first_board_page(view: ExerciseView, services: SlackServices, caller: Caller) -> View:
+    board = await services.core.read(
+        usecases.board, ws=caller.workspace, exercise_id=view.id, now=caller.now
+    )
+    _ = await caller.translator()
+    return _board_modal(board, view.id, 0, _)
 
-    async def build(view: ExerciseView) -> View:
-        board = await services.core.read(
-            usecases.board, ws=caller.workspace, exercise_id=view.id, now=caller.now
-        )
-        _ = await caller.translator()
-        return _board_modal(board, view.id, 0, _)
 
-    await open_exercise_modal(client, body, action, services, caller, build, contribute=False)
+on_board_button = exercise_modal_button(_first_board_page, contribute=False)
 
 
 async def on_board_page(
