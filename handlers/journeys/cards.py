@@ -90,6 +90,24 @@ async def _card_menu(
         return
     if verb != "delete":
         raise JourneyError(rules.CARD_GONE)
+    await _delete_card(body, client, services, caller, form, card_id, undo=False)
+
+
+on_card_menu = refusing_in_modal(_card_menu)
+
+
+async def _delete_card(
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    services: SlackServices,
+    caller: Caller,
+    form: ExerciseForm,
+    card_id: int,
+    *,
+    undo: bool,
+) -> None:
+    """Delete the card, or bring it back, and show the editor again: with an Undo at the top
+    after a deletion."""
     text = await services.core.run(
         cards.delete_card,
         ws=caller.workspace,
@@ -97,14 +115,13 @@ async def _card_menu(
         card_id=card_id,
         actor_id=caller.user_id,
         now=caller.now,
+        undo=undo,
     )
     services.wake_outbox()
+    deleted = None if undo else (card_id, text)
     await client.views_update(
-        view_id=body["view"]["id"], view=await _editor(services, caller, form, (card_id, text))
+        view_id=body["view"]["id"], view=await _editor(services, caller, form, deleted)
     )
-
-
-on_card_menu = refusing_in_modal(_card_menu)
 
 
 async def _undo_card(
@@ -118,19 +135,7 @@ async def _undo_card(
     card_id = parse_id(action.get("value"))
     if card_id is None:
         raise JourneyError(rules.CARD_GONE)
-    await services.core.run(
-        cards.delete_card,
-        ws=caller.workspace,
-        exercise_id=form.exercise_id,
-        card_id=card_id,
-        actor_id=caller.user_id,
-        now=caller.now,
-        undo=True,
-    )
-    services.wake_outbox()
-    await client.views_update(
-        view_id=body["view"]["id"], view=await _editor(services, caller, form, None)
-    )
+    await _delete_card(body, client, services, caller, form, card_id, undo=True)
 
 
 on_undo_card = refusing_in_modal(_undo_card)

@@ -204,7 +204,6 @@ async def _moment_menu(
     if moment_id is None:
         raise JourneyError(rules.MOMENT_GONE)
     ws, exercise_id, now = caller.workspace, form.exercise_id, caller.now
-    deleted: tuple[int, str] | None = None
     if verb in ("up", "down"):
         await services.core.run(
             contribute.move_moment,
@@ -231,15 +230,8 @@ async def _moment_menu(
             now=now,
         )
     elif verb == "delete":
-        name = await services.core.run(
-            contribute.delete_moment,
-            ws=ws,
-            exercise_id=exercise_id,
-            moment_id=moment_id,
-            actor_id=caller.user_id,
-            now=now,
-        )
-        deleted = (moment_id, name)
+        await _delete_moment(body, client, services, caller, form, moment_id, undo=False)
+        return
     elif verb == "rename":
         choices = await services.core.read(
             contribute.moment_choices, ws=ws, exercise_id=exercise_id
@@ -256,7 +248,7 @@ async def _moment_menu(
         return
     services.wake_outbox()
     await client.views_update(
-        view_id=body["view"]["id"], view=await _editor(services, caller, form, deleted)
+        view_id=body["view"]["id"], view=await _editor(services, caller, form, None)
     )
 
 
@@ -274,22 +266,38 @@ async def _undo_delete(
     moment_id = parse_id(action.get("value"))
     if moment_id is None:
         raise JourneyError(rules.MOMENT_GONE)
-    await services.core.run(
+    await _delete_moment(body, client, services, caller, form, moment_id, undo=True)
+
+
+on_undo_delete = refusing_in_modal(_undo_delete)
+
+
+async def _delete_moment(
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    services: SlackServices,
+    caller: Caller,
+    form: ExerciseForm,
+    moment_id: int,
+    *,
+    undo: bool,
+) -> None:
+    """Delete the moment, or bring it back, and show the editor again: with an Undo at the
+    top after a deletion."""
+    name = await services.core.run(
         contribute.delete_moment,
         ws=caller.workspace,
         exercise_id=form.exercise_id,
         moment_id=moment_id,
         actor_id=caller.user_id,
         now=caller.now,
-        undo=True,
+        undo=undo,
     )
     services.wake_outbox()
+    deleted = None if undo else (moment_id, name)
     await client.views_update(
-        view_id=body["view"]["id"], view=await _editor(services, caller, form, None)
+        view_id=body["view"]["id"], view=await _editor(services, caller, form, deleted)
     )
-
-
-on_undo_delete = refusing_in_modal(_undo_delete)
 
 
 async def on_rename_submitted(
