@@ -15,7 +15,7 @@ from bot.journeys.contribute import Ballot
 from bot.journeys.rules import JourneyError
 from bot.journeys.usecases import ExerciseView
 from handlers.blocks.journey_board import ballot_blocks
-from handlers.blocks.journey_forms import title
+from handlers.blocks.journey_forms import editor_modal
 from handlers.caller import Caller
 from handlers.ids import JourneyView
 from handlers.journeys.common import (
@@ -29,13 +29,12 @@ from handlers.slack_services import SlackServices
 
 
 def ballot_view(ballot: Ballot, form: ExerciseForm, services: SlackServices, _: Translator) -> View:
-    return View(
-        type="modal",
-        callback_id=JourneyView.ballot,
+    return editor_modal(
+        JourneyView.ballot,
         private_metadata=services.seal.seal(form),
-        title=title(_("Your votes")),
-        close=_("Done"),
+        title_text=_("Your votes"),
         blocks=ballot_blocks(ballot, form.page, _),
+        _=_,
     )
 
 

@@ -26,7 +26,7 @@ from bot.journeys.board import PROMISE_TEXT_MAX
 from bot.journeys.promising import Idea
 from bot.journeys.rules import JourneyError
 from bot.journeys.usecases import ExerciseView
-from handlers.blocks.journey_forms import title
+from handlers.blocks.journey_forms import form_modal
 from handlers.blocks.text import clip
 from handlers.caller import Caller
 from handlers.forms import answer_submission, selected_value, text_value
@@ -101,14 +101,13 @@ def promise_modal(view: ExerciseView, ideas: list[Idea], metadata: str, _: Trans
             ),
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=JourneyView.promise,
+    return form_modal(
+        JourneyView.promise,
         private_metadata=metadata,
-        title=title(_("Make a promise")),
+        title_text=_("Make a promise"),
         submit=_("Promise"),
-        close=_("Cancel"),
         blocks=blocks,
+        _=_,
     )
 
 

@@ -24,7 +24,7 @@ from handlers.blocks.journey_board import (
     board_pages,
     list_blocks,
 )
-from handlers.blocks.journey_forms import title
+from handlers.blocks.journey_forms import reading_modal
 from handlers.caller import Caller
 from handlers.commands.journey import CommandCall
 from handlers.ids import JourneyView
@@ -94,12 +94,11 @@ async def board_command(call: CommandCall) -> None:
 def _board_modal(board: Board, exercise_id: int, page: int, _: Translator) -> View:
     pages = board_pages(board, _, limit=MODAL_BLOCKS, exercise_id=exercise_id)
     page = max(0, min(page, len(pages) - 1))
-    return View(
-        type="modal",
-        callback_id=JourneyView.board,
-        title=title(_("Journey board")),
-        close=_("Close"),
+    return reading_modal(
+        JourneyView.board,
+        title_text=_("Journey board"),
         blocks=board_frame(board, pages[page], page, len(pages), exercise_id, _),
+        _=_,
     )
 
 
