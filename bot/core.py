@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.settings import Settings
-from storage.db import read_only_engine
+from storage.db import dropped_connection, read_only_engine
 
 if TYPE_CHECKING:
     from bot.features import FeatureSet
@@ -38,9 +38,25 @@ class Core:
     def in_transaction(
         self, usecase: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """Run `usecase(session, *args, **kwargs)` in one transaction (commit or roll back)."""
-        with self.session_factory.begin() as session:
-            return usecase(session, *args, **kwargs)
+        """Run `usecase(session, *args, **kwargs)` in one transaction (commit or roll back).
+
+        A connection the database dropped while it sat in the pool (a restart, a failover)
+        fails at its first statement; nothing of the transaction can have committed, so it
+        runs once more on a fresh connection (SQLAlchemy renews the whole pool when it sees
+        a disconnect). That replaces a ping before every checkout. A failure at COMMIT is not
+        retried: the transaction may have committed.
+        """
+        for attempt in (1, 2):
+            with self.session_factory() as session:
+                try:
+                    result = usecase(session, *args, **kwargs)
+                except Exception as error:
+                    if attempt == 1 and dropped_connection(error):
+                        continue
+                    raise
+                session.commit()
+                return result
+        raise AssertionError("unreachable: the second attempt returns or raises")
 
     async def run(
         self, usecase: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs
@@ -60,6 +76,13 @@ class Core:
     def _read(
         self, usecase: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        bind = self.session_factory.kw["bind"]
-        with Session(read_only_engine(bind), expire_on_commit=False) as session, session.begin():
-            return usecase(session, *args, **kwargs)
+        bind = read_only_engine(self.session_factory.kw["bind"])
+        for attempt in (1, 2):  # as in `in_transaction`: a dropped connection is retried once
+            with Session(bind, expire_on_commit=False) as session, session.begin():
+                try:
+                    return usecase(session, *args, **kwargs)
+                except Exception as error:
+                    if attempt == 1 and dropped_connection(error):
+                        continue
+                    raise
+        raise AssertionError("unreachable: the second attempt returns or raises")
