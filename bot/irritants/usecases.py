@@ -378,6 +378,32 @@ def record_message(
     )
 
 
+@dataclass(frozen=True)
+class MessageRecord:
+    """What Slack told the relay about one irritant's message (`record_message`'s input)."""
+
+    ws: Workspace
+    irritant_id: int
+    text: str | None
+    permalink: str | None
+    posted_at: datetime | None
+    author_id: str | None
+
+
+def record_messages(session: Session, *, records: list[MessageRecord]) -> None:
+    """`record_message` for the fetches of a relay group, in one transaction."""
+    for record in records:
+        rules.record_message(
+            session,
+            ws=record.ws,
+            irritant_id=record.irritant_id,
+            text=record.text,
+            permalink=record.permalink,
+            posted_at=record.posted_at,
+            author_id=record.author_id,
+        )
+
+
 def record_resolution_reply(
     session: Session, *, ws: Workspace, irritant_id: int, reply_ts: str | None
 ) -> None:
