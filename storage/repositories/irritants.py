@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import Irritant, IrritantEvent, IrritantNote, IrritantVote
 from storage.repositories.planner import not_an_index
@@ -135,6 +136,22 @@ def add_votes(
     return {(irritant_id, user_id, via) for irritant_id, user_id, via in inserted}
 
 
+def set_last_reported(
+    session: Session, *, team_id: str, irritants: list[Irritant], now: datetime
+) -> None:
+    """The batch's newly reported irritants were last reported `now`: one UPDATE, where
+    setting the attribute made the ORM's flush work out and write each row on its own (the
+    loaded objects get the value without being marked changed)."""
+    if not irritants:
+        return
+    session.execute(
+        _SET_LAST_REPORTED,
+        {"in_team": team_id, "reported_ids": [i.id for i in irritants], "reported_at": now},
+    )
+    for irritant in irritants:
+        set_committed_value(irritant, "last_reported_at", now)
+
+
 def add_events(session: Session, *, rows: list[dict[str, object]]) -> None:
     """`add_event` for many rows (team_id, irritant_id, kind, actor_id, note, at)."""
     if rows:
@@ -173,6 +190,15 @@ _HAS_VOTED = (
         IrritantVote.user_id == bindparam("user_id"),
     )
     .limit(1)
+)
+_IRRITANTS = Irritant.metadata.tables["irritants"]
+_SET_LAST_REPORTED = (
+    update(_IRRITANTS)
+    .where(
+        _IRRITANTS.c.team_id == bindparam("in_team"),
+        _IRRITANTS.c.id.in_(bindparam("reported_ids", expanding=True)),
+    )
+    .values(last_reported_at=bindparam("reported_at", type_=_IRRITANTS.c.last_reported_at.type))
 )
 _ADD_EVENT = insert(IrritantEvent.metadata.tables["irritant_events"])
 
