@@ -391,17 +391,25 @@ class MessageRecord:
 
 
 def record_messages(session: Session, *, records: list[MessageRecord]) -> None:
-    """`record_message` for the fetches of a relay group, in one transaction."""
+    """`record_message` for the fetches of a relay group: one transaction, and one query
+    per workspace for the irritants."""
+    by_workspace: dict[Workspace, list[MessageRecord]] = {}
     for record in records:
-        rules.record_message(
-            session,
-            ws=record.ws,
-            irritant_id=record.irritant_id,
-            text=record.text,
-            permalink=record.permalink,
-            posted_at=record.posted_at,
-            author_id=record.author_id,
+        by_workspace.setdefault(record.ws, []).append(record)
+    for ws, recorded in by_workspace.items():
+        irritants = repo.by_ids(
+            session, team_id=ws.team_id, irritant_ids=[r.irritant_id for r in recorded]
         )
+        for record in recorded:
+            irritant = irritants.get(record.irritant_id)
+            if irritant is not None:
+                rules.record_message_of(
+                    irritant,
+                    text=record.text,
+                    permalink=record.permalink,
+                    posted_at=record.posted_at,
+                    author_id=record.author_id,
+                )
 
 
 def record_resolution_reply(
