@@ -78,11 +78,13 @@ class Core:
     ) -> T:
         bind = read_only_engine(self.session_factory.kw["bind"])
         for attempt in (1, 2):  # as in `in_transaction`: a dropped connection is retried once
-            with Session(bind, expire_on_commit=False) as session, session.begin():
+            with Session(bind, expire_on_commit=False) as session:
                 try:
-                    return usecase(session, *args, **kwargs)
+                    result = usecase(session, *args, **kwargs)
                 except Exception as error:
                     if attempt == 1 and dropped_connection(error):
-                        continue
+                        continue  # leaving the `with` closes the session: nothing to commit
                     raise
+                session.commit()
+                return result
         raise AssertionError("unreachable: the second attempt returns or raises")
