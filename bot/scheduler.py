@@ -31,8 +31,8 @@ def run_job(core: Core, job: Job) -> object:
     """One run of a job: its own transaction; errors are logged, never kill the scheduler."""
     started = time.perf_counter()
     try:
-        with core.session_factory.begin() as session:
-            result = job.work(session, core.clock.now())
+        # `in_transaction`: a connection the database dropped is retried once.
+        result = core.in_transaction(job.work, core.clock.now())
     except Exception:
         log.exception("job %s failed", job.id)
         return None
