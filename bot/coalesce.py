@@ -51,3 +51,50 @@ class Coalesced(Generic[K, V]):
             for future in futures:
                 if not future.done():
                     future.set_result(values.get(key))
+
+
+class Batched(Generic[K]):
+    """`await put(item)`: returns once `store` has written the item, in one call with every
+    item put while the previous call ran (group commit; the first waits one loop turn for
+    its companions).
+
+    The relay's senders of a group each end with a small write (the fetched message of a
+    new irritant, for one): one transaction and one worker-thread hop for all of them instead
+    of one each. If `store` fails, every item of that call gets the error (and its outbox
+    message is retried, as when it was written alone).
+    """
+
+    def __init__(self, store: Callable[[list[K]], Awaitable[None]]) -> None:
+        self._store = store
+        self._pending: list[tuple[K, asyncio.Future[None]]] = []
+        self._draining = False
+
+    async def put(self, item: K) -> None:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        self._pending.append((item, future))
+        if not self._draining:
+            self._draining = True
+            loop.call_soon(self._start)
+        await future
+
+    def _start(self) -> None:
+        task = asyncio.get_running_loop().create_task(self._drain())
+        task.add_done_callback(lambda done: done.cancelled() or done.exception())
+
+    async def _drain(self) -> None:
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                try:
+                    await self._store([item for item, _future in batch])
+                except Exception as error:
+                    for _item, future in batch:
+                        if not future.done():
+                            future.set_exception(error)
+                else:
+                    for _item, future in batch:
+                        if not future.done():
+                            future.set_result(None)
+        finally:
+            self._draining = False

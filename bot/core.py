@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock, SystemClock
 from bot.outbox import wrote_outbox
 from bot.settings import Settings
-from storage.db import read_only_engine
+from storage.db import dropped_connection, read_only_engine
 
 if TYPE_CHECKING:
     from bot.features import FeatureSet
@@ -45,13 +45,26 @@ class Core:
         """Run `usecase(session, *args, **kwargs)` in one transaction (commit or roll back).
 
         When the use case wrote to the outbox, the relay is woken once the commit is done.
+
+        A connection the database dropped while it sat in the pool (a restart, a failover)
+        fails at its first statement; nothing of the transaction can have committed, so it
+        runs once more on a fresh connection (SQLAlchemy renews the whole pool when it sees
+        a disconnect). A failure at COMMIT is not retried: the transaction may have committed.
         """
-        with self.session_factory.begin() as session:
-            result = usecase(session, *args, **kwargs)
-        if wrote_outbox(session):
-            for listener in list(self.outbox_listeners):
-                listener()
-        return result
+        for attempt in (1, 2):
+            with self.session_factory() as session:
+                try:
+                    result = usecase(session, *args, **kwargs)
+                except Exception as error:
+                    if attempt == 1 and dropped_connection(error):
+                        continue
+                    raise
+                session.commit()
+            if wrote_outbox(session):
+                for listener in list(self.outbox_listeners):
+                    listener()
+            return result
+        raise AssertionError("unreachable: the second attempt returns or raises")
 
     async def run(
         self, usecase: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs
@@ -71,6 +84,15 @@ class Core:
     def _read(
         self, usecase: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        bind = self.session_factory.kw["bind"]
-        with Session(read_only_engine(bind), expire_on_commit=False) as session, session.begin():
-            return usecase(session, *args, **kwargs)
+        bind = read_only_engine(self.session_factory.kw["bind"])
+        for attempt in (1, 2):  # as in `in_transaction`: a dropped connection is retried once
+            with Session(bind, expire_on_commit=False) as session:
+                try:
+                    result = usecase(session, *args, **kwargs)
+                except Exception as error:
+                    if attempt == 1 and dropped_connection(error):
+                        continue  # leaving the `with` closes the session: nothing to commit
+                    raise
+                session.commit()
+                return result
+        raise AssertionError("unreachable: the second attempt returns or raises")

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from bot.core import Core
 from bot.events import Subscriber, ingest
 from bot.tenancy import Workspace
+from storage.db import dropped_connection
 
 log = logging.getLogger(__name__)
 
@@ -114,18 +115,25 @@ class GroupCommit:
                 item.done.set_result(outcome)
 
     def _write_batch(self, batch: list[_Pending]) -> list[bool | BaseException]:
-        """All events in one transaction; if that fails, each is retried on its own."""
+        """All events in one transaction; if that fails, each is retried on its own.
+
+        A connection the database dropped (restart, failover) fails the batch before
+        anything is stored: it is written again at once on a fresh connection. Even a drop
+        at COMMIT, which may have committed, is safe to write again: the inbox claims make
+        events already stored no-ops.
+        """
         try:
-            with self._core.session_factory.begin() as session:
-                outcomes: list[bool | BaseException] = []
-                for run in _runs(batch):
-                    enqueued = self._apply(session, run)
-                    outcomes.extend([enqueued] * len(run))
-                return outcomes
-        except Exception:
-            if len(batch) == 1:
+            return self._write_together(batch)
+        except Exception as error:
+            if dropped_connection(error):
+                try:
+                    return self._write_together(batch)
+                except Exception:
+                    if len(batch) == 1:
+                        raise
+            elif len(batch) == 1:
                 raise
-        outcomes = []
+        outcomes: list[bool | BaseException] = []
         for item in batch:
             try:
                 with self._core.session_factory.begin() as session:
@@ -133,6 +141,14 @@ class GroupCommit:
             except Exception as error:
                 outcomes.append(error)
         return outcomes
+
+    def _write_together(self, batch: list[_Pending]) -> list[bool | BaseException]:
+        with self._core.session_factory.begin() as session:
+            outcomes: list[bool | BaseException] = []
+            for run in _runs(batch):
+                enqueued = self._apply(session, run)
+                outcomes.extend([enqueued] * len(run))
+            return outcomes
 
     @staticmethod
     def _apply(session: Session, run: list[_Pending]) -> bool:

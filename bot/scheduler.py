@@ -32,8 +32,9 @@ def run_job(core: Core, job: Job) -> object:
     """One run of a job: its own transaction; errors are logged, never kill the scheduler."""
     started = time.perf_counter()
     try:
-        # `in_transaction` wakes the outbox relay after a run that enqueued Slack calls, so
-        # a due alert goes out right after the tick that decided it, not at the relay's poll.
+        # `in_transaction` retries once on a connection the database dropped, and wakes the
+        # outbox relay after a run that enqueued Slack calls, so a due alert goes out right
+        # after the tick that decided it, not at the relay's poll.
         result = core.in_transaction(job.work, core.clock.now())
     except Exception:
         log.exception("job %s failed", job.id)

@@ -9,9 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_sdk.webhook import WebhookResponse
 
 from bot.i18n import Translator
 from bot.tenancy import Workspace
@@ -43,7 +45,7 @@ class Caller:
         return self._translator
 
 
-def installation_workspace(context: AsyncBoltContext) -> Workspace:
+def installation_workspace(context: AsyncBoltContext, body: dict[str, Any]) -> Workspace:
     """The workspace of the installation Bolt authorized the request with.
 
     In single-token mode that is the token's own team (from `auth.test`); with OAuth, the
@@ -51,9 +53,24 @@ def installation_workspace(context: AsyncBoltContext) -> Workspace:
     Slack Connect partner's user or a forged body decides.
     """
     result = context.authorize_result
+    if context.is_enterprise_install:
+        # An org-wide install has one token for every workspace of the org: `auth.test`
+        # names no one workspace, so the request's own workspace (in the signed body) is
+        # the tenant, within the installation's enterprise.
+        enterprise_id = (result.enterprise_id if result else None) or context.enterprise_id
+        return Workspace(_request_team(context, body) or "", enterprise_id)
     if result is not None and result.team_id:
         return Workspace(result.team_id, result.enterprise_id)
     return Workspace(context.team_id or "", context.enterprise_id)
+
+
+def _request_team(context: AsyncBoltContext, body: dict[str, Any]) -> str | None:
+    """The workspace a request comes from. An org-wide install's event authorization has
+    no team, so Bolt's `context.team_id` is empty and the envelope's `team_id` says it."""
+    if context.team_id:
+        return context.team_id
+    team = body.get("team_id")
+    return team if isinstance(team, str) else None
 
 
 def _addressed_to(body: dict[str, Any], workspace: Workspace) -> bool:
@@ -75,6 +92,19 @@ def _addressed_to(body: dict[str, Any], workspace: Workspace) -> bool:
         )
         for entry in authorizations
     )
+
+
+class _NowhereToRespond(AsyncRespond):
+    """`respond` for a request that came without a response_url (a click in a modal, or a
+    mangled body): Bolt's own raises, which turned a refusal into a crash. The reply has
+    nowhere to go, so it is dropped with a log line."""
+
+    def __init__(self) -> None:
+        super().__init__(response_url=None)
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> WebhookResponse:
+        log.info("a reply to a request without a response_url was dropped")
+        return WebhookResponse(url="", status_code=204, body="", headers={})
 
 
 class ProvideCaller(AsyncMiddleware):
@@ -99,9 +129,11 @@ class ProvideCaller(AsyncMiddleware):
     ) -> BoltResponse | None:
         context = req.context
         context["services"] = self._services
+        if not context.response_url:
+            context["respond"] = _NowhereToRespond()
         for key, value in self._extra.items():
             context[key] = value
-        workspace = installation_workspace(context)
+        workspace = installation_workspace(context, req.body)
         if not _addressed_to(req.body, workspace):
             # An event delivered for an installation that isn't this one: never act on it
             # with our token. A quiet 200, because a non-2xx would only make Slack retry.

@@ -276,6 +276,14 @@ class ViewSubmission(Interaction):
     view: View
     trigger_id: Name | None = None  # view_closed has none
 
+    @model_validator(mode="after")
+    def _a_submission_carries_its_state(self) -> ViewSubmission:
+        # Slack always sends `view.state.values` with a submission, and every form listener
+        # reads it (a body without it crashed one: found by the generated bodies).
+        if self.type == "view_submission" and self.view.state is None:
+            raise ValueError("a submitted view carries its state")
+        return self
+
 
 class Container(Loose):
     type: Name
@@ -386,7 +394,8 @@ class EnvelopeCheck:
         if problem is not None:
             return Refusal(quiet, problem)
         if not isinstance(body.get("event", {}), dict):
-            # Bolt's self-event filter reads `body["event"]` as an object in every request.
+            # Bolt's self-event filter reads `body["event"]` as an object in every request: an
+            # explicit `"event": null` crashed it (found by the generated bodies).
             return Refusal(quiet, "event is not an object")
         try:
             if kind == "event_callback":

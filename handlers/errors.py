@@ -34,9 +34,11 @@ async def _refusal(
     )
     if kind == "view_submission" and error.field:
         return _json(200, {"response_action": "errors", "errors": {error.field: text}})
-    if kind == "block_actions" and respond is not None:
+    if kind == "block_actions" and respond is not None and respond.response_url:
         await respond(text=text, response_type="ephemeral", replace_original=False)
         return BoltResponse(status=200, body="")
+    # A click without a response_url (Bolt's `respond` would raise) gets the text in the
+    # answer, which Slack ignores: the refusal is quiet, never a second error.
     return _json(200, {"response_type": "ephemeral", "text": text})
 
 

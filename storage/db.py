@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -15,9 +16,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     on, and every transaction opened with BEGIN IMMEDIATE. Without that, a transaction that
     reads first and writes later cannot upgrade its lock once another writer has committed
     and fails at once with "database is locked" (the busy timeout does not apply to that
-    case). PostgreSQL: pre-ping, so a restarted server costs one reconnect, not a failed
-    request. Both: `hide_parameters`, so a database error's message (which reaches the
-    logs) names the statement but never its bound values: message text, notes, user ids.
+    case). PostgreSQL: a ping before every checkout, so a restarted server costs a reconnect,
+    not a failed request, on every path (the OAuth store, the probes and the due-work reader
+    use the engine directly); a transaction that still meets a connection the server dropped
+    is run again on a fresh one (`dropped_connection`, used by `Core` and the event ingest).
+    Both:
+    `hide_parameters`, so a database error's message (which reaches the logs) names the
+    statement but never its bound values: message text, notes, user ids.
     """
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
@@ -52,6 +57,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)
+
+
+def dropped_connection(error: BaseException) -> bool:
+    """The database closed the connection under us (restart, failover, terminated backend).
+
+    SQLAlchemy has then invalidated that connection and renewed the pool: a transaction
+    that failed before its COMMIT can run again at once on a fresh connection.
+    """
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -26,6 +26,7 @@ from bot.irritants.outbox import (
 )
 from bot.tenancy import Workspace
 from storage.enums import IrritantEventKind, IrritantStatus, TextStatus
+from storage.models import Irritant
 from storage.repositories import irritants as repo
 
 
@@ -93,6 +94,7 @@ def _report_all(
     history: list[dict[str, object]] = []
     jobs: list[dict[str, object]] = []
     counted: set[tuple[int, str, str]] = set()
+    reported: dict[int, Irritant] = {}
     for reaction in reactions:
         irritant = irritants[(reaction.channel_id, reaction.message_ts)]
         vote = (irritant.id, reaction.user_id, reaction.reaction)
@@ -101,7 +103,7 @@ def _report_all(
         first_of_reporter = (irritant.id, reaction.user_id) not in reporters
         if added:
             reporters.add((irritant.id, reaction.user_id))
-            irritant.last_reported_at = now
+            reported[irritant.id] = irritant
             if irritant.status == IrritantStatus.withdrawn:
                 rules.reopen_by_report(session, ws, irritant, reaction.user_id, now)
             if first_of_reporter:
@@ -130,6 +132,7 @@ def _report_all(
         ):
             # The fetch goes before the confirmations, as when each reaction was written alone.
             jobs.insert(0, outbox.row(ws, FETCH_MESSAGE, IrritantRef(irritant_id=irritant.id)))
+    repo.set_last_reported(session, team_id=ws.team_id, irritants=list(reported.values()), now=now)
     repo.add_events(session, rows=history)
     outbox.enqueue_rows(session, rows=jobs, now=now)
     if history:  # a new reporter: their home lists it, leads' homes count it

@@ -430,8 +430,21 @@ def record_message(
 ) -> None:
     """What Slack told us about the message (text None: Slack would not give it)."""
     irritant = repo.by_id(session, team_id=ws.team_id, irritant_id=irritant_id)
-    if irritant is None:
-        return
+    if irritant is not None:
+        record_message_of(
+            irritant, text=text, permalink=permalink, posted_at=posted_at, author_id=author_id
+        )
+
+
+def record_message_of(
+    irritant: Irritant,
+    *,
+    text: str | None,
+    permalink: str | None,
+    posted_at: datetime | None,
+    author_id: str | None,
+) -> None:
+    """`record_message` on an irritant already loaded."""
     if irritant.text_status == "pending":
         irritant.message_text = text
         irritant.text_status = TextStatus.complete if text is not None else TextStatus.unavailable

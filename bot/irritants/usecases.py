@@ -385,6 +385,40 @@ def record_message(
     )
 
 
+@dataclass(frozen=True)
+class MessageRecord:
+    """What Slack told the relay about one irritant's message (`record_message`'s input)."""
+
+    ws: Workspace
+    irritant_id: int
+    text: str | None
+    permalink: str | None
+    posted_at: datetime | None
+    author_id: str | None
+
+
+def record_messages(session: Session, *, records: list[MessageRecord]) -> None:
+    """`record_message` for the fetches of a relay group: one transaction, and one query
+    per workspace for the irritants."""
+    by_workspace: dict[Workspace, list[MessageRecord]] = {}
+    for record in records:
+        by_workspace.setdefault(record.ws, []).append(record)
+    for ws, recorded in by_workspace.items():
+        irritants = repo.by_ids(
+            session, team_id=ws.team_id, irritant_ids=[r.irritant_id for r in recorded]
+        )
+        for record in recorded:
+            irritant = irritants.get(record.irritant_id)
+            if irritant is not None:
+                rules.record_message_of(
+                    irritant,
+                    text=record.text,
+                    permalink=record.permalink,
+                    posted_at=record.posted_at,
+                    author_id=record.author_id,
+                )
+
+
 def record_resolution_reply(
     session: Session, *, ws: Workspace, irritant_id: int, reply_ts: str | None
 ) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +26,7 @@ from bot.wiring.slack_client import (
     HttpSessions,
     MeasuredAsyncWebClient,
 )
+from bot.wiring.token_rotation import REFRESH_MINUTES_BEFORE_EXPIRY, SerialTokenRotator
 from handlers import register_all
 from handlers.caller import ProvideCaller
 from handlers.clients import ClientProvider
@@ -156,6 +158,7 @@ def create_bolt_app(
     elif settings.socket_mode:
         # Socket Mode has no signatures to check; Bolt still wants a non-empty value.
         options["signing_secret"] = "socket-mode-unused"  # pragma: allowlist secret
+    rotator: SerialTokenRotator | None = None
     if settings.oauth:
         assert settings.slack_client_id
         assert settings.slack_client_secret
@@ -163,10 +166,27 @@ def create_bolt_app(
         assert settings.slack_state_secret is not None
         cipher = TokenCipher(settings.token_encryption_key.get_secret_value())
         installation_store = EncryptedInstallationStore(core, cipher, settings.slack_client_id)
+        client_secret = settings.slack_client_secret.get_secret_value()
+        # Slack's token rotation, for installs that have it on: Bolt's authorize refreshes a
+        # token near expiry before the request's work, with our one-at-a-time rotator.
+        rotator = SerialTokenRotator(
+            client_id=settings.slack_client_id, client_secret=client_secret, client=client
+        )
+        authorize = AsyncInstallationStoreAuthorize(
+            logger=BOLT_LOGGER,
+            installation_store=installation_store,
+            client_id=settings.slack_client_id,
+            client_secret=client_secret,
+            token_rotation_expiration_minutes=REFRESH_MINUTES_BEFORE_EXPIRY,
+            client=client,
+        )
+        authorize.token_rotator = rotator
+        options["authorize"] = authorize
         options["installation_store"] = installation_store
         options["oauth_settings"] = AsyncOAuthSettings(
             client_id=settings.slack_client_id,
-            client_secret=settings.slack_client_secret.get_secret_value(),
+            client_secret=client_secret,
+            token_rotation_expiration_minutes=REFRESH_MINUTES_BEFORE_EXPIRY,
             scopes=list(BOT_SCOPES),
             user_scopes=[],
             installation_store=installation_store,
@@ -181,7 +201,13 @@ def create_bolt_app(
     services = SlackServices(
         core=core,
         locales=LocaleResolver(settings.default_locale),
-        clients=ClientProvider(client, lambda token: make_async_client(core, token, http), store),
+        clients=ClientProvider(
+            client,
+            lambda token: make_async_client(core, token, http),
+            store,
+            rotator,
+            REFRESH_MINUTES_BEFORE_EXPIRY,
+        ),
         seal=MetadataSeal(metadata_key(settings)),
         ingest=GroupCommit(core, timeout=settings.event_write_timeout),
     )

@@ -106,8 +106,23 @@ class EncryptedInstallationStore(AsyncInstallationStore):
         log.info("installation saved for team=%s enterprise=%s", row.team_id, row.enterprise_id)
 
     async def async_save_bot(self, bot: Bot) -> None:
-        # Bolt saves bots only on token rotation, which goes through async_save too.
-        log.debug("save_bot for team=%s ignored (async_save keeps the bot)", bot.team_id)
+        """A bot whose token was just refreshed (token rotation): its new token, sealed."""
+        if bot.bot_token is None:
+            return
+        org_wide = bool(bot.is_enterprise_install)
+        key = WorkspaceKey(bot.enterprise_id, "" if org_wide else bot.team_id or "")
+        await self._core.run(
+            repo.replace_bot_token,
+            client_id=self._client_id,
+            key=key,
+            org_wide=org_wide,
+            token_encrypted=self._cipher.encrypt(bot.bot_token),
+            refresh_token_encrypted=self._seal(bot.bot_refresh_token),
+            expires_at=_seconds_to_datetime(bot.bot_token_expires_at),
+        )
+        log.info(
+            "refreshed bot token saved for team=%s enterprise=%s", key.team_id, key.enterprise_id
+        )
 
     async def async_find_installation(
         self,

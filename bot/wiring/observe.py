@@ -41,7 +41,7 @@ _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 _SANE_NAME = re.compile(r"[a-z0-9_.]{1,48}")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # Where the Slack handler leaves the kind of a request it parsed (see `_kind`).
-KIND_KEY = "journeybot.slack_kind"
+KIND_KEY = web.RequestKey("journeybot.slack_kind", str)
 
 # Paths whose requests come from Slack (or a browser installing the app) and are measured.
 SLACK_PATHS = {

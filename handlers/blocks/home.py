@@ -7,6 +7,7 @@ blocks however much there is: at most about 65 blocks with every list full.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
@@ -63,6 +64,29 @@ def _header(block_id: str, text: str) -> HeaderBlock:
     return HeaderBlock(block_id=block_id, text=PlainTextObject(text=clip(text, 150)))
 
 
+def _home_list(
+    key: str,
+    heading: str,
+    rows: Sequence[Block],
+    *,
+    left_out: int,
+    more: str,
+    empty: str | None = None,
+    about: str | None = None,
+) -> list[Block]:
+    """One list of the tab: its heading, what it is about, a line when it is empty, its rows,
+    and, when `left_out` rows are not shown, `more` (where the slash commands show them)."""
+    blocks: list[Block] = [_header(f"home-{key}", heading)]
+    if about is not None:
+        blocks.append(_note(f"home-{key}-about", about))
+    if not rows and empty is not None:
+        blocks.append(_section(f"home-{key}-empty", empty))
+    blocks += rows
+    if left_out:
+        blocks.append(_note(f"home-{key}-more", more))
+    return blocks
+
+
 # -- requests --------------------------------------------------------------------------------
 def _request(item: WaitingRequest, now: datetime, _: Translator) -> SectionBlock:
     title = _link(card_title(item.text, item.channel_id, _), item.permalink)
@@ -82,32 +106,23 @@ def _request(item: WaitingRequest, now: datetime, _: Translator) -> SectionBlock
 
 def _requests(content: HomeContent, now: datetime, _: Translator) -> list[Block]:
     listed = content.requests
-    blocks: list[Block] = [_header("home-requests", _("Requests waiting for an answer"))]
-    if not listed.items:
-        blocks.append(
-            _section(
-                "home-requests-empty",
-                _(
-                    "No client request waits in your channels. A channel's watch "
-                    "(`/journey watch`) brings its unanswered requests here."
-                ),
-            )
-        )
-    blocks += [_request(item, now, _) for item in listed.items]
-    if listed.more:
-        blocks.append(
-            _note(
-                "home-requests-more",
-                _.ngettext(
-                    "{count} more request waits (the oldest are above): `/journey requests` "
-                    "in a channel lists all of its requests.",
-                    "{count} more requests wait (the oldest are above): `/journey requests` "
-                    "in a channel lists all of its requests.",
-                    listed.more,
-                ),
-            )
-        )
-    return blocks
+    return _home_list(
+        "requests",
+        _("Requests waiting for an answer"),
+        [_request(item, now, _) for item in listed.items],
+        empty=_(
+            "No client request waits in your channels. A channel's watch "
+            "(`/journey watch`) brings its unanswered requests here."
+        ),
+        left_out=listed.more,
+        more=_.ngettext(
+            "{count} more request waits (the oldest are above): `/journey requests` "
+            "in a channel lists all of its requests.",
+            "{count} more requests wait (the oldest are above): `/journey requests` "
+            "in a channel lists all of its requests.",
+            listed.more,
+        ),
+    )
 
 
 # -- exercises -------------------------------------------------------------------------------
@@ -150,20 +165,17 @@ def _exercises(content: HomeContent, _: Translator) -> list[Block]:
     listed = content.exercises
     if not listed.items:
         return []  # nothing to do: no empty heading for a ritual the team doesn't run
-    blocks: list[Block] = [_header("home-exercises", _("Your journey exercises"))]
-    blocks += [_exercise(duty, _) for duty in listed.items]
-    if listed.more:
-        blocks.append(
-            _note(
-                "home-exercises-more",
-                _.ngettext(
-                    "And {count} more exercise: `/journey list` in a channel shows its own.",
-                    "And {count} more exercises: `/journey list` in a channel shows its own.",
-                    listed.more,
-                ),
-            )
-        )
-    return blocks
+    return _home_list(
+        "exercises",
+        _("Your journey exercises"),
+        [_exercise(duty, _) for duty in listed.items],
+        left_out=listed.more,
+        more=_.ngettext(
+            "And {count} more exercise: `/journey list` in a channel shows its own.",
+            "And {count} more exercises: `/journey list` in a channel shows its own.",
+            listed.more,
+        ),
+    )
 
 
 # -- irritants -------------------------------------------------------------------------------
@@ -175,32 +187,23 @@ def _irritant(item: ReportedIrritant, _: Translator) -> SectionBlock:
 
 def _irritants(content: HomeContent, _: Translator) -> list[Block]:
     listed = content.irritants
-    blocks: list[Block] = [_header("home-irritants", _("Irritants you reported"))]
-    if not listed.items:
-        blocks.append(
-            _section(
-                "home-irritants-empty",
-                _(
-                    "You haven't reported an irritant yet. React to a client message with "
-                    ":rage: (or use the *Report an irritant* message shortcut) to report one."
-                ),
-            )
-        )
-    blocks += [_irritant(item, _) for item in listed.items]
-    if listed.more:
-        blocks.append(
-            _note(
-                "home-irritants-more",
-                _.ngettext(
-                    "And {count} more irritant: `/journey irritants all` lists every "
-                    "irritant with its status.",
-                    "And {count} more irritants: `/journey irritants all` lists every "
-                    "irritant with its status.",
-                    listed.more,
-                ),
-            )
-        )
-    return blocks
+    return _home_list(
+        "irritants",
+        _("Irritants you reported"),
+        [_irritant(item, _) for item in listed.items],
+        empty=_(
+            "You haven't reported an irritant yet. React to a client message with "
+            ":rage: (or use the *Report an irritant* message shortcut) to report one."
+        ),
+        left_out=listed.more,
+        more=_.ngettext(
+            "And {count} more irritant: `/journey irritants all` lists every "
+            "irritant with its status.",
+            "And {count} more irritants: `/journey irritants all` lists every "
+            "irritant with its status.",
+            listed.more,
+        ),
+    )
 
 
 # -- figures and overview --------------------------------------------------------------------
@@ -234,22 +237,19 @@ def _figures(content: HomeContent, _: Translator) -> list[Block]:
     listed = content.figures
     if not listed.items:
         return []
-    blocks: list[Block] = [_header("home-figures", _("Your promises, last 7 days"))]
-    blocks += [_figures_line(item, _) for item in listed.items]
-    if listed.more:
-        blocks.append(
-            _note(
-                "home-figures-more",
-                _.ngettext(
-                    "And {count} more watched channel: `/journey digest preview` in a channel "
-                    "shows its week.",
-                    "And {count} more watched channels: `/journey digest preview` in a channel "
-                    "shows its week.",
-                    listed.more,
-                ),
-            )
-        )
-    return blocks
+    return _home_list(
+        "figures",
+        _("Your promises, last 7 days"),
+        [_figures_line(item, _) for item in listed.items],
+        left_out=listed.more,
+        more=_.ngettext(
+            "And {count} more watched channel: `/journey digest preview` in a channel "
+            "shows its week.",
+            "And {count} more watched channels: `/journey digest preview` in a channel "
+            "shows its week.",
+            listed.more,
+        ),
+    )
 
 
 def _overview_line(line: OverviewLine, _: Translator) -> SectionBlock:
@@ -273,38 +273,24 @@ def _overview(content: HomeContent, _: Translator) -> list[Block]:
     listed = content.overview
     if listed is None:
         return []
-    blocks: list[Block] = [
-        _header("home-overview", _("Your channels at a glance")),
-        _note(
-            "home-overview-about",
-            _("Kept promises over the last 7 days, what is open now, busiest channels first."),
+    return _home_list(
+        "overview",
+        _("Your channels at a glance"),
+        [_overview_line(line, _) for line in listed.items],
+        about=_("Kept promises over the last 7 days, what is open now, busiest channels first."),
+        empty=_(
+            "None of your channels has a watch, an open irritant or a running "
+            "exercise yet. `/journey watch` in a client channel sets its promise."
         ),
-    ]
-    if not listed.items:
-        blocks.append(
-            _section(
-                "home-overview-empty",
-                _(
-                    "None of your channels has a watch, an open irritant or a running "
-                    "exercise yet. `/journey watch` in a client channel sets its promise."
-                ),
-            )
-        )
-    blocks += [_overview_line(line, _) for line in listed.items]
-    if listed.more:
-        blocks.append(
-            _note(
-                "home-overview-more",
-                _.ngettext(
-                    "And {count} more channel: its weekly digest (`/journey digest preview`) "
-                    "has its figures.",
-                    "And {count} more channels: their weekly digests (`/journey digest "
-                    "preview`) have their figures.",
-                    listed.more,
-                ),
-            )
-        )
-    return blocks
+        left_out=listed.more,
+        more=_.ngettext(
+            "And {count} more channel: its weekly digest (`/journey digest preview`) "
+            "has its figures.",
+            "And {count} more channels: their weekly digests (`/journey digest "
+            "preview`) have their figures.",
+            listed.more,
+        ),
+    )
 
 
 def home_view(catalog: CommandCatalog, content: HomeContent, now: datetime, _: Translator) -> View:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slack_sdk.models.blocks import (
@@ -132,9 +132,84 @@ def confirmation_blocks(
     _: Translator,
     *,
     invite: bool = False,
-) -> list[Block]:
-    """Thanks, which message, how many reported it; with `invite`, how to let the bot read it."""
+) -> list[dict[str, Any]]:
+    """Thanks, which message, how many reported it; with `invite`, how to let the bot read it.
+
+    Sent for every new report, so it is built as the JSON Slack receives (what the Block
+    Kit models' `to_dict` gives, which tests check), from texts translated once per
+    language, count and channel: building and serialising the models was a third of the
+    relay's cost per confirmation.
+    """
+    count, invite_text, details, undo = _confirmation_texts(
+        _, reporters, channel_id, quoted=bool(text), invite=invite
+    )
+    lines = [count]
     if text:
+        lines.append(slack_quote(text, 280))
+    value = str(irritant_id)
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "section",
+            "block_id": "confirm",
+            "text": {"type": "mrkdwn", "text": clip("\n".join(lines), 3000)},
+        }
+    ]
+    if invite_text is not None:
+        blocks.append(
+            {
+                "type": "section",
+                "block_id": "confirm-invite",
+                "text": {"type": "mrkdwn", "text": invite_text},
+            }
+        )
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": "confirm-actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": IrritantAction.details.value,
+                    "text": {"type": "plain_text", "text": details, "emoji": True},
+                    "value": value,
+                    "style": "primary",
+                },
+                {
+                    "type": "button",
+                    "action_id": IrritantAction.undo.value,
+                    "text": {"type": "plain_text", "text": undo, "emoji": True},
+                    "value": value,
+                },
+            ],
+        }
+    )
+    return blocks
+
+
+_ConfirmationTexts = tuple[str, str | None, str, str]
+_CONFIRMATION_TEXTS: dict[tuple[str, int, str, bool, bool], _ConfirmationTexts] = {}
+_CONFIRMATION_TEXTS_MAX = 4096
+
+
+def _confirmation_texts(
+    _: Translator, reporters: int, channel_id: str, *, quoted: bool, invite: bool
+) -> _ConfirmationTexts:
+    """Keyed by locale (a Translator is its locale's catalog), not by Translator object."""
+    key = (_.locale, reporters, channel_id, quoted, invite)
+    texts = _CONFIRMATION_TEXTS.get(key)
+    if texts is None:
+        if len(_CONFIRMATION_TEXTS) >= _CONFIRMATION_TEXTS_MAX:
+            _CONFIRMATION_TEXTS.clear()  # a bound, not an eviction policy: refilled at once
+        texts = _CONFIRMATION_TEXTS[key] = _translate_confirmation(
+            _, reporters, channel_id, quoted, invite
+        )
+    return texts
+
+
+def _translate_confirmation(
+    _: Translator, reporters: int, channel_id: str, quoted: bool, invite: bool
+) -> _ConfirmationTexts:
+    if quoted:
         count = _.ngettext(
             "Thanks! You reported this message in <#{channel}> as an irritant "
             "({count} report so far).",
@@ -152,42 +227,16 @@ def confirmation_blocks(
             reporters,
             channel=channel_id,
         )
-    lines = [count]
-    if text:
-        lines.append(slack_quote(text, 280))
-    blocks: list[Block] = [
-        SectionBlock(block_id="confirm", text=MarkdownTextObject(text=clip("\n".join(lines), 3000)))
-    ]
-    if invite:
-        blocks.append(
-            SectionBlock(
-                block_id="confirm-invite",
-                text=MarkdownTextObject(
-                    text=_(
-                        "I'm not in <#{channel}>, so I can't read the message. Invite me with "
-                        "`/invite @journeybot` in the channel to get its text.",
-                        channel=channel_id,
-                    )
-                ),
-            )
+    invite_text = (
+        _(
+            "I'm not in <#{channel}>, so I can't read the message. Invite me with "
+            "`/invite @journeybot` in the channel to get its text.",
+            channel=channel_id,
         )
-    blocks.append(
-        ActionsBlock(
-            block_id="confirm-actions",
-            elements=[
-                ButtonElement(
-                    text=_("Add details"),
-                    action_id=IrritantAction.details,
-                    value=str(irritant_id),
-                    style="primary",
-                ),
-                ButtonElement(
-                    text=_("Undo"), action_id=IrritantAction.undo, value=str(irritant_id)
-                ),
-            ],
-        )
+        if invite
+        else None
     )
-    return blocks
+    return count, invite_text, _("Add details"), _("Undo")
 
 
 def _card_blocks(card: IrritantCard, state: ListState, position: int, _: Translator) -> list[Block]:

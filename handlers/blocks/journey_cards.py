@@ -22,7 +22,15 @@ from bot.i18n import Translator
 from bot.journeys.board import CARD_TEXT_MAX, Column
 from bot.journeys.cards import CardText, EditableCards
 from bot.journeys.rules import CARDS_FROZEN, Field
-from handlers.blocks.journey_forms import COLUMN_LABELS, text_block, title
+from handlers.blocks.journey_forms import (
+    COLUMN_LABELS,
+    editor_modal,
+    form_modal,
+    heading_block,
+    reading_modal,
+    text_block,
+    undo_block,
+)
 from handlers.blocks.text import clip, escape
 from handlers.ids import JourneyAction, JourneyView
 
@@ -51,17 +59,9 @@ def cards_editor(
     read in full; a deleted card shows an Undo at the top."""
     blocks: list[Block] = []
     if deleted is not None:
-        blocks.append(
-            SectionBlock(
-                block_id="deleted",
-                text=MarkdownTextObject(
-                    text=_("Deleted “{text}”.", text=escape(clip(" ".join(deleted[1].split()), 80)))
-                ),
-                accessory=ButtonElement(
-                    action_id=JourneyAction.undo_card, text=_("Undo"), value=str(deleted[0])
-                ),
-            )
-        )
+        deleted_id, card_text = deleted
+        text = _("Deleted “{text}”.", text=escape(clip(" ".join(card_text.split()), 80)))
+        blocks.append(undo_block(text, JourneyAction.undo_card, deleted_id, _))
     if cards.facilitator:
         intro = _("As the facilitator, you can change every card.")
     else:
@@ -111,31 +111,26 @@ def cards_editor(
                 ],
             )
         )
-    return View(
-        type="modal",
-        callback_id=JourneyView.cards,
+    return editor_modal(
+        JourneyView.cards,
         private_metadata=private_metadata,
-        title=title(_("Cards")),
-        close=_("Done"),
+        title_text=_("Cards"),
         blocks=blocks,
+        _=_,
     )
 
 
 def card_edit_modal(*, private_metadata: str, card: CardText, _: Translator) -> View:
     columns = [Option(text=_(label), value=column.value) for column, label in COLUMN_LABELS.items()]
     current = next(option for option in columns if option.value == card.column.value)
-    return View(
-        type="modal",
-        callback_id=JourneyView.card_edit,
+    return form_modal(
+        JourneyView.card_edit,
         private_metadata=private_metadata,
-        title=title(_("Edit the card")),
+        title_text=_("Edit the card"),
         submit=_("Save"),
-        close=_("Cancel"),
+        _=_,
         blocks=[
-            SectionBlock(
-                block_id="heading",
-                text=MarkdownTextObject(text=f"_{escape(clip(card.moment, 80))}_"),
-            ),
+            heading_block(f"_{escape(clip(card.moment, 80))}_"),
             InputBlock(
                 block_id=Field.column,
                 label=_("Column"),
@@ -163,25 +158,18 @@ def card_text_modal(card: CardText, _: Translator) -> View:
                 text=MarkdownTextObject(text=body[start : start + SECTION_CHARS] or " "),
             )
         )
-    return View(
-        type="modal",
-        callback_id=JourneyView.card_text,
-        title=title(_("Card")),
-        close=_("Close"),
-        blocks=blocks,
-    )
+    return reading_modal(JourneyView.card_text, title_text=_("Card"), blocks=blocks, _=_)
 
 
 def hand_over_modal(*, private_metadata: str, heading: str, _: Translator) -> View:
-    return View(
-        type="modal",
-        callback_id=JourneyView.hand_over,
+    return form_modal(
+        JourneyView.hand_over,
         private_metadata=private_metadata,
-        title=title(_("Hand over")),
+        title_text=_("Hand over"),
         submit=_("Hand over"),
-        close=_("Cancel"),
+        _=_,
         blocks=[
-            SectionBlock(block_id="heading", text=MarkdownTextObject(text=heading)),
+            heading_block(heading),
             InputBlock(
                 block_id=Field.facilitator,
                 label=_("New facilitator"),

@@ -62,6 +62,85 @@ def title(text: str) -> PlainTextObject:
     return PlainTextObject(text=clip(text, 24))
 
 
+def _journey_modal(
+    callback_id: str,
+    *,
+    title_text: str,
+    close: str,
+    blocks: Sequence[Block],
+    private_metadata: str | None = None,
+    submit: str | None = None,
+) -> View:
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        private_metadata=private_metadata,
+        title=title(title_text),
+        submit=submit,
+        close=close,
+        blocks=list(blocks),
+    )
+
+
+def form_modal(
+    callback_id: str,
+    *,
+    private_metadata: str,
+    title_text: str,
+    submit: str,
+    blocks: Sequence[Block],
+    _: Translator,
+) -> View:
+    """A journey form: sealed state, a submit button and Cancel."""
+    return _journey_modal(
+        callback_id,
+        private_metadata=private_metadata,
+        title_text=title_text,
+        submit=submit,
+        close=_("Cancel"),
+        blocks=blocks,
+    )
+
+
+def editor_modal(
+    callback_id: str,
+    *,
+    private_metadata: str,
+    title_text: str,
+    blocks: Sequence[Block],
+    _: Translator,
+) -> View:
+    """A journey modal changed in place by its own buttons and menus, closed with Done."""
+    return _journey_modal(
+        callback_id,
+        private_metadata=private_metadata,
+        title_text=title_text,
+        close=_("Done"),
+        blocks=blocks,
+    )
+
+
+def reading_modal(
+    callback_id: str, *, title_text: str, blocks: Sequence[Block], _: Translator
+) -> View:
+    """A journey modal only to read, closed with Close."""
+    return _journey_modal(callback_id, title_text=title_text, close=_("Close"), blocks=blocks)
+
+
+def heading_block(text: str) -> SectionBlock:
+    """What a form is about (the exercise, the card's moment), atop it."""
+    return SectionBlock(block_id="heading", text=MarkdownTextObject(text=text))
+
+
+def undo_block(text: str, action_id: str, item_id: int, _: Translator) -> SectionBlock:
+    """What an editor just deleted, with the button that brings it back."""
+    return SectionBlock(
+        block_id="deleted",
+        text=MarkdownTextObject(text=text),
+        accessory=ButtonElement(action_id=action_id, text=_("Undo"), value=str(item_id)),
+    )
+
+
 def text_block(
     field: str,
     label: str,
@@ -164,28 +243,26 @@ def new_exercise_modal(
             ),
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=JourneyView.new,
+    return form_modal(
+        JourneyView.new,
         private_metadata=private_metadata,
-        title=title(_("New journey exercise")),
+        title_text=_("New journey exercise"),
         submit=_("Start"),
-        close=_("Cancel"),
         blocks=blocks,
+        _=_,
     )
 
 
 def moment_modal(*, private_metadata: str, heading: str, count: int, _: Translator) -> View:
     touchpoints = [Option(text=_(label), value=tp.value) for tp, label in TOUCHPOINT_LABELS.items()]
-    return View(
-        type="modal",
-        callback_id=JourneyView.moment,
+    return form_modal(
+        JourneyView.moment,
         private_metadata=private_metadata,
-        title=title(_("Add a moment of truth")),
+        title_text=_("Add a moment of truth"),
         submit=_("Add"),
-        close=_("Cancel"),
+        _=_,
         blocks=[
-            SectionBlock(block_id="heading", text=MarkdownTextObject(text=heading)),
+            heading_block(heading),
             text_block(Field.name, _("Moment of truth"), MOMENT_NAME_MAX),
             InputBlock(
                 block_id=Field.touchpoint,
@@ -216,15 +293,14 @@ def card_modal(
     ]
     feelings = [Option(text=_(label), value=str(value)) for value, label in FEELING_LABELS.items()]
     columns = [Option(text=_(label), value=column.value) for column, label in COLUMN_LABELS.items()]
-    return View(
-        type="modal",
-        callback_id=JourneyView.card,
+    return form_modal(
+        JourneyView.card,
         private_metadata=private_metadata,
-        title=title(_("Add a card")),
+        title_text=_("Add a card"),
         submit=_("Add"),
-        close=_("Cancel"),
+        _=_,
         blocks=[
-            SectionBlock(block_id="heading", text=MarkdownTextObject(text=heading)),
+            heading_block(heading),
             InputBlock(
                 block_id=Field.moment,
                 label=_("Moment of truth"),
@@ -258,17 +334,9 @@ def moments_editor(
     """The facilitator's list of moments, each with a menu: move, rename, merge, delete."""
     blocks: list[Block] = []
     if deleted is not None:
-        blocks += [
-            SectionBlock(
-                block_id="deleted",
-                text=MarkdownTextObject(
-                    text=_("Deleted “{name}”.", name=escape(clip(deleted[1], 80)))
-                ),
-                accessory=ButtonElement(
-                    action_id=JourneyAction.undo_delete, text=_("Undo"), value=str(deleted[0])
-                ),
-            )
-        ]
+        deleted_id, name = deleted
+        text = _("Deleted “{name}”.", name=escape(clip(name, 80)))
+        blocks.append(undo_block(text, JourneyAction.undo_delete, deleted_id, _))
     if not moments:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_("No moments yet."))]))
     for index, moment in enumerate(moments[:90]):
@@ -288,45 +356,41 @@ def moments_editor(
                 accessory=OverflowMenuElement(action_id=JourneyAction.moment_menu, options=options),
             )
         )
-    return View(
-        type="modal",
-        callback_id=JourneyView.moments,
+    return editor_modal(
+        JourneyView.moments,
         private_metadata=private_metadata,
-        title=title(_("Moments of truth")),
-        close=_("Done"),
+        title_text=_("Moments of truth"),
         blocks=blocks,
+        _=_,
     )
 
 
 def rename_modal(*, private_metadata: str, name: str, _: Translator) -> View:
-    return View(
-        type="modal",
-        callback_id=JourneyView.rename,
+    return form_modal(
+        JourneyView.rename,
         private_metadata=private_metadata,
-        title=title(_("Rename the moment")),
+        title_text=_("Rename the moment"),
         submit=_("Rename"),
-        close=_("Cancel"),
         blocks=[text_block(Field.name, _("Moment of truth"), MOMENT_NAME_MAX, initial=name)],
+        _=_,
     )
 
 
 def loading_modal(_: Translator) -> View:
     """Opened at once, inside the trigger's three seconds; the real modal replaces it."""
-    return View(
-        type="modal",
-        callback_id=JourneyView.loading,
-        title=title(_("Journey")),
-        close=_("Close"),
+    return reading_modal(
+        JourneyView.loading,
+        title_text=_("Journey"),
         blocks=[SectionBlock(text=MarkdownTextObject(text=_("Loading…")))],
+        _=_,
     )
 
 
 def notice_modal(text: str, _: Translator) -> View:
     """What replaces the loading modal when the action is refused."""
-    return View(
-        type="modal",
-        callback_id=JourneyView.notice,
-        title=title(_("Journey")),
-        close=_("Close"),
+    return reading_modal(
+        JourneyView.notice,
+        title_text=_("Journey"),
         blocks=[SectionBlock(block_id="notice", text=MarkdownTextObject(text=text))],
+        _=_,
     )

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channel_locale import channel_locale
-from bot.coalesce import Coalesced
+from bot.coalesce import Batched, Coalesced
 from bot.i18n import Translator
 from bot.irritants import usecases
 from bot.irritants.outbox import (
@@ -24,7 +24,7 @@ from bot.irritants.outbox import (
     ResolutionNotice,
 )
 from bot.irritants.rules import Status
-from bot.irritants.usecases import IrritantSnapshot, SnapshotRequest
+from bot.irritants.usecases import IrritantSnapshot, MessageRecord, SnapshotRequest
 from bot.tenancy import Workspace
 from handlers.blocks.irritants import confirmation_blocks, resolved_dm_blocks
 from handlers.feature import Sender
@@ -64,6 +64,12 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
     # The relay sends a group at once: the group's snapshots are read in one transaction.
     snapshots = Coalesced(load)
 
+    async def store(batch: list[MessageRecord]) -> None:
+        await core.run(usecases.record_messages, records=batch)
+
+    # …and the messages their fetches brought back are recorded in one transaction.
+    records: Batched[MessageRecord] = Batched(store)
+
     async def snapshot(
         ws: Workspace, irritant_id: int, *, reporters: bool = False, mark: bool = False
     ) -> IrritantSnapshot | None:
@@ -91,14 +97,8 @@ def build_senders(services: SlackServices) -> list[Sender[Any]]:
             if _error(error) not in (*UNREADABLE, "message_not_found", "thread_not_found"):
                 raise
             log.info("irritant %s: message unreadable (%s)", payload.irritant_id, _error(error))
-        await core.run(
-            usecases.record_message,
-            ws=ws,
-            irritant_id=payload.irritant_id,
-            text=text,
-            permalink=permalink,
-            posted_at=posted_at,
-            author_id=author,
+        await records.put(
+            MessageRecord(ws, payload.irritant_id, text, permalink, posted_at, author)
         )
 
     async def confirm_report(ws: Workspace, payload: ReportConfirmation) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
@@ -12,57 +13,41 @@ from bot.i18n import Translator
 from bot.journeys import contribute, rules
 from bot.journeys.contribute import Ballot
 from bot.journeys.rules import JourneyError
+from bot.journeys.usecases import ExerciseView
 from handlers.blocks.journey_board import ballot_blocks
-from handlers.blocks.journey_forms import title
+from handlers.blocks.journey_forms import editor_modal
 from handlers.caller import Caller
 from handlers.ids import JourneyView
 from handlers.journeys.common import (
     ExerciseForm,
-    action_exercise_id,
     exercise_for,
-    is_member,
-    open_modal,
-    own_form,
-    payload_channel,
-    refuse_in_modal,
+    exercise_modal_button,
+    modal_form,
+    refusing_in_modal,
 )
-from handlers.journeys.start import EXPIRED
 from handlers.slack_services import SlackServices
 
 
 def ballot_view(ballot: Ballot, form: ExerciseForm, services: SlackServices, _: Translator) -> View:
-    return View(
-        type="modal",
-        callback_id=JourneyView.ballot,
+    return editor_modal(
+        JourneyView.ballot,
         private_metadata=services.seal.seal(form),
-        title=title(_("Your votes")),
-        close=_("Done"),
+        title_text=_("Your votes"),
         blocks=ballot_blocks(ballot, form.page, _),
+        _=_,
     )
 
 
-async def on_vote_button(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
+async def _ballot_modal(view: ExerciseView, services: SlackServices, caller: Caller) -> View:
+    ballot = await services.core.read(
+        contribute.ballot, ws=caller.workspace, exercise_id=view.id, user_id=caller.user_id
+    )
+    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+    _ = await caller.translator()
+    return ballot_view(ballot, form, services, _)
 
-    async def build() -> View:
-        view = await exercise_for(
-            services, caller, client, action_exercise_id(action), channel_id=payload_channel(body)
-        )
-        ballot = await services.core.read(
-            contribute.ballot, ws=caller.workspace, exercise_id=view.id, user_id=caller.user_id
-        )
-        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-        _ = await caller.translator()
-        return ballot_view(ballot, form, services, _)
 
-    await open_modal(client, body["trigger_id"], caller, build)
+on_vote_button = exercise_modal_button(_ballot_modal)
 
 
 def _parse(value: str) -> tuple[int, int, int]:
@@ -83,13 +68,9 @@ async def _on_ballot_click(
     *,
     take_back: bool,
 ) -> None:
-    form = own_form(services, caller, (body.get("view") or {}).get("private_metadata"))
-    if form is None:
-        raise JourneyError(EXPIRED)
+    form = modal_form(services, body, caller)
     card_id, spent, page = _parse(str(action.get("value") or ""))
-    exercise = await exercise_for(services, caller, client, form.exercise_id, contribute=False)
-    if not await is_member(client, exercise.channel_id, caller.user_id):
-        raise JourneyError(rules.NOT_MEMBER)
+    await exercise_for(services, caller, client, form.exercise_id)  # still a member
     ballot = await services.core.run(
         contribute.vote,
         ws=caller.workspace,
@@ -108,34 +89,8 @@ async def _on_ballot_click(
     )
 
 
-async def on_cast(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
-    try:
-        await _on_ballot_click(body, action, client, services, caller, take_back=False)
-    except JourneyError as error:
-        await refuse_in_modal(client, body, caller, error)
-
-
-async def on_take_back(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
-    try:
-        await _on_ballot_click(body, action, client, services, caller, take_back=True)
-    except JourneyError as error:
-        await refuse_in_modal(client, body, caller, error)
+on_cast = refusing_in_modal(partial(_on_ballot_click, take_back=False))
+on_take_back = refusing_in_modal(partial(_on_ballot_click, take_back=True))
 
 
 async def on_ballot_page(
@@ -147,9 +102,7 @@ async def on_ballot_page(
     caller: Caller,
 ) -> None:
     await ack()
-    form = own_form(services, caller, (body.get("view") or {}).get("private_metadata"))
-    if form is None:
-        raise JourneyError(EXPIRED)
+    form = modal_form(services, body, caller)
     try:
         page = int(str(action.get("value") or "").rpartition(":")[2])
     except ValueError:

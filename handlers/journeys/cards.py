@@ -11,28 +11,23 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.journeys import cards, rules
 from bot.journeys.rules import Field, JourneyError
+from bot.journeys.usecases import ExerciseView
 from handlers.blocks.journey_cards import card_edit_modal, card_text_modal, cards_editor
 from handlers.caller import Caller
 from handlers.forms import answer_submission, selected_value, text_value
 from handlers.journeys.common import (
+    EXPIRED,
     ExerciseForm,
-    action_exercise_id,
     clicked_in_modal,
     exercise_for,
+    exercise_modal_button,
+    member_form,
     open_modal,
     own_form,
-    payload_channel,
-    refuse_in_modal,
+    parse_id,
+    refusing_in_modal,
 )
-from handlers.journeys.start import EXPIRED
 from handlers.slack_services import SlackServices
-
-
-def _int(text: object) -> int | None:
-    try:
-        return int(str(text))
-    except ValueError:
-        return None
 
 
 async def _editor(
@@ -54,62 +49,14 @@ async def _editor(
     )
 
 
-async def on_cards_button(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    """The exercise message's (or the board's) Cards button: the person's cards to change."""
-    await ack()
-    in_modal = clicked_in_modal(body)
-
-    async def build() -> View:
-        view = await exercise_for(
-            services,
-            caller,
-            client,
-            action_exercise_id(action),
-            # The board modal's button carries no channel; membership is checked either way.
-            channel_id=None if in_modal else payload_channel(body),
-        )
-        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-        return await _editor(services, caller, form, None)
-
-    await open_modal(client, body["trigger_id"], caller, build, push=in_modal)
+async def _cards_editor_modal(view: ExerciseView, services: SlackServices, caller: Caller) -> View:
+    """What the exercise message's (or the board's) Cards button opens: the person's cards
+    to change."""
+    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+    return await _editor(services, caller, form, None)
 
 
-def _editor_form(services: SlackServices, body: dict[str, Any], caller: Caller) -> ExerciseForm:
-    form = own_form(services, caller, (body.get("view") or {}).get("private_metadata"))
-    if form is None:
-        raise JourneyError(EXPIRED)
-    return form
-
-
-async def _member_form(
-    services: SlackServices, body: dict[str, Any], caller: Caller, client: AsyncWebClient
-) -> ExerciseForm:
-    """The editor's sealed state, once the person is still a member of the channel."""
-    form = _editor_form(services, body, caller)
-    await exercise_for(services, caller, client, form.exercise_id)
-    return form
-
-
-async def on_card_menu(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
-    try:
-        await _card_menu(body, action, client, services, caller)
-    except JourneyError as error:
-        await refuse_in_modal(client, body, caller, error)
+on_cards_button = exercise_modal_button(_cards_editor_modal, from_board_too=True)
 
 
 async def _card_menu(
@@ -119,9 +66,9 @@ async def _card_menu(
     services: SlackServices,
     caller: Caller,
 ) -> None:
-    form = await _member_form(services, body, caller, client)
+    form = await member_form(services, body, caller, client)
     verb, _sep, raw_id = str((action.get("selected_option") or {}).get("value", "")).partition(":")
-    card_id = _int(raw_id)
+    card_id = parse_id(raw_id)
     if card_id is None:
         raise JourneyError(rules.CARD_GONE)
     _ = await caller.translator()
@@ -143,6 +90,24 @@ async def _card_menu(
         return
     if verb != "delete":
         raise JourneyError(rules.CARD_GONE)
+    await _delete_card(body, client, services, caller, form, card_id, undo=False)
+
+
+on_card_menu = refusing_in_modal(_card_menu)
+
+
+async def _delete_card(
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    services: SlackServices,
+    caller: Caller,
+    form: ExerciseForm,
+    card_id: int,
+    *,
+    undo: bool,
+) -> None:
+    """Delete the card, or bring it back, and show the editor again: with an Undo at the top
+    after a deletion."""
     text = await services.core.run(
         cards.delete_card,
         ws=caller.workspace,
@@ -150,43 +115,30 @@ async def _card_menu(
         card_id=card_id,
         actor_id=caller.user_id,
         now=caller.now,
+        undo=undo,
     )
     services.wake_outbox()
+    deleted = None if undo else (card_id, text)
     await client.views_update(
-        view_id=body["view"]["id"], view=await _editor(services, caller, form, (card_id, text))
+        view_id=body["view"]["id"], view=await _editor(services, caller, form, deleted)
     )
 
 
-async def on_undo_card(
-    ack: AsyncAck,
+async def _undo_card(
     body: dict[str, Any],
     action: dict[str, Any],
     client: AsyncWebClient,
     services: SlackServices,
     caller: Caller,
 ) -> None:
-    await ack()
-    try:
-        form = await _member_form(services, body, caller, client)
-        card_id = _int(action.get("value"))
-        if card_id is None:
-            raise JourneyError(rules.CARD_GONE)
-        await services.core.run(
-            cards.delete_card,
-            ws=caller.workspace,
-            exercise_id=form.exercise_id,
-            card_id=card_id,
-            actor_id=caller.user_id,
-            now=caller.now,
-            undo=True,
-        )
-    except JourneyError as error:
-        await refuse_in_modal(client, body, caller, error)
-        return
-    services.wake_outbox()
-    await client.views_update(
-        view_id=body["view"]["id"], view=await _editor(services, caller, form, None)
-    )
+    form = await member_form(services, body, caller, client)
+    card_id = parse_id(action.get("value"))
+    if card_id is None:
+        raise JourneyError(rules.CARD_GONE)
+    await _delete_card(body, client, services, caller, form, card_id, undo=True)
+
+
+on_undo_card = refusing_in_modal(_undo_card)
 
 
 async def on_cards_page(
@@ -198,8 +150,8 @@ async def on_cards_page(
     caller: Caller,
 ) -> None:
     await ack()
-    form = await _member_form(services, body, caller, client)
-    page = _int(action.get("value")) or 0
+    form = await member_form(services, body, caller, client)
+    page = parse_id(action.get("value")) or 0
     turned = form.model_copy(update={"page": max(0, page)})
     await client.views_update(
         view_id=body["view"]["id"], view=await _editor(services, caller, turned, None)
@@ -254,7 +206,7 @@ async def on_read_card(
     await ack()
     raw = str((action.get("selected_option") or {}).get("value", ""))
     raw_exercise, _sep, raw_card = raw.partition(":")
-    exercise_id, card_id = _int(raw_exercise), _int(raw_card)
+    exercise_id, card_id = parse_id(raw_exercise), parse_id(raw_card)
     if exercise_id is None or card_id is None:
         raise JourneyError(rules.CARD_GONE)
 

@@ -7,19 +7,33 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel
+from slack_bolt.async_app import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.i18n import N_, Translator
 from bot.journeys import rules
 from bot.journeys.rules import JourneyError
 from bot.journeys.usecases import ExerciseView, exercise
 from handlers.audience import channel_members
+from handlers.blocks.journey_board import exercise_title
 from handlers.blocks.journey_forms import loading_modal, notice_modal
+from handlers.blocks.text import escape
 from handlers.caller import Caller
 from handlers.slack_services import SlackServices
 
+EXPIRED = N_("This form is out of date; close it and open it again.")
+
 ModalBuilder = Callable[[], Awaitable[View]]
+ExerciseModalBuilder = Callable[[ExerciseView, SlackServices, Caller], Awaitable[View]]
+ModalClick = Callable[
+    [dict[str, Any], dict[str, Any], AsyncWebClient, SlackServices, Caller], Awaitable[None]
+]
+ActionListener = Callable[
+    [AsyncAck, dict[str, Any], dict[str, Any], AsyncWebClient, SlackServices, Caller],
+    Awaitable[None],
+]
 
 
 class ExerciseForm(BaseModel):
@@ -43,6 +57,28 @@ async def is_member(client: AsyncWebClient, channel_id: str, user_id: str) -> bo
         return user_id in await channel_members(client, channel_id)
     except SlackApiError:
         return False
+
+
+def modal_form(services: SlackServices, body: dict[str, Any], caller: Caller) -> ExerciseForm:
+    """The sealed state of the journey modal a click came from; an expired or someone else's
+    modal is refused."""
+    form = own_form(services, caller, (body.get("view") or {}).get("private_metadata"))
+    if form is None:
+        raise JourneyError(EXPIRED)
+    return form
+
+
+def parse_id(text: object) -> int | None:
+    """The number a button or menu value carries, None when it is not one."""
+    try:
+        return int(str(text))
+    except ValueError:
+        return None
+
+
+def exercise_heading(view: ExerciseView, _: Translator) -> str:
+    """The exercise's title in bold, atop the modals opened from its message."""
+    return f"*{escape(exercise_title(view, _))}*"
 
 
 def action_exercise_id(action: dict[str, Any]) -> int:
@@ -82,6 +118,15 @@ async def exercise_for(
     return found
 
 
+async def member_form(
+    services: SlackServices, body: dict[str, Any], caller: Caller, client: AsyncWebClient
+) -> ExerciseForm:
+    """The modal's sealed state, once the person is still a member of the exercise's channel."""
+    form = modal_form(services, body, caller)
+    await exercise_for(services, caller, client, form.exercise_id)
+    return form
+
+
 def clicked_in_modal(body: dict[str, Any]) -> bool:
     return (body.get("container") or {}).get("type") == "view"
 
@@ -118,3 +163,67 @@ async def refuse_in_modal(
     answer would go nowhere: the refusal is pushed on top of the modal instead."""
     _ = await caller.translator()
     await client.views_push(trigger_id=body["trigger_id"], view=notice_modal(_(error.message), _))
+
+
+def exercise_modal_button(
+    build: ExerciseModalBuilder,
+    *,
+    contribute: bool = True,
+    facilitator_only: bool = False,
+    from_board_too: bool = False,
+) -> ActionListener:
+    """The listener of an exercise message's button that opens a modal: the exercise its value
+    names, checked (its own channel, membership to contribute, the facilitator's own buttons),
+    then `build` for it; a refusal is shown in the modal.
+
+    `from_board_too`: the button also stands in the board modal, whose clicks carry no
+    channel; the modal is then stacked on the board (membership is checked either way)."""
+
+    async def listener(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        services: SlackServices,
+        caller: Caller,
+    ) -> None:
+        await ack()
+        in_modal = from_board_too and clicked_in_modal(body)
+
+        async def build_checked() -> View:
+            view = await exercise_for(
+                services,
+                caller,
+                client,
+                action_exercise_id(action),
+                channel_id=None if in_modal else payload_channel(body),
+                contribute=contribute,
+            )
+            if facilitator_only and view.facilitator_id != caller.user_id:
+                raise JourneyError(rules.NOT_FACILITATOR)
+            return await build(view, services, caller)
+
+        await open_modal(client, body["trigger_id"], caller, build_checked, push=in_modal)
+
+    return listener
+
+
+def refusing_in_modal(click: ModalClick) -> ActionListener:
+    """The listener of a click inside a journey modal: acknowledged at once, and a refusal
+    shown on top of the modal (see refuse_in_modal)."""
+
+    async def listener(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        services: SlackServices,
+        caller: Caller,
+    ) -> None:
+        await ack()
+        try:
+            await click(body, action, client, services, caller)
+        except JourneyError as error:
+            await refuse_in_modal(client, body, caller, error)
+
+    return listener

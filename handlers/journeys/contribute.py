@@ -15,50 +15,36 @@ from bot.journeys.rules import Field, JourneyError
 from bot.journeys.usecases import ExerciseView
 from handlers.blocks.journey_board import exercise_title
 from handlers.blocks.journey_forms import card_modal, moment_modal, moments_editor, rename_modal
-from handlers.blocks.text import escape
 from handlers.caller import Caller
 from handlers.forms import answer_submission, selected_value, text_value
 from handlers.journeys.common import (
+    EXPIRED,
     ExerciseForm,
     action_exercise_id,
     exercise_for,
-    open_modal,
+    exercise_heading,
+    exercise_modal_button,
+    modal_form,
     own_form,
+    parse_id,
     payload_channel,
-    refuse_in_modal,
+    refusing_in_modal,
 )
-from handlers.journeys.start import EXPIRED
 from handlers.slack_services import SlackServices
 
 
-def _heading(view: ExerciseView, translate: Any) -> str:
-    return f"*{escape(exercise_title(view, translate))}*"
+async def _moment_form(view: ExerciseView, services: SlackServices, caller: Caller) -> View:
+    _ = await caller.translator()
+    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+    return moment_modal(
+        private_metadata=services.seal.seal(form),
+        heading=exercise_heading(view, _),
+        count=view.moments,
+        _=_,
+    )
 
 
-async def on_add_moment(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
-
-    async def build() -> View:
-        view = await exercise_for(
-            services, caller, client, action_exercise_id(action), channel_id=payload_channel(body)
-        )
-        _ = await caller.translator()
-        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-        return moment_modal(
-            private_metadata=services.seal.seal(form),
-            heading=_heading(view, _),
-            count=view.moments,
-            _=_,
-        )
-
-    await open_modal(client, body["trigger_id"], caller, build)
+on_add_moment = exercise_modal_button(_moment_form)
 
 
 def _position(values: dict[str, Any]) -> int | None:
@@ -95,42 +81,23 @@ async def on_moment_submitted(
         services.wake_outbox()
 
 
-async def on_add_card(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
-
-    async def build() -> View:
-        view = await exercise_for(
-            services, caller, client, action_exercise_id(action), channel_id=payload_channel(body)
-        )
-        _ = await caller.translator()
-        moments = await services.core.read(
-            contribute.moment_choices, ws=caller.workspace, exercise_id=view.id
-        )
-        if not moments:
-            raise JourneyError(rules.NO_MOMENTS)
-        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-        return card_modal(
-            private_metadata=services.seal.seal(form),
-            heading=_heading(view, _),
-            moments=moments,
-            _=_,
-        )
-
-    await open_modal(client, body["trigger_id"], caller, build)
+async def _card_form(view: ExerciseView, services: SlackServices, caller: Caller) -> View:
+    _ = await caller.translator()
+    moments = await services.core.read(
+        contribute.moment_choices, ws=caller.workspace, exercise_id=view.id
+    )
+    if not moments:
+        raise JourneyError(rules.NO_MOMENTS)
+    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+    return card_modal(
+        private_metadata=services.seal.seal(form),
+        heading=exercise_heading(view, _),
+        moments=moments,
+        _=_,
+    )
 
 
-def _int(text: str | None) -> int | None:
-    try:
-        return int(text) if text is not None else None
-    except ValueError:
-        return None
+on_add_card = exercise_modal_button(_card_form)
 
 
 async def on_card_submitted(
@@ -146,11 +113,11 @@ async def on_card_submitted(
             contribute.add_card,
             ws=caller.workspace,
             exercise_id=form.exercise_id,
-            moment_id=_int(selected_value(values, Field.moment)),
+            moment_id=parse_id(selected_value(values, Field.moment)),
             author_id=caller.user_id,
             column=selected_value(values, Field.column),
             text=text_value(values, Field.text),
-            feeling=_int(selected_value(values, Field.feeling)),
+            feeling=parse_id(selected_value(values, Field.feeling)),
             now=caller.now,
         )
     except JourneyError as error:
@@ -212,53 +179,16 @@ async def _editor(
     )
 
 
-async def on_edit_moments(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
-
-    async def build() -> View:
-        view = await exercise_for(
-            services,
-            caller,
-            client,
-            action_exercise_id(action),
-            channel_id=payload_channel(body),
-            contribute=False,
-        )
-        if view.facilitator_id != caller.user_id:
-            raise JourneyError(rules.NOT_FACILITATOR)
-        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-        return await _editor(services, caller, form, None)
-
-    await open_modal(client, body["trigger_id"], caller, build)
+async def _moments_editor_modal(
+    view: ExerciseView, services: SlackServices, caller: Caller
+) -> View:
+    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+    return await _editor(services, caller, form, None)
 
 
-def _editor_form(services: SlackServices, body: dict[str, Any], caller: Caller) -> ExerciseForm:
-    form = own_form(services, caller, (body.get("view") or {}).get("private_metadata"))
-    if form is None:
-        raise JourneyError(EXPIRED)
-    return form
-
-
-async def on_moment_menu(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
-    try:
-        await _moment_menu(body, action, client, services, caller)
-    except JourneyError as error:
-        await refuse_in_modal(client, body, caller, error)
+on_edit_moments = exercise_modal_button(
+    _moments_editor_modal, contribute=False, facilitator_only=True
+)
 
 
 async def _moment_menu(
@@ -268,13 +198,12 @@ async def _moment_menu(
     services: SlackServices,
     caller: Caller,
 ) -> None:
-    form = _editor_form(services, body, caller)
+    form = modal_form(services, body, caller)
     verb, _sep, raw_id = str((action.get("selected_option") or {}).get("value", "")).partition(":")
-    moment_id = _int(raw_id)
+    moment_id = parse_id(raw_id)
     if moment_id is None:
         raise JourneyError(rules.MOMENT_GONE)
     ws, exercise_id, now = caller.workspace, form.exercise_id, caller.now
-    deleted: tuple[int, str] | None = None
     if verb in ("up", "down"):
         await services.core.run(
             contribute.move_moment,
@@ -301,15 +230,8 @@ async def _moment_menu(
             now=now,
         )
     elif verb == "delete":
-        name = await services.core.run(
-            contribute.delete_moment,
-            ws=ws,
-            exercise_id=exercise_id,
-            moment_id=moment_id,
-            actor_id=caller.user_id,
-            now=now,
-        )
-        deleted = (moment_id, name)
+        await _delete_moment(body, client, services, caller, form, moment_id, undo=False)
+        return
     elif verb == "rename":
         choices = await services.core.read(
             contribute.moment_choices, ws=ws, exercise_id=exercise_id
@@ -326,39 +248,55 @@ async def _moment_menu(
         return
     services.wake_outbox()
     await client.views_update(
-        view_id=body["view"]["id"], view=await _editor(services, caller, form, deleted)
+        view_id=body["view"]["id"], view=await _editor(services, caller, form, None)
     )
 
 
-async def on_undo_delete(
-    ack: AsyncAck,
+on_moment_menu = refusing_in_modal(_moment_menu)
+
+
+async def _undo_delete(
     body: dict[str, Any],
     action: dict[str, Any],
     client: AsyncWebClient,
     services: SlackServices,
     caller: Caller,
 ) -> None:
-    await ack()
-    try:
-        form = _editor_form(services, body, caller)
-        moment_id = _int(str(action.get("value")))
-        if moment_id is None:
-            raise JourneyError(rules.MOMENT_GONE)
-        await services.core.run(
-            contribute.delete_moment,
-            ws=caller.workspace,
-            exercise_id=form.exercise_id,
-            moment_id=moment_id,
-            actor_id=caller.user_id,
-            now=caller.now,
-            undo=True,
-        )
-    except JourneyError as error:
-        await refuse_in_modal(client, body, caller, error)
-        return
+    form = modal_form(services, body, caller)
+    moment_id = parse_id(action.get("value"))
+    if moment_id is None:
+        raise JourneyError(rules.MOMENT_GONE)
+    await _delete_moment(body, client, services, caller, form, moment_id, undo=True)
+
+
+on_undo_delete = refusing_in_modal(_undo_delete)
+
+
+async def _delete_moment(
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    services: SlackServices,
+    caller: Caller,
+    form: ExerciseForm,
+    moment_id: int,
+    *,
+    undo: bool,
+) -> None:
+    """Delete the moment, or bring it back, and show the editor again: with an Undo at the
+    top after a deletion."""
+    name = await services.core.run(
+        contribute.delete_moment,
+        ws=caller.workspace,
+        exercise_id=form.exercise_id,
+        moment_id=moment_id,
+        actor_id=caller.user_id,
+        now=caller.now,
+        undo=undo,
+    )
     services.wake_outbox()
+    deleted = None if undo else (moment_id, name)
     await client.views_update(
-        view_id=body["view"]["id"], view=await _editor(services, caller, form, None)
+        view_id=body["view"]["id"], view=await _editor(services, caller, form, deleted)
     )
 
 

@@ -14,6 +14,7 @@ from bot.i18n import Translator
 from bot.journeys import facilitator, rules, usecases
 from bot.journeys.outbox import HAND_OVER, HandOver
 from bot.journeys.rules import Field, JourneyError
+from bot.journeys.usecases import ExerciseView
 from bot.tenancy import Workspace
 from handlers.blocks.journey_board import exercise_title
 from handlers.blocks.journey_cards import hand_over_modal
@@ -22,15 +23,13 @@ from handlers.caller import Caller
 from handlers.feature import Sender
 from handlers.forms import answer_submission
 from handlers.journeys.common import (
+    EXPIRED,
     ExerciseForm,
-    action_exercise_id,
-    exercise_for,
+    exercise_heading,
+    exercise_modal_button,
     is_member,
-    open_modal,
     own_form,
-    payload_channel,
 )
-from handlers.journeys.start import EXPIRED
 from handlers.slack_services import SlackServices
 
 
@@ -49,36 +48,17 @@ async def _is_person(client: AsyncWebClient, user_id: str) -> bool:
     return not (user.get("is_bot") or user.get("deleted"))
 
 
-async def on_hand_over_button(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
+async def _hand_over_form(view: ExerciseView, services: SlackServices, caller: Caller) -> View:
+    _ = await caller.translator()
+    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+    return hand_over_modal(
+        private_metadata=services.seal.seal(form), heading=exercise_heading(view, _), _=_
+    )
 
-    async def build() -> View:
-        view = await exercise_for(
-            services,
-            caller,
-            client,
-            action_exercise_id(action),
-            channel_id=payload_channel(body),
-            contribute=False,
-        )
-        if view.facilitator_id != caller.user_id:
-            raise JourneyError(rules.NOT_FACILITATOR)
-        _ = await caller.translator()
-        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-        return hand_over_modal(
-            private_metadata=services.seal.seal(form),
-            heading=f"*{escape(exercise_title(view, _))}*",
-            _=_,
-        )
 
-    await open_modal(client, body["trigger_id"], caller, build)
+on_hand_over_button = exercise_modal_button(
+    _hand_over_form, contribute=False, facilitator_only=True
+)
 
 
 async def on_hand_over_submitted(

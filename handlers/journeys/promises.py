@@ -21,25 +21,17 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.i18n import Translator
-from bot.journeys import promising, rules
+from bot.journeys import promising
 from bot.journeys.board import PROMISE_TEXT_MAX
 from bot.journeys.promising import Idea
 from bot.journeys.rules import JourneyError
 from bot.journeys.usecases import ExerciseView
-from handlers.blocks.journey_forms import title
+from handlers.blocks.journey_forms import form_modal
 from handlers.blocks.text import clip
 from handlers.caller import Caller
 from handlers.forms import answer_submission, selected_value, text_value
 from handlers.ids import JourneyView
-from handlers.journeys.common import (
-    ExerciseForm,
-    action_exercise_id,
-    exercise_for,
-    open_modal,
-    own_form,
-    payload_channel,
-)
-from handlers.journeys.start import EXPIRED
+from handlers.journeys.common import EXPIRED, ExerciseForm, exercise_modal_button, own_form
 from handlers.slack_services import SlackServices
 
 BUSINESS = "business"
@@ -109,46 +101,26 @@ def promise_modal(view: ExerciseView, ideas: list[Idea], metadata: str, _: Trans
             ),
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=JourneyView.promise,
+    return form_modal(
+        JourneyView.promise,
         private_metadata=metadata,
-        title=title(_("Make a promise")),
+        title_text=_("Make a promise"),
         submit=_("Promise"),
-        close=_("Cancel"),
         blocks=blocks,
+        _=_,
     )
 
 
-async def on_promise_button(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
+async def _promise_form(view: ExerciseView, services: SlackServices, caller: Caller) -> View:
+    ideas = await services.core.read(promising.ideas, ws=caller.workspace, exercise_id=view.id)
+    if not ideas:
+        raise JourneyError(promising.NO_CARD)
+    _ = await caller.translator()
+    form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
+    return promise_modal(view, ideas, services.seal.seal(form), _)
 
-    async def build() -> View:
-        view = await exercise_for(
-            services,
-            caller,
-            client,
-            action_exercise_id(action),
-            channel_id=payload_channel(body),
-            contribute=False,
-        )
-        if view.facilitator_id != caller.user_id:
-            raise JourneyError(rules.NOT_FACILITATOR)
-        ideas = await services.core.read(promising.ideas, ws=caller.workspace, exercise_id=view.id)
-        if not ideas:
-            raise JourneyError(promising.NO_CARD)
-        _ = await caller.translator()
-        form = ExerciseForm(exercise_id=view.id, user_id=caller.user_id)
-        return promise_modal(view, ideas, services.seal.seal(form), _)
 
-    await open_modal(client, body["trigger_id"], caller, build)
+on_promise_button = exercise_modal_button(_promise_form, contribute=False, facilitator_only=True)
 
 
 async def _timezone(client: AsyncWebClient, user_id: str) -> str | None:

@@ -15,6 +15,7 @@ from bot.journeys import rules, usecases
 from bot.journeys.board import Board
 from bot.journeys.export import export_csv, export_json, export_markdown
 from bot.journeys.rules import JourneyError
+from bot.journeys.usecases import ExerciseView
 from bot.tenancy import Workspace
 from handlers.blocks.journey_board import (
     MESSAGE_BLOCKS,
@@ -23,11 +24,16 @@ from handlers.blocks.journey_board import (
     board_pages,
     list_blocks,
 )
-from handlers.blocks.journey_forms import title
+from handlers.blocks.journey_forms import reading_modal
 from handlers.caller import Caller
 from handlers.commands.journey import CommandCall
 from handlers.ids import JourneyView
-from handlers.journeys.common import action_exercise_id, exercise_for, open_modal, payload_channel
+from handlers.journeys.common import (
+    action_exercise_id,
+    exercise_for,
+    exercise_modal_button,
+    payload_channel,
+)
 from handlers.slack_services import SlackServices
 
 SHARE_WORDS = {"share", "partager", "partage"}
@@ -88,41 +94,23 @@ async def board_command(call: CommandCall) -> None:
 def _board_modal(board: Board, exercise_id: int, page: int, _: Translator) -> View:
     pages = board_pages(board, _, limit=MODAL_BLOCKS, exercise_id=exercise_id)
     page = max(0, min(page, len(pages) - 1))
-    return View(
-        type="modal",
-        callback_id=JourneyView.board,
-        title=title(_("Journey board")),
-        close=_("Close"),
+    return reading_modal(
+        JourneyView.board,
+        title_text=_("Journey board"),
         blocks=board_frame(board, pages[page], page, len(pages), exercise_id, _),
+        _=_,
     )
 
 
-async def on_board_button(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    services: SlackServices,
-    caller: Caller,
-) -> None:
-    await ack()
+async def _first_board_page(view: ExerciseView, services: SlackServices, caller: Caller) -> View:
+    board = await services.core.read(
+        usecases.board, ws=caller.workspace, exercise_id=view.id, now=caller.now
+    )
+    _ = await caller.translator()
+    return _board_modal(board, view.id, 0, _)
 
-    async def build() -> View:
-        view = await exercise_for(
-            services,
-            caller,
-            client,
-            action_exercise_id(action),
-            channel_id=payload_channel(body),
-            contribute=False,
-        )
-        board = await services.core.read(
-            usecases.board, ws=caller.workspace, exercise_id=view.id, now=caller.now
-        )
-        _ = await caller.translator()
-        return _board_modal(board, view.id, 0, _)
 
-    await open_modal(client, body["trigger_id"], caller, build)
+on_board_button = exercise_modal_button(_first_board_page, contribute=False)
 
 
 async def on_board_page(

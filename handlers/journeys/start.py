@@ -17,10 +17,9 @@ from handlers.blocks.journey_forms import ANONYMOUS, SHARED_OK, new_exercise_mod
 from handlers.caller import Caller
 from handlers.commands.journey import CommandCall
 from handlers.forms import answer_submission, text_value
-from handlers.journeys.common import is_member
+from handlers.journeys.common import EXPIRED, is_member
 from handlers.slack_services import SlackServices
 
-EXPIRED = N_("This form is out of date; close it and open it again.")
 SHARED = N_(
     "This channel is shared with another organisation, whose members would read your team's "
     "candid cards. Run `/journey new` inside it to confirm, or pick another channel."

@@ -88,6 +88,30 @@ def delete_bot(session: Session, *, client_id: str, key: WorkspaceKey, org_wide:
     return len(rows)
 
 
+def replace_bot_token(
+    session: Session,
+    *,
+    client_id: str,
+    key: WorkspaceKey,
+    org_wide: bool,
+    token_encrypted: str,
+    refresh_token_encrypted: str | None,
+    expires_at: datetime | None,
+) -> int:
+    """A refreshed bot token (Slack's token rotation) on every installation of the workspace."""
+    rows = session.scalars(
+        select(Installation)
+        .where(*_scoped(client_id, key, org_wide=org_wide))
+        .where(Installation.bot_token_encrypted.is_not(None))
+        .with_for_update()
+    ).all()
+    for row in rows:
+        row.bot_token_encrypted = token_encrypted
+        row.bot_refresh_token_encrypted = refresh_token_encrypted
+        row.bot_token_expires_at = expires_at
+    return len(rows)
+
+
 def delete_installations(
     session: Session,
     *,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy import Select, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import Irritant, IrritantEvent, IrritantNote, IrritantVote
+from storage.repositories.planner import not_an_index
 from storage.repositories.upsert import insert_ignore, insert_many_ignore
 
 OPEN_STATUSES = ("new", "acknowledged")
@@ -88,12 +90,18 @@ def by_messages(
     """The irritants of many messages, keyed by (channel_id, message_ts)."""
     if not messages:
         return {}
+    # One IN list per column, not a (channel, ts) row-value IN: SQLite probes the unique
+    # index (team, channel, ts) with two lists but scanned the workspace's irritants for a
+    # row-value list. The cross product may name a few rows not asked for: left out below.
+    wanted = set(messages)
     statement = select(Irritant).where(
         Irritant.team_id == team_id,
-        tuple_(Irritant.channel_id, Irritant.message_ts).in_(messages),
+        Irritant.channel_id.in_(sorted({channel for channel, _ in wanted})),
+        Irritant.message_ts.in_(sorted({ts for _, ts in wanted})),
     )
     statement = _locked(statement, lock).execution_options(populate_existing=True)
-    return {(row.channel_id, row.message_ts): row for row in session.scalars(statement)}
+    rows = session.scalars(statement)
+    return {key: row for row in rows if (key := (row.channel_id, row.message_ts)) in wanted}
 
 
 def voters_among(
@@ -103,7 +111,7 @@ def voters_among(
     if not irritant_ids or not user_ids:
         return set()
     statement = select(IrritantVote.irritant_id, IrritantVote.user_id).where(
-        IrritantVote.team_id == team_id,
+        not_an_index(IrritantVote.team_id) == team_id,
         IrritantVote.irritant_id.in_(irritant_ids),
         IrritantVote.user_id.in_(user_ids),
     )
@@ -126,6 +134,22 @@ def add_votes(
     ]
     inserted = insert_many_ignore(session, IrritantVote, rows, ["irritant_id", "user_id", "via"])
     return {(irritant_id, user_id, via) for irritant_id, user_id, via in inserted}
+
+
+def set_last_reported(
+    session: Session, *, team_id: str, irritants: list[Irritant], now: datetime
+) -> None:
+    """The batch's newly reported irritants were last reported `now`: one UPDATE, where
+    setting the attribute made the ORM's flush work out and write each row on its own (the
+    loaded objects get the value without being marked changed)."""
+    if not irritants:
+        return
+    session.execute(
+        _SET_LAST_REPORTED,
+        {"in_team": team_id, "reported_ids": [i.id for i in irritants], "reported_at": now},
+    )
+    for irritant in irritants:
+        set_committed_value(irritant, "last_reported_at", now)
 
 
 def add_events(session: Session, *, rows: list[dict[str, object]]) -> None:
@@ -161,11 +185,20 @@ _BY_MESSAGE = {
 _HAS_VOTED = (
     select(IrritantVote.id)
     .where(
-        IrritantVote.team_id == bindparam("team_id"),
+        not_an_index(IrritantVote.team_id) == bindparam("team_id"),
         IrritantVote.irritant_id == bindparam("irritant_id"),
         IrritantVote.user_id == bindparam("user_id"),
     )
     .limit(1)
+)
+_IRRITANTS = Irritant.metadata.tables["irritants"]
+_SET_LAST_REPORTED = (
+    update(_IRRITANTS)
+    .where(
+        _IRRITANTS.c.team_id == bindparam("in_team"),
+        _IRRITANTS.c.id.in_(bindparam("reported_ids", expanding=True)),
+    )
+    .values(last_reported_at=bindparam("reported_at", type_=_IRRITANTS.c.last_reported_at.type))
 )
 _ADD_EVENT = insert(IrritantEvent.metadata.tables["irritant_events"])
 
@@ -203,7 +236,7 @@ def reporter_counts(session: Session, *, team_id: str, irritant_ids: list[int]) 
     statement = (
         select(IrritantVote.irritant_id, func.count(func.distinct(IrritantVote.user_id)))
         .where(
-            IrritantVote.team_id == team_id,
+            not_an_index(IrritantVote.team_id) == team_id,
             IrritantVote.irritant_id.in_(sorted(set(irritant_ids))),
         )
         .group_by(IrritantVote.irritant_id)
@@ -231,7 +264,7 @@ def remove_vote(
     session: Session, *, team_id: str, irritant_id: int, user_id: str, via: str
 ) -> bool:
     statement = delete(IrritantVote).where(
-        IrritantVote.team_id == team_id,
+        not_an_index(IrritantVote.team_id) == team_id,
         IrritantVote.irritant_id == irritant_id,
         IrritantVote.user_id == user_id,
         IrritantVote.via == via,
@@ -241,7 +274,7 @@ def remove_vote(
 
 def remove_votes_of(session: Session, *, team_id: str, irritant_id: int, user_id: str) -> int:
     statement = delete(IrritantVote).where(
-        IrritantVote.team_id == team_id,
+        not_an_index(IrritantVote.team_id) == team_id,
         IrritantVote.irritant_id == irritant_id,
         IrritantVote.user_id == user_id,
     )
@@ -252,7 +285,9 @@ def reporters(session: Session, *, team_id: str, irritant_id: int) -> list[str]:
     """Distinct reporters, first reporter first."""
     statement = (
         select(IrritantVote.user_id, func.min(IrritantVote.created_at).label("first"))
-        .where(IrritantVote.team_id == team_id, IrritantVote.irritant_id == irritant_id)
+        .where(
+            not_an_index(IrritantVote.team_id) == team_id, IrritantVote.irritant_id == irritant_id
+        )
         .group_by(IrritantVote.user_id)
         .order_by("first", IrritantVote.user_id)
     )
@@ -304,7 +339,10 @@ def votes_for(session: Session, *, team_id: str, irritant_ids: list[int]) -> dic
         return {}
     statement = (
         select(IrritantVote.irritant_id, IrritantVote.user_id, func.min(IrritantVote.created_at))
-        .where(IrritantVote.team_id == team_id, IrritantVote.irritant_id.in_(irritant_ids))
+        .where(
+            not_an_index(IrritantVote.team_id) == team_id,
+            IrritantVote.irritant_id.in_(irritant_ids),
+        )
         .group_by(IrritantVote.irritant_id, IrritantVote.user_id)
         .order_by(func.min(IrritantVote.created_at), IrritantVote.user_id)
     )

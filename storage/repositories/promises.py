@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import NamedTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from storage.enums import AlertPlace, PromiseKind, WatchTeam
 from storage.models import Promise, PromiseVersion
+from storage.repositories.planner import not_an_index
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,26 @@ def current_version(
     return PromiseAt(row[0], row[1]) if row else None
 
 
+# Every ingest batch runs this once per channel it touches (messages and reactions): built
+# once with bound parameters, so SQLAlchemy reuses its compiled form. The versions' team
+# filter must not drive SQLite's plan (see `planner`): it read every version of the
+# workspace; the (team, channel) index on promises leads instead.
+_VERSION_IN_FORCE = (
+    select(Promise, PromiseVersion)
+    .join(PromiseVersion, PromiseVersion.promise_id == Promise.id)
+    .where(
+        Promise.team_id == bindparam("team_id"),
+        not_an_index(PromiseVersion.team_id) == bindparam("team_id"),
+        Promise.channel_id == bindparam("channel_id"),
+        Promise.kind == PromiseKind.response_time,
+        PromiseVersion.valid_from <= bindparam("at"),
+        (PromiseVersion.valid_to.is_(None)) | (PromiseVersion.valid_to > bindparam("at")),
+    )
+    .order_by(PromiseVersion.valid_from.desc(), PromiseVersion.id.desc())
+    .limit(1)
+)
+
+
 def version_in_force(
     session: Session, *, team_id: str, channel_id: str, at: datetime
 ) -> PromiseAt | None:
@@ -185,21 +206,8 @@ def version_in_force(
 
     Works for ended watches too: history answers for the past.
     """
-    statement = (
-        select(Promise, PromiseVersion)
-        .join(PromiseVersion, PromiseVersion.promise_id == Promise.id)
-        .where(
-            Promise.team_id == team_id,
-            PromiseVersion.team_id == team_id,
-            Promise.channel_id == channel_id,
-            Promise.kind == PromiseKind.response_time,
-            PromiseVersion.valid_from <= at,
-            (PromiseVersion.valid_to.is_(None)) | (PromiseVersion.valid_to > at),
-        )
-        .order_by(PromiseVersion.valid_from.desc(), PromiseVersion.id.desc())
-        .limit(1)
-    )
-    row = session.execute(statement).first()
+    parameters = {"team_id": team_id, "channel_id": channel_id, "at": at}
+    row = session.execute(_VERSION_IN_FORCE, parameters).first()
     return PromiseAt(row[0], row[1]) if row else None
 
 

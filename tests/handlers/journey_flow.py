@@ -8,9 +8,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from storage.models import JourneyExercise
+from storage.models import Irritant, JourneyExercise
 from tests.handlers.conftest import CLIENTS, TEAM, Slack
-from tests.handlers.payloads import block_action, command, submit_view, text_input
+from tests.handlers.payloads import (
+    block_action,
+    command,
+    message_block_action,
+    submit_view,
+    text_input,
+)
 from tests.slack_standin.inbound import interactivity_body
 
 
@@ -21,13 +27,19 @@ def as_dict(view: Any) -> dict[str, Any]:
 def last_opened(slack: Slack, count: int = 1) -> dict[str, Any]:
     """The modal the `count`-th views.open showed: a loading modal is followed, the way
     Slack shows it, by the views.update that replaced it."""
-    opened = slack.standin.wait_for("views.open", count=count)[-1]
-    view = as_dict(opened.args["view"])
+    return _shown(slack, "views.open", count)
+
+
+def _shown(slack: Slack, method: str, count: int) -> dict[str, Any]:
+    """The modal the `count`-th call of `method` put up, or the one that replaced it when
+    it was the loading modal."""
+    call = slack.standin.wait_for(method, count=count)[-1]
+    view = as_dict(call.args["view"])
     if view.get("callback_id") != "journey-loading-modal":
         return view
-    view_id = opened.response["view"]["id"]
+    view_id = call.response["view"]["id"]
     [update] = slack.standin.wait_for(
-        "views.update", predicate=lambda call: call.args.get("view_id") == view_id
+        "views.update", predicate=lambda done: done.args.get("view_id") == view_id
     )[-1:]
     return as_dict(update.args["view"])
 
@@ -186,50 +198,40 @@ def message_select(
     slack: Slack, *, user: str, action_id: str, selected: str, channel: str = CLIENTS
 ) -> tuple[int, str]:
     """An option picked in a menu of an ephemeral message (the board's Read in full)."""
-    response_url = slack.standin.new_response_url()
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
-        "api_app_id": "A0JOURNEY",
-        "token": "legacy",
-        "container": {
-            "type": "message",
-            "message_ts": "1700000500.000100",
-            "channel_id": channel,
-            "is_ephemeral": True,
-        },
-        "trigger_id": slack.standin.new_trigger_id(TEAM),
-        "team": {"id": TEAM, "domain": "acme"},
-        "channel": {"id": channel, "name": "clients"},
-        "response_url": response_url,
-        "actions": [
-            {
-                "action_id": action_id,
-                "block_id": "b",
-                "type": "static_select",
-                "selected_option": {
-                    "text": {"type": "plain_text", "text": "x"},
-                    "value": selected,
-                },
-                "action_ts": "1700000600.000100",
-            }
-        ],
+    pick = {
+        "action_id": action_id,
+        "block_id": "b",
+        "type": "static_select",
+        "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": selected},
+        "action_ts": "1700000600.000100",
     }
-    response = slack.sender.post(
-        interactivity_body(payload), content_type="application/x-www-form-urlencoded"
+    status, _text, response_url = message_block_action(
+        slack, user=user, action=pick, channel=channel
     )
-    assert response.elapsed_seconds < 3.0
-    return response.status, response_url
+    return status, response_url
 
 
 def last_pushed(slack: Slack, count: int = 1) -> dict[str, Any]:
     """The modal the `count`-th views.push showed, following a loading modal's update."""
-    pushed = slack.standin.wait_for("views.push", count=count)[-1]
-    view = as_dict(pushed.args["view"])
-    if view.get("callback_id") != "journey-loading-modal":
-        return view
-    view_id = pushed.response["view"]["id"]
-    [update] = slack.standin.wait_for(
-        "views.update", predicate=lambda call: call.args.get("view_id") == view_id
-    )[-1:]
-    return as_dict(update.args["view"])
+    return _shown(slack, "views.push", count)
+
+
+def store_irritant(slack: Slack, text: str, *, moment_id: int | None = None) -> int:
+    """An irritant reported in #clients just now (linked to a moment if given): its id."""
+    now = slack.runtime.clock.now()
+    with slack.runtime.session_factory.begin() as session:
+        irritant = Irritant(
+            team_id=TEAM,
+            channel_id=CLIENTS,
+            message_ts="1.1",
+            status="new",
+            text_status="complete",
+            message_text=text,
+            status_changed_at=now,
+            last_reported_at=now,
+            created_at=now,
+            moment_id=moment_id,
+        )
+        session.add(irritant)
+        session.flush()
+        return irritant.id

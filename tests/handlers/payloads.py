@@ -78,6 +78,28 @@ def block_action(
     team_id: str = TEAM,
     channel: str = CLIENTS,
 ) -> tuple[int, str, str]:
+    """A button clicked in an ephemeral message."""
+    button = {
+        "action_id": action_id,
+        "block_id": "b",
+        "text": {"type": "plain_text", "text": "Button"},
+        "value": value,
+        "type": "button",
+        "action_ts": "1700000600.000100",
+    }
+    return message_block_action(slack, user=user, action=button, team_id=team_id, channel=channel)
+
+
+def message_block_action(
+    slack: Slack,
+    *,
+    user: str,
+    action: dict[str, Any],
+    team_id: str = TEAM,
+    channel: str = CLIENTS,
+) -> tuple[int, str, str]:
+    """`action` (a button, a menu's pick) in an ephemeral message, as Slack posts it: the
+    status, the body of the answer and the message's response URL."""
     response_url = slack.standin.new_response_url()
     payload = {
         "type": "block_actions",
@@ -94,16 +116,7 @@ def block_action(
         "team": {"id": team_id, "domain": "acme"},
         "channel": {"id": channel, "name": "clients"},
         "response_url": response_url,
-        "actions": [
-            {
-                "action_id": action_id,
-                "block_id": "b",
-                "text": {"type": "plain_text", "text": "Button"},
-                "value": value,
-                "type": "button",
-                "action_ts": "1700000600.000100",
-            }
-        ],
+        "actions": [action],
     }
     response = slack.sender.post(
         interactivity_body(payload), content_type="application/x-www-form-urlencoded"

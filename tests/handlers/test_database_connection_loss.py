@@ -4,7 +4,8 @@ While Slack delivers a stream of events, every backend of the bot's database is 
 (`pg_terminate_backend`, what a PostgreSQL restart or failover does to a client). At most
 the requests in flight then fail, never more than one per killed connection; each failed one
 answered 5xx, so Slack's retry stores it; nothing acknowledged is lost or stored twice; and
-the next request after the kill succeeds (the pool pre-pings and reconnects).
+the next request after the kill succeeds (a dropped connection is retried once on a fresh
+one).
 """
 
 from __future__ import annotations

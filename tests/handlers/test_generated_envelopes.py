@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from hypothesis import HealthCheck, event, given, note, settings
+from hypothesis import HealthCheck, event, example, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -22,6 +23,8 @@ from storage.base import Base
 from tests.handlers.conftest import ANNA, BRUNO, CHLOE, CLIENTS, OTHER_TEAM, TEAM, Slack
 from tests.slack_standin.inbound import FORM
 
+# 200 examples in the normal suite; `bench/fuzz_envelopes.py` runs 10,000 by setting this.
+EXAMPLES = int(os.environ.get("JOURNEYBOT_FUZZ_EXAMPLES", "200"))
 RESPONSE_URL = "<response-url>"  # replaced by a fresh stand-in response URL when sent
 TRIGGER_ID = "<trigger-id>"  # replaced by a trigger id the stand-in accepts
 SEAL = "<seal>"  # private_metadata sealed with the bot's key, from the JSON after it
@@ -146,6 +149,18 @@ CLICKS = st.builds(
             "irritant-acknowledge",
             "irritant-reopen",
             "irritant-resolve",
+            # The watcher's, the promises' and the journeys' buttons.
+            "request-take",
+            "request-dismiss",
+            "request-restore",
+            "requests-page",
+            "promises-page",
+            "journey-vote",
+            "journey-board",
+            "journey-next-phase",
+            "journey-cast",
+            "journey-promise",
+            "journey-make-watch",
         ]
     ),
     LIST_VALUES | st.integers(1, 5).map(str) | SMALL_TEXT,
@@ -247,7 +262,25 @@ COMMANDS = st.builds(
     },
     TEAMS,
     USERS,
-    st.sampled_from(["help", "irritants", "irritants all", "settings", "export", "aide"])
+    st.sampled_from(
+        [
+            "help",
+            "irritants",
+            "irritants all",
+            "settings",
+            "export",
+            "aide",
+            "watch 4h",
+            "watch 2h business team <@U0BRUNO|bruno>",
+            "watch status",
+            "watch off",
+            "promises",
+            "requests",
+            "journey new",
+            "digest",
+            "digest off",
+        ]
+    )
     | SMALL_TEXT
     | SMALL_TEXT.map(lambda text: "irritants all " + text),
 )
@@ -327,11 +360,46 @@ def _rows_elsewhere(slack: Slack) -> int:
 
 
 @settings(
-    max_examples=200,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(case=mutated())
+# Found by the 10,000-body run: `"event": null` crashed Bolt's self-event middleware.
+@example(
+    case=(
+        "json",
+        {
+            "token": "legacy",
+            "team_id": OTHER_TEAM,
+            "api_app_id": "A0JOURNEY",
+            "type": None,
+            "event": None,
+            "event_id": "Ev00000000",
+            "event_time": 1700000000,
+            "authorizations": [{"team_id": OTHER_TEAM, "user_id": "U0JOURNEY", "is_bot": True}],
+        },
+    )
+)
+# Found by the 10,000-body run on PostgreSQL: a refused click without a response_url made
+# the error handler's own reply crash.
+@example(
+    case=(
+        "payload",
+        _who("block_actions", TEAM, ANNA)
+        | {
+            "container": {
+                "type": "message",
+                "message_ts": "1700000500.000100",
+                "channel_id": CLIENTS,
+            },
+            "channel": {"id": CLIENTS, "name": "clients"},
+            "actions": [
+                {"action_id": "journey-next-phase", "block_id": "b", "type": "button", "value": "1"}
+            ],
+        },
+    )
+)
 def test_generated_bodies_never_get_a_5xx_nor_write_elsewhere(
     slack: Slack, caplog: pytest.LogCaptureFixture, case: tuple[str, dict[str, Any]]
 ) -> None:

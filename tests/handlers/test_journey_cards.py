@@ -22,6 +22,7 @@ from tests.handlers.journey_flow import (
     message_select,
     opened_view_id,
     start_exercise,
+    store_irritant,
     view_action,
 )
 from tests.handlers.payloads import command, submit_view, text_input
@@ -54,6 +55,16 @@ def _to_columns(slack: Slack, exercise_id: int) -> None:
     assert _exercise(slack, exercise_id).phase == "columns"
 
 
+def _exercise_in_columns(slack: Slack, *, anonymous: bool = False) -> tuple[int, int]:
+    """Anna's exercise with Bruno's one moment, "First call", taking cards: its id and the
+    moment's."""
+    exercise_id = start_exercise(slack, user=ANNA, anonymous=anonymous)
+    assert _add_moment(slack, exercise_id, BRUNO, "First call")[1] == {}
+    [moment] = _moment_ids(slack, exercise_id)
+    _to_columns(slack, exercise_id)
+    return exercise_id, moment
+
+
 def _card(slack: Slack, card_id: int) -> JourneyCard:
     with slack.runtime.session_factory() as session:
         row = session.get(JourneyCard, card_id)
@@ -76,6 +87,20 @@ def _editor(slack: Slack, user: str, exercise_id: int) -> tuple[dict[str, Any], 
     return last_opened(slack, opened + 1), opened_view_id(slack)
 
 
+def _pick_in_editor(
+    slack: Slack, user: str, editor: dict[str, Any], view_id: str, choice: str
+) -> None:
+    """A choice in a card's menu in the card editor: `edit:ID`, `delete:ID`, `read:ID`."""
+    view_action(
+        slack,
+        user=user,
+        view=editor,
+        view_id=view_id,
+        action_id="journey-card-menu",
+        selected=choice,
+    )
+
+
 def _latest_update(slack: Slack) -> dict[str, Any]:
     return as_dict(slack.standin.calls("views.update")[-1].args["view"])
 
@@ -93,10 +118,7 @@ def _board(slack: Slack, user: str) -> str:
 
 def test_authors_and_the_facilitator_edit_and_delete_cards_with_undo(cards_slack: Slack) -> None:
     slack = cards_slack
-    exercise_id = start_exercise(slack, user=ANNA)
-    assert _add_moment(slack, exercise_id, BRUNO, "First call")[1] == {}
-    [moment] = _moment_ids(slack, exercise_id)
-    _to_columns(slack, exercise_id)
+    exercise_id, moment = _exercise_in_columns(slack)
     assert _add_card(slack, exercise_id, BRUNO, moment, "today", "We call back")[1] == {}
     assert _add_card(slack, exercise_id, CHLOE, moment, "tomorrow", "A call in an hour")[1] == {}
     ids = _card_ids(slack, exercise_id)
@@ -112,14 +134,7 @@ def test_authors_and_the_facilitator_edit_and_delete_cards_with_undo(cards_slack
     assert "Modifier" in json.dumps(editor, ensure_ascii=False)
     # Delete: gone from the board, an Undo on top of the editor; a double click is one delete.
     for _twice in range(2):
-        view_action(
-            slack,
-            user=BRUNO,
-            view=editor,
-            view_id=view_id,
-            action_id="journey-card-menu",
-            selected=f"delete:{bruno_card}",
-        )
+        _pick_in_editor(slack, BRUNO, editor, view_id, f"delete:{bruno_card}")
     assert _card(slack, bruno_card).deleted_at is not None
     updated = _latest_update(slack)
     assert updated["blocks"][0]["block_id"] == "deleted"
@@ -137,14 +152,7 @@ def test_authors_and_the_facilitator_edit_and_delete_cards_with_undo(cards_slack
     assert _card(slack, bruno_card).deleted_at is None
     assert "We call back" in _board(slack, CHLOE)
     # Edit: the pushed form validates inline (nothing written), then saves text and column.
-    view_action(
-        slack,
-        user=BRUNO,
-        view=editor,
-        view_id=view_id,
-        action_id="journey-card-menu",
-        selected=f"edit:{bruno_card}",
-    )
+    _pick_in_editor(slack, BRUNO, editor, view_id, f"edit:{bruno_card}")
     form = last_pushed(slack)
     assert form["callback_id"] == "journey-card-edit-modal"
     _status, ack = submit_view(
@@ -167,28 +175,14 @@ def test_authors_and_the_facilitator_edit_and_delete_cards_with_undo(cards_slack
     assert "within the hour" in json.dumps(_latest_update(slack))
     # Bruno's own editor can't be driven onto Chloe's card, whatever the menu value says.
     pushes = len(slack.standin.calls("views.push"))
-    view_action(
-        slack,
-        user=BRUNO,
-        view=editor,
-        view_id=view_id,
-        action_id="journey-card-menu",
-        selected=f"delete:{chloe_card}",
-    )
+    _pick_in_editor(slack, BRUNO, editor, view_id, f"delete:{chloe_card}")
     assert _card(slack, chloe_card).deleted_at is None
     refusal = last_pushed(slack, pushes + 1)
     assert "Seuls l’auteur de la carte et l’animateur" in json.dumps(refusal, ensure_ascii=False)
     # The facilitator sees every card and deletes Chloe's.
     editor, view_id = _editor(slack, ANNA, exercise_id)
     assert sorted(_editor_cards(editor)) == sorted([f"card-{bruno_card}", f"card-{chloe_card}"])
-    view_action(
-        slack,
-        user=ANNA,
-        view=editor,
-        view_id=view_id,
-        action_id="journey-card-menu",
-        selected=f"delete:{chloe_card}",
-    )
+    _pick_in_editor(slack, ANNA, editor, view_id, f"delete:{chloe_card}")
     assert _card(slack, chloe_card).deleted_at is not None
     _status, ack, _url = command(slack, "list", user=CHLOE)
     assert "1 card" in ack  # a deleted card no longer counts
@@ -199,14 +193,7 @@ def test_authors_and_the_facilitator_edit_and_delete_cards_with_undo(cards_slack
     click(slack, user=ANNA, action_id="journey-next-phase", value=f"{exercise_id}:columns")
     assert _exercise(slack, exercise_id).phase == "vote"
     pushes = len(slack.standin.calls("views.push"))
-    view_action(
-        slack,
-        user=ANNA,
-        view=editor,
-        view_id=view_id,
-        action_id="journey-card-menu",
-        selected=f"delete:{bruno_card}",
-    )
+    _pick_in_editor(slack, ANNA, editor, view_id, f"delete:{bruno_card}")
     assert _card(slack, bruno_card).deleted_at is None
     assert "once voting starts" in json.dumps(last_pushed(slack, pushes + 1))
     _status, ack = submit_view(
@@ -218,10 +205,7 @@ def test_authors_and_the_facilitator_edit_and_delete_cards_with_undo(cards_slack
 
 def test_a_long_card_is_read_in_full_from_the_board(cards_slack: Slack) -> None:
     slack = cards_slack
-    exercise_id = start_exercise(slack, user=ANNA)
-    assert _add_moment(slack, exercise_id, BRUNO, "First call")[1] == {}
-    [moment] = _moment_ids(slack, exercise_id)
-    _to_columns(slack, exercise_id)
+    exercise_id, moment = _exercise_in_columns(slack)
     assert _add_card(slack, exercise_id, CHLOE, moment, "tomorrow", LONG_CARD)[1] == {}
     assert _add_card(slack, exercise_id, CHLOE, moment, "today", "Short card")[1] == {}
     card_id = _card_ids(slack, exercise_id)[LONG_CARD]
@@ -334,10 +318,7 @@ def test_an_anonymous_exercise_names_no_author_but_authors_still_change_their_ca
     cards_slack: Slack,
 ) -> None:
     slack = cards_slack
-    exercise_id = start_exercise(slack, user=ANNA, anonymous=True)
-    assert _add_moment(slack, exercise_id, BRUNO, "First call")[1] == {}
-    [moment] = _moment_ids(slack, exercise_id)
-    _to_columns(slack, exercise_id)
+    exercise_id, moment = _exercise_in_columns(slack, anonymous=True)
     assert _add_card(slack, exercise_id, BRUNO, moment, "tomorrow", LONG_CARD)[1] == {}
     card_id = _card_ids(slack, exercise_id)[LONG_CARD]
     # The board, the card read in full and the JSON export name nobody.
@@ -360,25 +341,11 @@ def test_an_anonymous_exercise_names_no_author_but_authors_still_change_their_ca
     assert _editor_cards(chloe_editor) == []
     # The editor cuts a long card too, and reads it in full on top of itself.
     pushes = len(slack.standin.calls("views.push"))
-    view_action(
-        slack,
-        user=BRUNO,
-        view=editor,
-        view_id=view_id,
-        action_id="journey-card-menu",
-        selected=f"read:{card_id}",
-    )
+    _pick_in_editor(slack, BRUNO, editor, view_id, f"read:{card_id}")
     in_full = last_pushed(slack, pushes + 1)
     assert in_full["callback_id"] == "journey-card-text-modal"
     assert LONG_CARD.strip() in json.dumps(in_full, ensure_ascii=False)
-    view_action(
-        slack,
-        user=BRUNO,
-        view=editor,
-        view_id=view_id,
-        action_id="journey-card-menu",
-        selected=f"delete:{card_id}",
-    )
+    _pick_in_editor(slack, BRUNO, editor, view_id, f"delete:{card_id}")
     assert _card(slack, card_id).deleted_at is not None
 
 
@@ -402,32 +369,10 @@ def test_what_was_deleted_is_removed_for_good_once_its_undo_has_expired(
     assert _add_card(slack, exercise_id, BRUNO, first, "today", "We write back")[1] == {}
     ids = _card_ids(slack, exercise_id)
     now = slack.runtime.clock.now()
-    with slack.runtime.session_factory.begin() as session:
-        irritant = Irritant(
-            team_id=TEAM,
-            channel_id=CLIENTS,
-            message_ts="1.1",
-            status="new",
-            text_status="complete",
-            message_text="The draft never came",
-            status_changed_at=now,
-            last_reported_at=now,
-            created_at=now,
-            moment_id=draft,
-        )
-        session.add(irritant)
-        session.flush()
-        irritant_id = irritant.id
+    irritant_id = store_irritant(slack, "The draft never came", moment_id=draft)
     # Bruno deletes a card; the facilitator deletes the Draft moment.
     editor, view_id = _editor(slack, BRUNO, exercise_id)
-    view_action(
-        slack,
-        user=BRUNO,
-        view=editor,
-        view_id=view_id,
-        action_id="journey-card-menu",
-        selected=f"delete:{ids['We call back']}",
-    )
+    _pick_in_editor(slack, BRUNO, editor, view_id, f"delete:{ids['We call back']}")
     opened = len(slack.standin.calls("views.open"))
     click(slack, user=ANNA, action_id="journey-moments", value=str(exercise_id))
     moments = last_opened(slack, opened + 1)

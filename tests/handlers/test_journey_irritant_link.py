@@ -8,8 +8,8 @@ import json
 from sqlalchemy import select
 
 from storage.models import Irritant, IrritantNote
-from tests.handlers.conftest import ANNA, CHLOE, CLIENTS, TEAM, Slack
-from tests.handlers.journey_flow import as_dict, chosen, click, start_exercise
+from tests.handlers.conftest import ANNA, CHLOE, Slack
+from tests.handlers.journey_flow import as_dict, chosen, click, start_exercise, store_irritant
 from tests.handlers.payloads import command, submit_view, text_input
 from tests.handlers.test_journey_ritual import _add_moment, _moment_ids
 
@@ -18,22 +18,7 @@ def test_an_irritant_is_linked_to_a_moment_and_shows_on_the_board(slack: Slack) 
     exercise_id = start_exercise(slack, user=ANNA)
     assert _add_moment(slack, exercise_id, ANNA, "First call")[1] == {}
     [moment] = _moment_ids(slack, exercise_id)
-    now = slack.runtime.clock.now()
-    with slack.runtime.session_factory.begin() as session:
-        irritant = Irritant(
-            team_id=TEAM,
-            channel_id=CLIENTS,
-            message_ts="1.1",
-            status="new",
-            text_status="complete",
-            message_text="Nobody called back",
-            status_changed_at=now,
-            last_reported_at=now,
-            created_at=now,
-        )
-        session.add(irritant)
-        session.flush()
-        irritant_id = irritant.id
+    irritant_id = store_irritant(slack, "Nobody called back")
     opened = len(slack.standin.calls("views.open"))
     click(slack, user=CHLOE, action_id="irritant-details", value=str(irritant_id))
     [call] = slack.standin.wait_for("views.open", count=opened + 1)[-1:]

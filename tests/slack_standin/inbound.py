@@ -65,6 +65,8 @@ class EventFields(TypedDict):
     bot_user_id: NotRequired[str]  # the installation's bot user (authorizations)
     enterprise_id: NotRequired[str | None]
     event_time: NotRequired[int]
+    # Delivered to an org-wide Enterprise Grid install: its authorization has no team.
+    org_install: NotRequired[bool]
 
 
 # -- slash commands ---------------------------------------------------------------------
@@ -245,10 +247,10 @@ def event_callback_payload(event: dict[str, Any], **fields: Unpack[EventFields])
         "authorizations": [
             {
                 "enterprise_id": enterprise_id,
-                "team_id": team_id,
+                "team_id": None if fields.get("org_install") else team_id,
                 "user_id": fields.get("bot_user_id", BOT_USER_ID),
                 "is_bot": True,
-                "is_enterprise_install": False,
+                "is_enterprise_install": bool(fields.get("org_install")),
             }
         ],
         "is_ext_shared_channel": False,

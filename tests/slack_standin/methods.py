@@ -118,10 +118,35 @@ class Methods:
                 raise SlackError("unknown_method")
             handler, scopes = HANDLERS[method]
             ws = self.world.workspace_for(token)
+            if ws.org_install:
+                ws = self._org_workspace(ws, args)
             self._need(ws, *scopes)
             return handler(self, ws, args)
 
     # -- helpers ------------------------------------------------------------------------
+    def _org_workspace(self, org: Workspace, args: dict[str, Any]) -> Workspace:
+        """An org-wide token acts in the org's workspace the call names (`team_id`, or the
+        channel's workspace); a workspace of another org stays out of reach."""
+        team_id = args.get("team_id")
+        channel = self.world.channels.get(str(args.get("channel") or ""))
+        if not team_id and channel is not None:
+            team_id = channel.team_id
+        named = self.world.workspaces.get(str(team_id or ""))
+        if named is None or named.enterprise_id != org.enterprise_id:
+            return org
+        return Workspace(
+            named.team_id,
+            named.name,
+            named.domain,
+            org.bot_token,
+            org.bot_user_id,
+            org.bot_id,
+            org.enterprise_id,
+            org.scopes,
+            org.token_lifetime,
+            org_install=True,
+        )
+
     @staticmethod
     def _need(ws: Workspace, *scopes: str) -> None:
         if scopes and ws.scopes is not None and not set(scopes) & set(ws.scopes):
@@ -157,11 +182,13 @@ class Methods:
             "url": f"https://{ws.domain}.slack.com/",
             "team": ws.name,
             "user": "journeybot",
-            "team_id": ws.team_id,
+            # An org-wide token belongs to no one workspace: the org answers for it, so a bot
+            # that files data under auth.test's team would merge the org's workspaces.
+            "team_id": ws.enterprise_id if ws.org_install else ws.team_id,
             "user_id": ws.bot_user_id,
             "bot_id": ws.bot_id,
             "enterprise_id": ws.enterprise_id,
-            "is_enterprise_install": False,
+            "is_enterprise_install": ws.org_install,
         }
 
     @api("team.info", "team:read")
@@ -192,12 +219,12 @@ class Methods:
         }
 
     def oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
-        if args.get("grant_type") == "refresh_token":
-            raise SlackError("invalid_refresh_token")  # token rotation isn't simulated
         if not args.get("client_id") or args.get("client_id") != self.app.client_id:
             raise SlackError("invalid_client_id")
         if args.get("client_secret") != self.app.client_secret:
             raise SlackError("bad_client_secret")
+        if args.get("grant_type") == "refresh_token":
+            return self._refresh(str(require(args, "refresh_token", "invalid_refresh_token")))
         code = self.world.oauth_codes.get(str(require(args, "code", "invalid_code")))
         if code is None or code.used:
             raise SlackError("invalid_code")  # codes are single-use
@@ -209,18 +236,36 @@ class Methods:
             authed_user.update(
                 scope=",".join(code.user_scopes), access_token=code.user_token, token_type="user"
             )
+        answer = {**self._grant(ws, ws.bot_token), "authed_user": authed_user}
+        return answer
+
+    def _grant(self, ws: Workspace, token: str) -> dict[str, Any]:
+        """What oauth.v2.access says of a bot token; with rotation on, its expiry and refresh."""
         enterprise = {"id": ws.enterprise_id, "name": ws.enterprise_id}
-        return {
-            "access_token": ws.bot_token,
+        grant: dict[str, Any] = {
+            "access_token": token,
             "token_type": "bot",
             "scope": ",".join(ws.scopes or ()),
             "bot_user_id": ws.bot_user_id,
             "app_id": APP_ID,
-            "team": {"id": ws.team_id, "name": ws.name},
+            # An org-wide install belongs to no one workspace.
+            "team": None if ws.org_install else {"id": ws.team_id, "name": ws.name},
             "enterprise": enterprise if ws.enterprise_id else None,
-            "is_enterprise_install": False,
-            "authed_user": authed_user,
+            "is_enterprise_install": ws.org_install,
         }
+        if ws.token_lifetime is not None:
+            refresh, expires_in = self.world.issue_expiring_token(ws, token)
+            grant.update(refresh_token=refresh, expires_in=expires_in)
+        return grant
+
+    def _refresh(self, refresh_token: str) -> dict[str, Any]:
+        """Token rotation: a refresh token buys one new pair, then is spent."""
+        team_id = self.world.refresh_tokens.pop(refresh_token, None)
+        if team_id is None:
+            raise SlackError("invalid_refresh_token")
+        ws = self.world.workspaces[team_id]
+        ws.bot_token = f"xoxe.xoxb-{team_id.lower()}-{uuid.uuid4().hex[:16]}"
+        return self._grant(ws, ws.bot_token)
 
     def apps_connections_open(self, token: str | None) -> dict[str, Any]:
         if not token:

@@ -38,6 +38,10 @@ class Workspace:
     bot_id: str
     enterprise_id: str | None = None
     scopes: tuple[str, ...] | None = None  # None: every scope granted (no missing_scope)
+    # Slack's token rotation: each access token lives this many seconds (None: rotation off).
+    token_lifetime: int | None = None
+    # An org-wide Enterprise Grid install: one token for every workspace of the org.
+    org_install: bool = False
 
 
 @dataclass
@@ -133,6 +137,10 @@ class World:
         self._offset = 0.0
         self.workspaces: dict[str, Workspace] = {}
         self.tokens: dict[str, str] = {}  # bot token -> team_id
+        # Token rotation: when each expiring token lapses (wall clock, seconds), and which
+        # refresh tokens are still unspent (refresh token -> team_id; each works once).
+        self.token_expiry: dict[str, float] = {}
+        self.refresh_tokens: dict[str, str] = {}
         self.revoked: set[str] = set()
         self.users: dict[tuple[str, str], User] = {}
         self.channels: dict[str, Channel] = {}
@@ -246,11 +254,27 @@ class World:
         enterprise_id: str | None = None,
         user_scopes: list[str] | None = None,
         user_token: str | None = None,
+        token_lifetime: int | None = None,
+        org_install: bool = False,
     ) -> None:
-        """A code oauth.v2.access exchanges (once) for an install with exactly `scopes`."""
+        """A code oauth.v2.access exchanges (once) for an install with exactly `scopes`.
+
+        `token_lifetime`: the app has token rotation on, and each token lives that long.
+        `org_install`: an org-wide install of `enterprise_id`; `team_id` is the org's
+        workspace whose channels the stand-in keeps (the token works there).
+        """
         domain = team_name.lower().replace(" ", "-")
         workspace = Workspace(
-            team_id, team_name, domain, bot_token, bot_user_id, bot_id, enterprise_id, tuple(scopes)
+            team_id,
+            team_name,
+            domain,
+            bot_token,
+            bot_user_id,
+            bot_id,
+            enterprise_id,
+            tuple(scopes),
+            token_lifetime,
+            org_install,
         )
         with self.lock:
             self.oauth_codes[code] = OAuthCode(
@@ -274,7 +298,7 @@ class World:
             self.triggers[trigger_id].issued_at = self.clock() - TRIGGER_LIFETIME_SECONDS - 1
 
     def advance_clock(self, seconds: float) -> None:
-        """Age trigger ids and response URLs by `seconds` without sleeping."""
+        """Age trigger ids, response URLs and expiring tokens by `seconds` without sleeping."""
         with self.lock:
             self._offset += seconds
 
@@ -312,6 +336,20 @@ class World:
     def clock(self) -> float:
         return self._base_clock() + self._offset
 
+    def wall_clock(self) -> float:
+        """Unix seconds as the stand-in sees them (token expiry is a wall-clock instant)."""
+        return time.time() + self._offset
+
+    def issue_expiring_token(self, ws: Workspace, token: str) -> tuple[str, int]:
+        """Token rotation: `token` lives `ws.token_lifetime` s; returns (refresh, expires_in)."""
+        assert ws.token_lifetime is not None
+        refresh = f"xoxe-1-{ws.team_id.lower()}-{uuid.uuid4().hex[:12]}"
+        with self.lock:
+            self.tokens[token] = ws.team_id
+            self.token_expiry[token] = self.wall_clock() + ws.token_lifetime
+            self.refresh_tokens[refresh] = ws.team_id
+        return refresh, ws.token_lifetime
+
     def next_ts(self) -> str:
         """Slack-style "seconds.micros" near real time, strictly increasing."""
         with self.lock:
@@ -340,6 +378,9 @@ class World:
             raise SlackError("token_revoked")
         if token not in self.tokens:
             raise SlackError("invalid_auth")
+        expiry = self.token_expiry.get(token)
+        if expiry is not None and self.wall_clock() >= expiry:
+            raise SlackError("token_expired")
         return self.workspaces[self.tokens[token]]
 
     def find_message(self, channel_id: str, ts: str) -> Message | None:

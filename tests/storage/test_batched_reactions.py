@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, select
@@ -71,3 +72,32 @@ def test_a_batch_ends_as_the_same_events_one_by_one(runtime: Core, db: Engine, s
     runtime.in_transaction(ingest, ws=WS, events=events, subscribers=subscribers, now=now)
 
     assert _state(runtime) == one_by_one
+
+
+def test_a_new_report_moves_last_reported_at_and_a_repeated_one_does_not(
+    runtime: Core, db: Engine
+) -> None:
+    subscribers = runtime.features.reaction_subscribers
+    start = runtime.clock.now()
+
+    def react(key: str, user: str, at: object) -> None:
+        event = ReactionEvent(
+            key=key,
+            kind="reaction_added",
+            user_id=user,
+            reaction="rage",
+            channel_id="C1",
+            message_ts=MESSAGES[0],
+            item_user="UCLIENT",
+        )
+        runtime.in_transaction(ingest, ws=WS, events=[event], subscribers=subscribers, now=at)
+
+    def last_reported() -> object:
+        with runtime.session_factory() as session:
+            return session.scalars(select(Irritant.last_reported_at)).one()
+
+    react("Ev1", "U1", start)
+    react("Ev2", "U2", start + timedelta(hours=1))
+    assert last_reported() == start + timedelta(hours=1)
+    react("Ev3", "U2", start + timedelta(hours=2))  # the same vote again: not a new report
+    assert last_reported() == start + timedelta(hours=1)

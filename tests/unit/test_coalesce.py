@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.coalesce import Coalesced
+from bot.coalesce import Batched, Coalesced
 
 
 def test_concurrent_gets_share_one_load_and_absent_keys_give_none() -> None:
@@ -60,3 +60,48 @@ def test_a_cancelled_waiter_does_not_disturb_the_others() -> None:
         return await kept
 
     assert asyncio.run(scenario()) == 10
+
+
+def test_puts_during_a_store_are_stored_together_next_and_none_is_lost() -> None:
+    stored: list[list[int]] = []
+    release = asyncio.Event()
+
+    async def store(items: list[int]) -> None:
+        stored.append(items)
+        if len(stored) == 1:
+            await release.wait()  # the first write is slow: others arrive meanwhile
+
+    async def scenario() -> None:
+        records = Batched(store)
+        first = asyncio.ensure_future(records.put(1))
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        others = [asyncio.ensure_future(records.put(n)) for n in (2, 3, 4)]
+        await asyncio.sleep(0)
+        assert not any(task.done() for task in [first, *others])
+        release.set()
+        await asyncio.gather(first, *others)
+        await records.put(5)
+
+    asyncio.run(scenario())
+    assert stored == [[1], [2, 3, 4], [5]]
+
+
+def test_a_failed_store_fails_the_puts_of_that_call_only() -> None:
+    calls = 0
+
+    async def store(items: list[int]) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("database down")
+
+    async def scenario() -> list[object]:
+        records = Batched(store)
+        failed = await asyncio.gather(records.put(1), records.put(2), return_exceptions=True)
+        await records.put(3)
+        return list(failed)
+
+    outcomes = asyncio.run(scenario())
+    assert [str(outcome) for outcome in outcomes] == ["database down", "database down"]
+    assert calls == 2
