@@ -19,7 +19,7 @@ from bot.wiring.app import BotApp
 from bot.wiring.bolt_request import bolt_request as to_checked_bolt_request
 from bot.wiring.bolt_request import parse_slack_body
 from bot.wiring.health import DatabaseCollector, ReadinessCheck
-from bot.wiring.observe import KIND_KEY, observe_requests, payload_kind
+from bot.wiring.observe import KIND_KEY, observed, payload_kind
 from handlers.envelopes import Refusal, refusal_body
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def create_web_app(
     Its start-up and clean-up also start and stop the bot's background work, so a test
     that runs this app in-process runs exactly what `journeybot run` runs.
     """
-    web_app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[observe_requests])
+    web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     readiness = ReadinessCheck(engine)
     registry = app_registry(DatabaseCollector(engine, core.clock.now))
 
@@ -67,9 +67,9 @@ def create_web_app(
         body = await asyncio.to_thread(generate_latest, registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
-    web_app.router.add_get("/healthz", healthz)
-    web_app.router.add_get("/readyz", readyz)
-    web_app.router.add_get("/metrics", metrics)
+    web_app.router.add_get("/healthz", observed(healthz))
+    web_app.router.add_get("/readyz", observed(readyz))
+    web_app.router.add_get("/metrics", observed(metrics))
     if not serve_slack:
         return web_app
     bolt_app = bot_app.bolt
@@ -111,7 +111,7 @@ def create_web_app(
         bolt_response = await bolt_app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
-    web_app.router.add_post(EVENTS_PATH, slack_events)
+    web_app.router.add_post(EVENTS_PATH, observed(slack_events))
 
     oauth_flow = bolt_app.oauth_flow
     if oauth_flow is not None:
@@ -124,6 +124,6 @@ def create_web_app(
             bolt_response = await oauth_flow.handle_callback(await to_bolt_request(request))
             return await to_aiohttp_response(bolt_response)
 
-        web_app.router.add_get(oauth_flow.install_path, install)
-        web_app.router.add_get(oauth_flow.redirect_uri_path, oauth_redirect)
+        web_app.router.add_get(oauth_flow.install_path, observed(install))
+        web_app.router.add_get(oauth_flow.redirect_uri_path, observed(oauth_redirect))
     return web_app
