@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -62,7 +63,7 @@ MIX = (("message", 30), ("reaction", 25), ("command", 20), ("click", 15), ("subm
 ACK_DEADLINE = 3.0  # Slack gives up on an answer after 3 s
 MEMORY_EVERY = 10.0
 WARM_UP = 60.0  # memory before this is start-up, not a trend
-DRAIN = 30.0  # after the load: time for the last due nudges to go out
+DRAIN = 180.0  # after the load: the most time given to the nudges due by then to go out
 
 
 def start_replica(
@@ -279,14 +280,17 @@ def main() -> None:
                 flush=True,
             )
             cpu_before = [cpu_seconds(pid) for pid in pids]
+            own_before = own_cpu_seconds()
             memory = asyncio.run(load.run(args.rate, seconds, pids))
             stopped = datetime.now(UTC)
+            own = own_cpu_seconds() - own_before
             cpu = [cpu_seconds(pid) - before for pid, before in zip(pids, cpu_before, strict=True)]
             total, due, skipped = due_requests(database_url, stopped)
             expected = set(due) - skipped
-            deadline = time.monotonic() + DRAIN
-            while time.monotonic() < deadline and expected - nudged(standin):
+            drain_began = time.monotonic()
+            while time.monotonic() - drain_began < DRAIN and expected - nudged(standin):
                 time.sleep(1)
+            drained = time.monotonic() - drain_began
             time.sleep(3)  # room for a duplicate to show up
             calls = [c for c in standin.calls("chat.postMessage") if c.ok and nudge_key(c)]
             nudges = Counter(nudge_key(call) for call in calls)
@@ -314,8 +318,10 @@ def main() -> None:
             f"nudges: expected {len(expected)}, received {len(received)}, missing "
             f"{len(expected - received)}, duplicates {sum(nudges.values()) - len(nudges)} "
             f"(of {sum(nudges.values())} nudge posts in all, {len(set(nudges) - expected)} "
-            f"for requests due after the load stopped)"
+            f"for requests due after the load stopped); waited {drained:.0f} s after the load "
+            f"for them (at most {DRAIN:.0f} s)"
         )
+        print(f"this process (load generator and Slack stand-in): CPU {own:.0f} s")
         if delays:
             print(
                 f"nudge delay after its nudge point: p50 {percentile(delays, 0.5) / 1000:.1f} s, "
@@ -339,6 +345,11 @@ def nudged(standin: SlackStandIn) -> set[tuple[str, int]]:
         for call in standin.calls("chat.postMessage")
         if call.ok and (key := nudge_key(call)) is not None
     }
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def cpu_seconds(pid: int) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -68,6 +69,8 @@ class World:
     rng: random.Random = field(default_factory=lambda: random.Random(14))
     views: dict[int, dict[str, Any]] = field(default_factory=dict)  # a settings modal by ws
     counter: int = 0
+    nudges: list[tuple[int, int, str, str]] = field(default_factory=list)  # (ws, id, ch, ts)
+    nudges_read_at: float = 0.0
     watched_messages: int = 0
 
     # -- the bodies, one per kind -----------------------------------------------------
@@ -125,13 +128,16 @@ class World:
         return "application/x-www-form-urlencoded", body
 
     def click(self) -> tuple[str, str]:
-        """ "I'll take it" on a nudge the stand-in received (on a made-up one before any)."""
-        posted = self.standin.calls("chat.postMessage")
-        nudges = [c for c in posted[-500:] if c.ok and _alert_of(c) is not None]
-        if nudges:
-            call = self.rng.choice(nudges)
-            w = int(str(call.team_id)[1:])
-            request_id, channel, ts = _alert_of(call) or (0, "", "")
+        """A click on "I'll take it" of a nudge posted so far (of a made-up one before any)."""
+        if time.monotonic() - self.nudges_read_at > 5:  # the whole call list: not per click
+            self.nudges_read_at = time.monotonic()
+            self.nudges = [
+                (int(str(call.team_id)[1:]), *alert)
+                for call in self.standin.calls("chat.postMessage")
+                if call.ok and (alert := _alert_of(call)) is not None
+            ][-500:]
+        if self.nudges:
+            w, request_id, channel, ts = self.rng.choice(self.nudges)
         else:
             w = self.rng.randrange(self.workspaces)
             request_id, channel, ts = 2**40, watched_channel(w, 0), self.standin.next_ts()
