@@ -236,6 +236,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--workspaces", type=int, default=50)
     parser.add_argument("--window", type=int, default=40, help="each watch's promise, seconds")
+    parser.add_argument("--logs", type=Path, help="a directory to keep the replicas' logs in")
     args = parser.parse_args()
     os.environ.setdefault("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     if not os.environ["TEST_DATABASE_URL"].startswith("postgres"):
@@ -329,11 +330,11 @@ def main() -> None:
             )
         print(f"replicas alive at the end: {codes == [None, None]}; exit codes {exits}")
         for name in ("a", "b"):
-            errors = [
-                line
-                for line in (tmp / name / f"{name}.log").read_text(errors="replace").splitlines()
-                if "ERROR" in line or "Traceback" in line
-            ]
+            log = (tmp / name / f"{name}.log").read_text(errors="replace")
+            if args.logs:
+                args.logs.mkdir(parents=True, exist_ok=True)
+                (args.logs / f"replica-{name}.log").write_text(log)
+            errors = [line for line in log.splitlines() if "ERROR" in line or "Traceback" in line]
             print(f"replica {name}: {len(errors)} ERROR/Traceback log lines")
             for line in errors[:5]:
                 print(f"    {line[:200]}")
