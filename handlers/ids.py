@@ -2,6 +2,17 @@
 
 from enum import StrEnum
 
+# Row ids are INTEGER columns, 32 bits on PostgreSQL: a larger id names no row of ours, and
+# a query with it would be refused by the database (an error, where "not found" is meant).
+MAX_ROW_ID = 2**31 - 1
+
+
+def row_id(value: object) -> int | None:
+    """The row id a button value or a modal's field carries, or None if it can't be one."""
+    text = "" if value is None else str(value)
+    # isascii: str.isdigit() also accepts digits int() refuses, such as "²".
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ROW_ID else None
+
 
 class Command(StrEnum):
     journey = "/journey"

@@ -25,7 +25,7 @@ from bot.irritants.labels import category_word, status_word
 from bot.irritants.rules import Status
 from bot.irritants.usecases import IrritantCard
 from handlers.blocks.text import clip, escape, slack_date, slack_quote, title_words
-from handlers.ids import IrritantAction
+from handlers.ids import MAX_ROW_ID, IrritantAction
 
 # What the "Add details" and "Undo" buttons carry: an irritant id, as the bot wrote it.
 _IRRITANT_ID = re.compile(r"[1-9][0-9]{0,17}")
@@ -42,7 +42,7 @@ class _ListValue(BaseModel):
     s: Literal["open", "all"]
     c: str | None = Field(max_length=1900)
     p: int = Field(ge=0, le=10_000)
-    id: int | None = Field(default=None, gt=0, lt=2**62)
+    id: int | None = Field(default=None, gt=0, le=MAX_ROW_ID)
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class ListState:
         page = min(max(0, page), 10_000) if isinstance(page, int) else 0
         irritant_id = data.get("id")
         return ListState(scope, category, page), (
-            irritant_id if isinstance(irritant_id, int) and 0 < irritant_id < 2**62 else None
+            irritant_id if isinstance(irritant_id, int) and 0 < irritant_id <= MAX_ROW_ID else None
         )
 
 

@@ -7,7 +7,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.home.feature import FEATURE
 from handlers.feature import SlackFeature
 from handlers.home import listeners, sender
-from handlers.ids import HomeAction
+from handlers.ids import HomeAction, row_id
 
 
 def register(app: AsyncApp) -> None:
@@ -16,7 +16,7 @@ def register(app: AsyncApp) -> None:
 
 
 def _is_request_id(value: str) -> bool:
-    return value.isdigit() and 0 < int(value) < 2**62
+    return row_id(value) is not None
 
 
 SLACK_FEATURE = SlackFeature(

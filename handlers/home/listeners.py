@@ -14,6 +14,7 @@ from bot.tenancy import Workspace
 from bot.watcher.usecases import RequestError
 from handlers.caller import Caller
 from handlers.home.publish import home_reader, publish_home
+from handlers.ids import row_id
 from handlers.slack_services import SlackServices
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,7 @@ async def on_app_home_opened(
 
 
 def _request_id(action: dict[str, Any]) -> int | None:
-    value = str(action.get("value", ""))
-    return int(value) if value.isdigit() and 0 < int(value) < 2**62 else None
+    return row_id(action.get("value"))
 
 
 async def on_take(

@@ -17,7 +17,7 @@ from bot.journeys.links import MOMENT_FIELD, edit_details_and_link, moment_links
 from handlers.blocks.modals import details_modal
 from handlers.caller import Caller
 from handlers.forms import answer_submission, selected_value, text_value
-from handlers.ids import IrritantField, IrritantView
+from handlers.ids import IrritantField, IrritantView, row_id
 from handlers.irritants.readers import irritant_reader
 from handlers.slack_services import SlackServices
 
@@ -151,7 +151,7 @@ async def on_undo_button(
 def _moment(values: dict[str, Any]) -> int | None:
     """The moment picked in the modal; None for "No moment" or when none was offered."""
     picked = selected_value(values, MOMENT_FIELD)
-    return int(picked) if picked and picked.isdigit() else None
+    return row_id(picked)
 
 
 async def on_details_submitted(

@@ -21,6 +21,7 @@ from handlers.blocks.journey_board import exercise_title
 from handlers.blocks.journey_forms import loading_modal, notice_modal
 from handlers.blocks.text import escape
 from handlers.caller import Caller
+from handlers.ids import row_id
 from handlers.slack_services import SlackServices
 
 EXPIRED = N_("This form is out of date; close it and open it again.")
@@ -69,7 +70,13 @@ def modal_form(services: SlackServices, body: dict[str, Any], caller: Caller) ->
 
 
 def parse_id(text: object) -> int | None:
-    """The number a button or menu value carries, None when it is not one."""
+    """The row id a button or menu value carries, None when it can't be one (past the
+    database's integers too: PostgreSQL refuses those in the query itself)."""
+    return row_id(text)
+
+
+def parse_int(text: object) -> int | None:
+    """A small signed number a menu carries (a feeling from -2 to +2), None when not one."""
     try:
         return int(str(text))
     except ValueError:
@@ -82,11 +89,10 @@ def exercise_heading(view: ExerciseView, _: Translator) -> str:
 
 
 def action_exercise_id(action: dict[str, Any]) -> int:
-    value = str(action.get("value") or "").split(":")[0]
-    try:
-        return int(value)
-    except ValueError:
-        raise JourneyError(rules.GONE) from None
+    exercise_id = row_id(str(action.get("value") or "").split(":")[0])
+    if exercise_id is None:
+        raise JourneyError(rules.GONE)
+    return exercise_id
 
 
 def payload_channel(body: dict[str, Any]) -> str | None:

@@ -27,6 +27,7 @@ from handlers.journeys.common import (
     modal_form,
     own_form,
     parse_id,
+    parse_int,
     payload_channel,
     refusing_in_modal,
 )
@@ -117,7 +118,7 @@ async def on_card_submitted(
             author_id=caller.user_id,
             column=selected_value(values, Field.column),
             text=text_value(values, Field.text),
-            feeling=parse_id(selected_value(values, Field.feeling)),
+            feeling=parse_int(selected_value(values, Field.feeling)),
             now=caller.now,
         )
     except JourneyError as error:

@@ -30,7 +30,7 @@ from handlers.blocks.journey_forms import form_modal
 from handlers.blocks.text import clip
 from handlers.caller import Caller
 from handlers.forms import answer_submission, selected_value, text_value
-from handlers.ids import JourneyView
+from handlers.ids import JourneyView, row_id
 from handlers.journeys.common import EXPIRED, ExerciseForm, exercise_modal_button, own_form
 from handlers.slack_services import SlackServices
 
@@ -155,7 +155,7 @@ async def on_promise_submitted(
             ws=caller.workspace,
             exercise_id=form.exercise_id,
             actor_id=caller.user_id,
-            card_id=int(card) if card and card.isdigit() else None,
+            card_id=row_id(card),
             text=text_value(values, promising.TEXT_FIELD),
             channel_id=str(picked) if picked else None,
             window=text_value(values, promising.WINDOW_FIELD),

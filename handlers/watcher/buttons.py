@@ -16,6 +16,7 @@ from bot.i18n import N_
 from bot.watcher import usecases
 from bot.watcher.usecases import RequestError
 from handlers.caller import Caller
+from handlers.ids import row_id
 from handlers.slack_services import SlackServices
 from handlers.watcher import holding
 
@@ -23,8 +24,7 @@ GONE = N_("This request is no longer watched.")
 
 
 def _request_id(action: dict[str, Any]) -> int | None:
-    value = str(action.get("value", ""))
-    return int(value) if value.isdigit() and 0 < int(value) < 2**62 else None
+    return row_id(action.get("value"))
 
 
 def _alert_message(body: dict[str, Any]) -> tuple[str, str]:

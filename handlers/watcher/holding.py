@@ -37,7 +37,7 @@ from handlers.caller import Caller
 from handlers.envelopes import is_slack_url, response_hosts
 from handlers.feature import Sender
 from handlers.forms import answer_submission
-from handlers.ids import RequestAction, RequestModal
+from handlers.ids import RequestAction, RequestModal, row_id
 from handlers.slack_services import SlackServices
 from handlers.watcher.pacing import ChannelPacer
 
@@ -111,8 +111,7 @@ def holding_modal(private_metadata: str, initial: date, _: Translator) -> View:
 
 
 def _request_id(value: object) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() and 0 < int(text) < 2**62 else None
+    return row_id(value)
 
 
 async def on_holding_button(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import ChannelMember, ChannelSync, LocaleSetting
@@ -102,18 +102,14 @@ def save_locale_setting(
     actor_id: str,
     now: datetime,
 ) -> None:
-    row = locale_settings(session, team_id=team_id, channel_ids=[channel_id]).get(channel_id)
-    if row is None:
-        session.add(
-            LocaleSetting(
-                team_id=team_id,
-                enterprise_id=enterprise_id,
-                channel_id=channel_id,
-                locale=locale,
-                time_zone=time_zone,
-                updated_at=now,
-                updated_by=actor_id,
-            )
-        )
+    # The unique constraint decides, not a read: two first saves of one channel at once (two
+    # replicas, two people) both succeed, the later one's values kept.
+    chosen = {"locale": locale, "time_zone": time_zone, "updated_at": now, "updated_by": actor_id}
+    row = {"team_id": team_id, "enterprise_id": enterprise_id, "channel_id": channel_id}
+    if insert_ignore(session, LocaleSetting, {**row, **chosen}):
         return
-    row.locale, row.time_zone, row.updated_at, row.updated_by = locale, time_zone, now, actor_id
+    session.execute(
+        update(LocaleSetting)
+        .where(LocaleSetting.team_id == team_id, LocaleSetting.channel_id == channel_id)
+        .values(**chosen)
+    )

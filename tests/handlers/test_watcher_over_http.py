@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from storage.enums import AcknowledgedHow, RequestStatus
@@ -398,3 +400,27 @@ def test_when_the_bot_cannot_post_in_the_team_channel_the_owner_is_told(
     [dm] = dms
     assert TEAM_CHANNEL in dm.args["text"]
     assert "/invite" in dm.args["text"]
+
+
+def test_a_button_naming_an_id_past_the_databases_integers_is_no_request(
+    slack: Slack, watched: WatchChannel, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Request ids are 32-bit integers on PostgreSQL: a larger one is no request of ours, not
+    a query the database refuses (found by bench/soak.py on PostgreSQL)."""
+    watched()
+    client_writes(slack)
+    caplog.set_level(logging.ERROR)
+    for action_id in ("request-take", "request-dismiss", "request-restore"):
+        status = click(
+            slack,
+            user=ANNA,
+            action_id=action_id,
+            value=str(2**40),
+            channel=CLIENTS,
+            message_ts="1700000500.000100",
+        )
+        assert status == 200
+    answers = slack.standin.wait_for("response_url", count=3)
+    assert all("no longer watched" in str(call.args.get("text")) for call in answers), answers
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert stored(slack)[0].status == RequestStatus.open
