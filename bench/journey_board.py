@@ -28,7 +28,6 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -77,6 +76,7 @@ from storage.models import (  # noqa: E402
     JourneyMoment,
     JourneyVote,
 )
+from tests.db import scratch_database as tests_scratch_database  # noqa: E402
 
 WS = Workspace("T0BENCH")
 
@@ -134,30 +134,14 @@ def big_board(moments: int = 25, cards: int = 40, voters: int = 30, seed: int = 
 @contextmanager
 def scratch_database(url: str | None) -> Iterator[str]:
     """A fresh database for this run: a SQLite file, or a PostgreSQL database created on the
-    given server and dropped afterwards (the server's own databases are never migrated)."""
+    given server and dropped afterwards (the tests' own scratch databases; the server's own
+    databases are never migrated)."""
     if url is None or url.startswith("sqlite"):
         yield url or f"sqlite:///{tempfile.mkdtemp()}/journey-bench.db"
         return
-    from sqlalchemy import create_engine, make_url, text
-
-    base = make_url("postgresql+psycopg://" + url.split("://", 1)[1])
-    name = f"journey_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    os.environ["TEST_DATABASE_URL"] = url
+    with tests_scratch_database(Path(tempfile.mkdtemp())) as scratch:
+        yield scratch
 
 
 def store_board(url: str, board: Board, voters: int = 30) -> tuple[Any, int]:
