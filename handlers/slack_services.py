@@ -22,8 +22,9 @@ log = logging.getLogger(__name__)
 class SlackServices:
     """The Slack side's tools: the core, per-user languages, per-workspace clients.
 
-    `wake_outbox` is set by the wiring to the relay's wake-up, so a listener whose use case
-    enqueued Slack calls gets them sent at once instead of at the relay's next poll.
+    `wake_outbox` is set by the wiring to the relay's wake-up, for the event ingest, whose
+    batches commit outside `Core` (a use case run through `Core` wakes the relay itself once
+    it commits a write to the outbox).
     """
 
     core: Core

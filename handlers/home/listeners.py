@@ -68,5 +68,4 @@ async def on_take(
         except (HomeError, RequestError) as error:
             # The refreshed home no longer lists it; nothing else to tell.
             log.info("home take of %s refused: %s", request_id, error.message)
-    services.wake_outbox()
     await publish_home(services, client, ws, user_id, audience, caller.now)

@@ -203,5 +203,4 @@ async def on_details_submitted(
             errors = {IrritantField.note: N_("Slack did not say which message this is; try again.")}
     except IrritantError as error:
         errors = {IrritantField.note: error.message}
-    if await answer_submission(ack, errors, caller):
-        services.wake_outbox()
+    await answer_submission(ack, errors, caller)

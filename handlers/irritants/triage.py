@@ -262,7 +262,6 @@ async def on_resolve_submitted(
         )
     if not await answer_submission(ack, errors, caller):
         return
-    services.wake_outbox()
     assert metadata is not None
     hosts = response_hosts(services.core.settings.slack_api_url)
     # Sealed from a click the edge checked; checked again, since the URL is what gets posted to.

@@ -81,7 +81,6 @@ async def _on_ballot_click(
         take_back=take_back,
         now=caller.now,
     )
-    services.wake_outbox()
     _ = await caller.translator()
     form = form.model_copy(update={"page": page})
     await client.views_update(

@@ -117,7 +117,6 @@ async def _delete_card(
         now=caller.now,
         undo=undo,
     )
-    services.wake_outbox()
     deleted = None if undo else (card_id, text)
     await client.views_update(
         view_id=body["view"]["id"], view=await _editor(services, caller, form, deleted)
@@ -185,7 +184,6 @@ async def on_card_edited(
         errors = {Field.text: error.message}
     if not await answer_submission(ack, errors, caller):
         return
-    services.wake_outbox()
     # The editor under this form still shows the old text: bring it up to date.
     previous = view.get("previous_view_id")
     if previous:

@@ -78,8 +78,7 @@ async def on_moment_submitted(
         )
     except JourneyError as error:
         errors = {Field.name: error.message}
-    if await answer_submission(ack, errors, caller):
-        services.wake_outbox()
+    await answer_submission(ack, errors, caller)
 
 
 async def _card_form(view: ExerciseView, services: SlackServices, caller: Caller) -> View:
@@ -123,8 +122,7 @@ async def on_card_submitted(
         )
     except JourneyError as error:
         errors = {Field.text: error.message}
-    if await answer_submission(ack, errors, caller):
-        services.wake_outbox()
+    await answer_submission(ack, errors, caller)
 
 
 async def on_next_phase(
@@ -154,7 +152,6 @@ async def on_next_phase(
         now=caller.now,
         seen=Phase(seen) if seen in {p.value for p in Phase} else None,
     )
-    services.wake_outbox()
     _ = await caller.translator()
     await respond(
         text=_(
@@ -247,7 +244,6 @@ async def _moment_menu(
             view=rename_modal(private_metadata=services.seal.seal(renaming), name=current, _=_),
         )
         return
-    services.wake_outbox()
     await client.views_update(
         view_id=body["view"]["id"], view=await _editor(services, caller, form, None)
     )
@@ -294,7 +290,6 @@ async def _delete_moment(
         now=caller.now,
         undo=undo,
     )
-    services.wake_outbox()
     deleted = None if undo else (moment_id, name)
     await client.views_update(
         view_id=body["view"]["id"], view=await _editor(services, caller, form, deleted)
@@ -320,5 +315,4 @@ async def on_rename_submitted(
         )
     except JourneyError as error:
         errors = {Field.name: error.message}
-    if await answer_submission(ack, errors, caller):
-        services.wake_outbox()
+    await answer_submission(ack, errors, caller)

@@ -98,8 +98,7 @@ async def on_hand_over_submitted(
         )
     except JourneyError as error:
         errors = {Field.facilitator: error.message}
-    if await answer_submission(ack, errors, caller):
-        services.wake_outbox()
+    await answer_submission(ack, errors, caller)
 
 
 def hand_over_sender(services: SlackServices) -> Sender[HandOver]:

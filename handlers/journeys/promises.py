@@ -164,8 +164,7 @@ async def on_promise_submitted(
         )
     except JourneyError as error:
         errors = {promising.TEXT_FIELD: error.message}
-    if await answer_submission(ack, errors, caller):
-        services.wake_outbox()
+    await answer_submission(ack, errors, caller)
 
 
 async def on_make_watch(

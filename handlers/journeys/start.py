@@ -135,8 +135,7 @@ async def on_new_submitted(
         locale=_.locale,
         now=caller.now,
     )
-    if await answer_submission(ack, started.errors, caller):
-        services.wake_outbox()
+    await answer_submission(ack, started.errors, caller)
 
 
 async def _channel_errors(
