@@ -110,10 +110,6 @@ def holding_modal(private_metadata: str, initial: date, _: Translator) -> View:
     )
 
 
-def _request_id(value: object) -> int | None:
-    return row_id(value)
-
-
 async def on_holding_button(
     ack: AsyncAck,
     body: dict[str, Any],
@@ -125,7 +121,7 @@ async def on_holding_button(
 ) -> None:
     await ack()
     _ = await caller.translator()
-    request_id = _request_id(action.get("value"))
+    request_id = row_id(action.get("value"))
     if request_id is None:
         await respond(text=_(EXPIRED), response_type="ephemeral", replace_original=False)
         return
