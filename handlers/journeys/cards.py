@@ -15,6 +15,7 @@ from bot.journeys.usecases import ExerciseView
 from handlers.blocks.journey_cards import card_edit_modal, card_text_modal, cards_editor
 from handlers.caller import Caller
 from handlers.forms import answer_submission, selected_value, text_value
+from handlers.ids import row_id
 from handlers.journeys.common import (
     EXPIRED,
     ExerciseForm,
@@ -24,7 +25,6 @@ from handlers.journeys.common import (
     member_form,
     open_modal,
     own_form,
-    parse_id,
     refusing_in_modal,
 )
 from handlers.slack_services import SlackServices
@@ -68,7 +68,7 @@ async def _card_menu(
 ) -> None:
     form = await member_form(services, body, caller, client)
     verb, _sep, raw_id = str((action.get("selected_option") or {}).get("value", "")).partition(":")
-    card_id = parse_id(raw_id)
+    card_id = row_id(raw_id)
     if card_id is None:
         raise JourneyError(rules.CARD_GONE)
     _ = await caller.translator()
@@ -131,7 +131,7 @@ async def _undo_card(
     caller: Caller,
 ) -> None:
     form = await member_form(services, body, caller, client)
-    card_id = parse_id(action.get("value"))
+    card_id = row_id(action.get("value"))
     if card_id is None:
         raise JourneyError(rules.CARD_GONE)
     await _delete_card(body, client, services, caller, form, card_id, undo=True)
@@ -150,7 +150,7 @@ async def on_cards_page(
 ) -> None:
     await ack()
     form = await member_form(services, body, caller, client)
-    page = parse_id(action.get("value")) or 0
+    page = row_id(action.get("value")) or 0
     turned = form.model_copy(update={"page": max(0, page)})
     await client.views_update(
         view_id=body["view"]["id"], view=await _editor(services, caller, turned, None)
@@ -204,7 +204,7 @@ async def on_read_card(
     await ack()
     raw = str((action.get("selected_option") or {}).get("value", ""))
     raw_exercise, _sep, raw_card = raw.partition(":")
-    exercise_id, card_id = parse_id(raw_exercise), parse_id(raw_card)
+    exercise_id, card_id = row_id(raw_exercise), row_id(raw_card)
     if exercise_id is None or card_id is None:
         raise JourneyError(rules.CARD_GONE)
 

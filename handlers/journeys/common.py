@@ -69,12 +69,6 @@ def modal_form(services: SlackServices, body: dict[str, Any], caller: Caller) ->
     return form
 
 
-def parse_id(text: object) -> int | None:
-    """The row id a button or menu value carries, None when it can't be one (past the
-    database's integers too: PostgreSQL refuses those in the query itself)."""
-    return row_id(text)
-
-
 def parse_int(text: object) -> int | None:
     """A small signed number a menu carries (a feeling from -2 to +2), None when not one."""
     try:

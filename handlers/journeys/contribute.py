@@ -17,6 +17,7 @@ from handlers.blocks.journey_board import exercise_title
 from handlers.blocks.journey_forms import card_modal, moment_modal, moments_editor, rename_modal
 from handlers.caller import Caller
 from handlers.forms import answer_submission, selected_value, text_value
+from handlers.ids import row_id
 from handlers.journeys.common import (
     EXPIRED,
     ExerciseForm,
@@ -26,7 +27,6 @@ from handlers.journeys.common import (
     exercise_modal_button,
     modal_form,
     own_form,
-    parse_id,
     parse_int,
     payload_channel,
     refusing_in_modal,
@@ -113,7 +113,7 @@ async def on_card_submitted(
             contribute.add_card,
             ws=caller.workspace,
             exercise_id=form.exercise_id,
-            moment_id=parse_id(selected_value(values, Field.moment)),
+            moment_id=row_id(selected_value(values, Field.moment)),
             author_id=caller.user_id,
             column=selected_value(values, Field.column),
             text=text_value(values, Field.text),
@@ -198,7 +198,7 @@ async def _moment_menu(
 ) -> None:
     form = modal_form(services, body, caller)
     verb, _sep, raw_id = str((action.get("selected_option") or {}).get("value", "")).partition(":")
-    moment_id = parse_id(raw_id)
+    moment_id = row_id(raw_id)
     if moment_id is None:
         raise JourneyError(rules.MOMENT_GONE)
     ws, exercise_id, now = caller.workspace, form.exercise_id, caller.now
@@ -260,7 +260,7 @@ async def _undo_delete(
     caller: Caller,
 ) -> None:
     form = modal_form(services, body, caller)
-    moment_id = parse_id(action.get("value"))
+    moment_id = row_id(action.get("value"))
     if moment_id is None:
         raise JourneyError(rules.MOMENT_GONE)
     await _delete_moment(body, client, services, caller, form, moment_id, undo=True)
