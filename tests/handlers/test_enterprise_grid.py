@@ -5,20 +5,22 @@ for events from every workspace of that org, each filed under its own workspace.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine, select
 
 from bot.clock import FrozenClock
-from bot.wiring.app import make_core
 from storage.crypto import TokenCipher
-from storage.db import make_session_factory
 from storage.models import Installation, Irritant
-from tests.bot_server import RunningBot, running_bot
-from tests.conftest import SIGNING_SECRET, make_settings
+from tests.bot_server import RunningBot
+from tests.conftest import SIGNING_SECRET
 from tests.handlers.payloads import new_event_id, reaction_event
-from tests.handlers.test_oauth_install import CLIENT_ID, CLIENT_SECRET, KEY, _begin, _callback
+from tests.handlers.test_oauth_install import (
+    KEY,
+    _begin,
+    _callback,
+    oauth_bot_serving,
+)
 from tests.slack_standin import SlackStandIn
 from tests.slack_standin.inbound import SlackSender, event_callback_body
 
@@ -40,56 +42,44 @@ def _channel(team_id: str) -> str:
 def grid(
     db: Engine, database_url: str, clock: FrozenClock
 ) -> Iterator[tuple[SlackStandIn, RunningBot]]:
-    clock.set(datetime.now(UTC))
-    with SlackStandIn(client_id=CLIENT_ID, client_secret=CLIENT_SECRET) as standin:
-        settings = make_settings(
-            database_url,
-            slack_bot_token=None,
-            slack_client_id=CLIENT_ID,
-            slack_client_secret=CLIENT_SECRET,
-            slack_state_secret="state-secret",  # pragma: allowlist secret
-            token_encryption_key=KEY,
-            slack_api_url=standin.api_url,
+    with oauth_bot_serving(db, database_url, clock) as (standin, bot):
+        # The second workspace exists in the org before the install; its own token is
+        # never handed to the bot.
+        standin.add_workspace(
+            WORKSPACES[1],
+            name="Grid B",
+            bot_token="xoxb-unused-grid-b",  # pragma: allowlist secret
+            bot_user_id=BOT_USER,
+            bot_id="B0GRID",
+            enterprise_id=ENTERPRISE,
         )
-        runtime = make_core(settings, make_session_factory(db), clock)
-        with running_bot(runtime, db) as bot:
-            # The second workspace exists in the org before the install; its own token is
-            # never handed to the bot.
-            standin.add_workspace(
-                WORKSPACES[1],
-                name="Grid B",
-                bot_token="xoxb-unused-grid-b",  # pragma: allowlist secret
-                bot_user_id=BOT_USER,
-                bot_id="B0GRID",
-                enterprise_id=ENTERPRISE,
+        standin.add_oauth_code(
+            "code-grid",
+            team_id=WORKSPACES[0],
+            team_name="Grid A",
+            bot_token=ORG_TOKEN,
+            bot_user_id=BOT_USER,
+            bot_id="B0GRID",
+            scopes=[
+                "commands",
+                "chat:write",
+                "users:read",
+                "channels:history",
+                "reactions:read",
+            ],
+            authed_user_id=ADMIN,
+            enterprise_id=ENTERPRISE,
+            org_install=True,
+        )
+        for team_id in WORKSPACES:
+            for user in (ADMIN, CLIENT, REPORTER):
+                standin.add_user(team_id, user, name=user.lower(), locale="en-US")
+            standin.add_channel(
+                team_id, _channel(team_id), name="clients", members=[BOT_USER, CLIENT, REPORTER]
             )
-            standin.add_oauth_code(
-                "code-grid",
-                team_id=WORKSPACES[0],
-                team_name="Grid A",
-                bot_token=ORG_TOKEN,
-                bot_user_id=BOT_USER,
-                bot_id="B0GRID",
-                scopes=[
-                    "commands",
-                    "chat:write",
-                    "users:read",
-                    "channels:history",
-                    "reactions:read",
-                ],
-                authed_user_id=ADMIN,
-                enterprise_id=ENTERPRISE,
-                org_install=True,
-            )
-            for team_id in WORKSPACES:
-                for user in (ADMIN, CLIENT, REPORTER):
-                    standin.add_user(team_id, user, name=user.lower(), locale="en-US")
-                standin.add_channel(
-                    team_id, _channel(team_id), name="clients", members=[BOT_USER, CLIENT, REPORTER]
-                )
-            state, cookie = _begin(bot)
-            assert _callback(bot, "code-grid", state, cookie) == 200
-            yield standin, bot
+        state, cookie = _begin(bot)
+        assert _callback(bot, "code-grid", state, cookie) == 200
+        yield standin, bot
 
 
 def _react(standin: SlackStandIn, bot: RunningBot, team_id: str, *, org_install: bool) -> int:

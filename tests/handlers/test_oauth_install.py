@@ -8,6 +8,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
 
@@ -52,10 +53,11 @@ def _get(url: str, cookie: str | None = None) -> tuple[int, str, dict[str, str]]
         return error.code, error.read().decode(), dict(error.headers)
 
 
-@pytest.fixture
-def oauth_bot(
+@contextmanager
+def oauth_bot_serving(
     db: Engine, database_url: str, clock: FrozenClock
 ) -> Iterator[tuple[SlackStandIn, RunningBot]]:
+    """A multi-workspace bot (OAuth settings, encrypted tokens) and the stand-in it talks to."""
     clock.set(datetime.now(UTC))
     with SlackStandIn(client_id=CLIENT_ID, client_secret=CLIENT_SECRET) as standin:
         settings = make_settings(
@@ -70,6 +72,14 @@ def oauth_bot(
         runtime = make_core(settings, make_session_factory(db), clock)
         with running_bot(runtime, db) as bot:
             yield standin, bot
+
+
+@pytest.fixture
+def oauth_bot(
+    db: Engine, database_url: str, clock: FrozenClock
+) -> Iterator[tuple[SlackStandIn, RunningBot]]:
+    with oauth_bot_serving(db, database_url, clock) as served:
+        yield served
 
 
 def _add_code(standin: SlackStandIn, team_id: str, code: str) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from slack_sdk.errors import SlackApiError
@@ -22,13 +22,16 @@ from slack_sdk.web import WebClient
 from sqlalchemy import Engine, select
 
 from bot.clock import FrozenClock
-from bot.wiring.app import make_core
 from storage.crypto import TokenCipher
-from storage.db import make_session_factory
 from storage.models import Installation
-from tests.bot_server import RunningBot, running_bot
-from tests.conftest import SIGNING_SECRET, make_settings
-from tests.handlers.test_oauth_install import CLIENT_ID, CLIENT_SECRET, KEY, _begin, _callback
+from tests.bot_server import RunningBot
+from tests.conftest import SIGNING_SECRET
+from tests.handlers.test_oauth_install import (
+    KEY,
+    _begin,
+    _callback,
+    oauth_bot_serving,
+)
 from tests.slack_standin import SlackStandIn
 from tests.slack_standin.inbound import SlackSender, slash_command_body
 
@@ -49,36 +52,24 @@ def rotating(
     db: Engine, database_url: str, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[SlackStandIn, RunningBot]]:
     """A multi-workspace bot and a workspace installed through OAuth with rotation on."""
-    clock.set(datetime.now(UTC))
     monkeypatch.setattr(async_rotator, "time", lambda: clock.now().timestamp())
-    with SlackStandIn(client_id=CLIENT_ID, client_secret=CLIENT_SECRET) as standin:
-        settings = make_settings(
-            database_url,
-            slack_bot_token=None,
-            slack_client_id=CLIENT_ID,
-            slack_client_secret=CLIENT_SECRET,
-            slack_state_secret="state-secret",  # pragma: allowlist secret
-            token_encryption_key=KEY,
-            slack_api_url=standin.api_url,
+    with oauth_bot_serving(db, database_url, clock) as (standin, bot):
+        standin.add_oauth_code(
+            "code-rotate",
+            team_id=TEAM,
+            team_name="Rotate",
+            bot_token=FIRST_TOKEN,
+            bot_user_id=BOT_USER,
+            bot_id="B0ROTATE",
+            scopes=["commands", "chat:write", "users:read"],
+            authed_user_id=INSTALLER,
+            token_lifetime=TWELVE_HOURS,
         )
-        runtime = make_core(settings, make_session_factory(db), clock)
-        with running_bot(runtime, db) as bot:
-            standin.add_oauth_code(
-                "code-rotate",
-                team_id=TEAM,
-                team_name="Rotate",
-                bot_token=FIRST_TOKEN,
-                bot_user_id=BOT_USER,
-                bot_id="B0ROTATE",
-                scopes=["commands", "chat:write", "users:read"],
-                authed_user_id=INSTALLER,
-                token_lifetime=TWELVE_HOURS,
-            )
-            standin.add_user(TEAM, INSTALLER, name="admin", locale="en-US")
-            standin.add_channel(TEAM, CHANNEL, name="general", members=[BOT_USER, INSTALLER])
-            state, cookie = _begin(bot)
-            assert _callback(bot, "code-rotate", state, cookie) == 200
-            yield standin, bot
+        standin.add_user(TEAM, INSTALLER, name="admin", locale="en-US")
+        standin.add_channel(TEAM, CHANNEL, name="general", members=[BOT_USER, INSTALLER])
+        state, cookie = _begin(bot)
+        assert _callback(bot, "code-rotate", state, cookie) == 200
+        yield standin, bot
 
 
 def _stored(bot: RunningBot) -> tuple[str, str, datetime]:
